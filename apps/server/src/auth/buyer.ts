@@ -1,0 +1,152 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { buyerSessionRequestSchema, buyerSessionSchema } from '@seatrush/shared';
+import type { Config } from '../config/index.ts';
+import type { PrismaClient } from '../db/prisma.ts';
+import type { Principal, RouteDef } from '../http/route.ts';
+import { route } from '../http/route.ts';
+import { DomainError } from '../domain/errors.ts';
+import { parseCookies, serializeCookie } from './cookies.ts';
+
+/**
+ * Buyer guest sessions: a buyer is an email address, no password. The session is a stateless signed token
+ * (HMAC-SHA256 with the session secret) naming the buyer id and email, so every node verifies it without a
+ * lookup. Browsers get it as the httpOnly `sr_buyer` cookie (SameSite=Lax); API clients send it back as
+ * `X-Buyer-Token` or `Authorization: Bearer`.
+ *
+ * Token: `srb1.<buyerId>.<base64url email>.<expires (unix s)>.<base64url signature>`.
+ */
+export const BUYER_COOKIE = 'sr_buyer';
+const TOKEN_PREFIX = 'srb1.';
+const SESSION_TTL_SECONDS = 30 * 24 * 3600;
+const VERIFIED_CACHE_MAX = 20_000;
+
+/** The parts of a request the resolver reads (so the hot path can pass a bare `http` request). */
+export interface HeaderSource {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface BuyerSessions {
+  issue(buyerId: string, email: string): { token: string; expiresAt: Date };
+  /** The buyer a token names, or null when it is not a valid, unexpired buyer token. */
+  verify(token: string): (Principal & { kind: 'buyer' }) | null;
+  /** PrincipalResolver for the auth gate: cookie, `X-Buyer-Token`, or a bearer token that is a buyer token. */
+  resolve(req: HeaderSource): Promise<Principal | null>;
+  /** The same, synchronously (hot path). */
+  resolveSync(req: HeaderSource): (Principal & { kind: 'buyer' }) | null;
+}
+
+export function createBuyerSessions(opts: { secret: string; now?: () => number }): BuyerSessions {
+  const now = opts.now ?? Date.now;
+  const sign = (payload: string) =>
+    createHmac('sha256', opts.secret).update(`seatrush-buyer-session.v1\n${payload}`).digest('base64url');
+  // Verifying is one HMAC; the cache spares it for the repeat requests of a flash sale.
+  const verified = new Map<string, { principal: Principal & { kind: 'buyer' }; exp: number }>();
+
+  const verify = (token: string): (Principal & { kind: 'buyer' }) | null => {
+    const hit = verified.get(token);
+    if (hit) return hit.exp * 1000 > now() ? hit.principal : null;
+    if (!token.startsWith(TOKEN_PREFIX) || token.length > 600) return null;
+    const parts = token.split('.');
+    if (parts.length !== 5) return null;
+    const [, buyerId, emailB64, expRaw, sig] = parts as [string, string, string, string, string];
+    const expected = Buffer.from(sign(`${buyerId}.${emailB64}.${expRaw}`));
+    const given = Buffer.from(sig);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    const exp = Number(expRaw);
+    if (!Number.isInteger(exp) || exp * 1000 <= now()) return null;
+    const principal = {
+      kind: 'buyer' as const,
+      buyerId,
+      email: Buffer.from(emailB64, 'base64url').toString('utf8'),
+    };
+    if (verified.size >= VERIFIED_CACHE_MAX) verified.clear();
+    verified.set(token, { principal, exp });
+    return principal;
+  };
+
+  const tokenOf = (req: HeaderSource): string | null => {
+    const h = req.headers;
+    const header = h['x-buyer-token'];
+    if (typeof header === 'string' && header) return header;
+    const auth = h.authorization;
+    if (typeof auth === 'string' && auth.startsWith(`Bearer ${TOKEN_PREFIX}`)) return auth.slice(7).trim();
+    const cookie = h.cookie;
+    if (typeof cookie === 'string' && cookie.includes(`${BUYER_COOKIE}=`))
+      return parseCookies(cookie)[BUYER_COOKIE] ?? null;
+    return null;
+  };
+
+  const resolveSync = (req: HeaderSource) => {
+    const token = tokenOf(req);
+    return token ? verify(token) : null;
+  };
+
+  return {
+    issue(buyerId, email) {
+      const exp = Math.floor(now() / 1000) + SESSION_TTL_SECONDS;
+      const payload = `${buyerId}.${Buffer.from(email, 'utf8').toString('base64url')}.${exp}`;
+      return { token: `${TOKEN_PREFIX}${payload}.${sign(payload)}`, expiresAt: new Date(exp * 1000) };
+    },
+    verify,
+    resolveSync,
+    resolve: (req) => Promise.resolve(resolveSync(req)),
+  };
+}
+
+/** `POST/GET/DELETE /api/buyer/session`. */
+export function buyerSessionRoutes(deps: {
+  prisma: PrismaClient;
+  sessions: BuyerSessions;
+  config: Pick<Config, 'publicUrl' | 'env'>;
+}): RouteDef[] {
+  const secure = deps.config.publicUrl?.startsWith('https:') ?? false;
+  const cookie = (token: string, maxAge: number) =>
+    serializeCookie(BUYER_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge, secure });
+  return [
+    route({
+      method: 'post',
+      path: '/api/buyer/session',
+      access: 'public',
+      summary: 'Start a buyer guest session (email only); sets the sr_buyer cookie and returns the token',
+      tags: ['buyer'],
+      body: buyerSessionRequestSchema,
+      response: buyerSessionSchema,
+      handler: async ({ body }) => {
+        const email = body.email.trim().toLowerCase();
+        const buyer = await deps.prisma.buyer.upsert({
+          where: { email },
+          create: { email },
+          update: {},
+          select: { id: true },
+        });
+        const { token, expiresAt } = deps.sessions.issue(buyer.id, email);
+        return {
+          status: 201,
+          headers: { 'set-cookie': cookie(token, SESSION_TTL_SECONDS), 'cache-control': 'no-store' },
+          body: { buyerId: buyer.id, email, token, expiresAt: expiresAt.toISOString() },
+        };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/buyer/session',
+      access: 'buyer',
+      summary: 'The signed-in buyer',
+      tags: ['buyer'],
+      response: z.object({ buyerId: z.string(), email: z.string() }),
+      handler: ({ principal }) => {
+        if (principal?.kind !== 'buyer') throw new DomainError('unauthenticated');
+        return { body: { buyerId: principal.buyerId, email: principal.email } };
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/api/buyer/session',
+      access: 'public',
+      summary: 'Forget the buyer session cookie',
+      tags: ['buyer'],
+      handler: () => ({ status: 204, headers: { 'set-cookie': cookie('', 0) } }),
+    }),
+  ];
+}

@@ -1,0 +1,57 @@
+import type { Request } from 'express';
+import type { Principal } from '../http/route.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { Config } from '../config/index.ts';
+
+/**
+ * Identifies callers and guards against CSRF. Staff sessions and API tokens and buyer sessions are
+ * resolved by the resolvers registered here (see auth/staff.ts and auth/buyer.ts).
+ */
+export type PrincipalResolver = (req: Request) => Promise<Principal | null>;
+
+export interface AuthGate {
+  resolvePrincipal: (req: Request) => Promise<Principal | null>;
+  checkCsrf: (req: Request, principal: Principal | null) => void;
+}
+
+export function createAuthGate(
+  config: Pick<Config, 'allowedOrigins' | 'publicUrl'>,
+  resolvers: PrincipalResolver[],
+): AuthGate {
+  return {
+    resolvePrincipal: async (req: Request): Promise<Principal | null> => {
+      for (const resolve of resolvers) {
+        const p = await resolve(req);
+        if (p) return p;
+      }
+      return null;
+    },
+    /**
+     * Cookies ride along on cross-site requests; bearer tokens don't. So a state change authenticated by a
+     * cookie must come from our own origin (SameSite=Lax cookies already stop most of it; this closes the rest).
+     */
+    checkCsrf: (req: Request, _principal: Principal | null): void => {
+      if (!req.headers.cookie) return;
+      if (req.headers.authorization?.startsWith('Bearer ')) return;
+      const origin = req.headers.origin ?? refererOrigin(req.headers.referer);
+      if (!origin) return; // non-browser clients (curl) send no Origin; browsers always do on POST
+      const host = req.headers['x-forwarded-host'] ?? req.headers.host;
+      const allowed = new Set<string>(config.allowedOrigins);
+      if (config.publicUrl) allowed.add(new URL(config.publicUrl).origin);
+      if (host) {
+        allowed.add(`http://${String(host)}`);
+        allowed.add(`https://${String(host)}`);
+      }
+      if (!allowed.has(origin)) throw new DomainError('csrf_failed');
+    },
+  };
+}
+
+function refererOrigin(referer: string | undefined): string | undefined {
+  if (!referer) return undefined;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,224 @@
+import type { Issue, ShowtimeCreate, ShowtimeDto, ShowtimeUpdate, SaleStateName } from '@seatrush/shared';
+import type { Db } from '../db/prisma.ts';
+import { DomainError } from '../domain/errors.ts';
+import { writeAudit, type Actor } from '../audit/audit.ts';
+import { iso, type CatalogDeps } from './common.ts';
+
+const showtimeInclude = {
+  prices: { orderBy: { category: 'asc' } },
+  zones: { orderBy: { zoneKey: 'asc' } },
+} satisfies Db.Prisma.ShowtimeInclude;
+
+type ShowtimeRow = Db.Prisma.ShowtimeGetPayload<{ include: typeof showtimeInclude }>;
+
+export function showtimeDto(s: ShowtimeRow): ShowtimeDto {
+  return {
+    id: s.id,
+    eventId: s.eventId,
+    venueId: s.venueId,
+    startsAt: iso(s.startsAt),
+    saleOpensAt: iso(s.saleOpensAt),
+    saleClosesAt: iso(s.saleClosesAt),
+    saleState: s.saleState,
+    holdTtlSeconds: s.holdTtlSeconds,
+    perBuyerLimit: s.perBuyerLimit,
+    currency: s.currency,
+    buyerRefunds: s.buyerRefunds,
+    prices: Object.fromEntries(s.prices.map((p) => [p.category, p.priceCents])),
+    zones: s.zones.map((z) => ({ zoneKey: z.zoneKey, capacity: z.capacity, claimed: z.claimed })),
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
+  };
+}
+
+const invalid = (issues: Issue[]) =>
+  new DomainError(
+    'validation_failed',
+    `Invalid body: ${issues[0]?.path} ${issues[0]?.message}`,
+    undefined,
+    issues,
+  );
+
+/** Issues for prices that name unknown categories or (when `complete`) miss one of the venue's. */
+function priceIssues(prices: Record<string, number>, categories: string[], complete: boolean): Issue[] {
+  const known = new Set(categories);
+  const issues: Issue[] = [];
+  for (const key of Object.keys(prices))
+    if (!known.has(key))
+      issues.push({
+        path: `body.prices.${key}`,
+        message: `The venue has no category "${key}" (it has: ${categories.join(', ')}).`,
+      });
+  if (complete)
+    for (const key of categories)
+      if (!(key in prices))
+        issues.push({ path: `body.prices.${key}`, message: `A price for category "${key}" is required.` });
+  return issues;
+}
+
+/**
+ * Creates a showtime of an event at a venue with a price for every category of the venue, and one
+ * ZoneInventory row per GA zone (capacity from the venue). The sale starts `scheduled`.
+ * Errors: `validation_failed` (unknown event or venue, prices not covering exactly the venue's categories).
+ */
+export async function createShowtime(
+  deps: Pick<CatalogDeps, 'prisma'>,
+  input: ShowtimeCreate,
+  actor: Actor,
+): Promise<ShowtimeDto> {
+  return deps.prisma.$transaction(async (tx) => {
+    // Sequential: a transaction is one connection, which runs one query at a time anyway.
+    const event = await tx.event.findUnique({ where: { id: input.eventId }, select: { id: true } });
+    const venue = await tx.venue.findUnique({
+      where: { id: input.venueId },
+      select: {
+        id: true,
+        categories: { select: { key: true } },
+        gaZones: { select: { key: true, capacity: true } },
+      },
+    });
+    const issues: Issue[] = [];
+    if (!event) issues.push({ path: 'body.eventId', message: 'No such event.' });
+    if (!venue) issues.push({ path: 'body.venueId', message: 'No such venue.' });
+    if (venue)
+      issues.push(
+        ...priceIssues(
+          input.prices,
+          venue.categories.map((c) => c.key),
+          true,
+        ),
+      );
+    if (issues.length || !venue) throw invalid(issues);
+
+    const created = await tx.showtime.create({
+      data: {
+        eventId: input.eventId,
+        venueId: input.venueId,
+        startsAt: new Date(input.startsAt),
+        saleOpensAt: new Date(input.saleOpensAt),
+        saleClosesAt: new Date(input.saleClosesAt),
+        holdTtlSeconds: input.holdTtlSeconds,
+        perBuyerLimit: input.perBuyerLimit,
+        currency: input.currency,
+        buyerRefunds: input.buyerRefunds,
+        prices: {
+          createMany: {
+            data: Object.entries(input.prices).map(([category, priceCents]) => ({ category, priceCents })),
+          },
+        },
+        zones: { createMany: { data: venue.gaZones.map((z) => ({ zoneKey: z.key, capacity: z.capacity })) } },
+      },
+      include: showtimeInclude,
+    });
+    const dto = showtimeDto(created);
+    await writeAudit(tx, {
+      actor,
+      action: 'showtime.created',
+      entityType: 'showtime',
+      entityId: created.id,
+      showtimeId: created.id,
+      after: dto,
+    });
+    return dto;
+  });
+}
+
+const isLive = (state: SaleStateName) => state === 'on_sale' || state === 'paused';
+
+/**
+ * Changes a showtime's times, hold TTL, per-buyer limit, currency, buyer refunds or prices (given categories
+ * are replaced, others kept). Sold orders keep the prices they were sold at.
+ * Errors: `not_found`; `validation_failed` (unknown category, sale closing before it opens);
+ * `conflict` (changing the currency once orders exist).
+ */
+export async function updateShowtime(
+  deps: CatalogDeps,
+  id: string,
+  patch: ShowtimeUpdate,
+  actor: Actor,
+): Promise<ShowtimeDto> {
+  const result = await deps.prisma.$transaction(async (tx) => {
+    const before = await tx.showtime.findUnique({
+      where: { id },
+      include: { ...showtimeInclude, venue: { select: { categories: { select: { key: true } } } } },
+    });
+    if (!before) throw new DomainError('not_found', 'No such showtime.');
+    const issues: Issue[] = [];
+    if (patch.prices)
+      issues.push(
+        ...priceIssues(
+          patch.prices,
+          before.venue.categories.map((c) => c.key),
+          false,
+        ),
+      );
+    const opens = patch.saleOpensAt ? new Date(patch.saleOpensAt) : before.saleOpensAt;
+    const closes = patch.saleClosesAt ? new Date(patch.saleClosesAt) : before.saleClosesAt;
+    if (opens >= closes)
+      issues.push({
+        path: patch.saleClosesAt ? 'body.saleClosesAt' : 'body.saleOpensAt',
+        message: `The sale must close after it opens (opens ${opens.toISOString()}, closes ${closes.toISOString()}).`,
+      });
+    if (issues.length) throw invalid(issues);
+    if (
+      patch.currency &&
+      patch.currency !== before.currency &&
+      (await tx.order.count({ where: { showtimeId: id } }))
+    )
+      throw new DomainError('conflict', 'The currency cannot change once orders exist for this showtime.');
+
+    const { prices, startsAt, saleOpensAt, saleClosesAt, ...rest } = patch;
+    await tx.showtime.update({
+      where: { id },
+      data: {
+        ...rest,
+        ...(startsAt ? { startsAt: new Date(startsAt) } : {}),
+        ...(saleOpensAt ? { saleOpensAt: opens } : {}),
+        ...(saleClosesAt ? { saleClosesAt: closes } : {}),
+      },
+    });
+    for (const [category, priceCents] of Object.entries(prices ?? {}))
+      await tx.showtimePrice.upsert({
+        where: { showtimeId_category: { showtimeId: id, category } },
+        create: { showtimeId: id, category, priceCents },
+        update: { priceCents },
+      });
+    const after = await tx.showtime.findUniqueOrThrow({ where: { id }, include: showtimeInclude });
+    const dto = showtimeDto(after);
+    await writeAudit(tx, {
+      actor,
+      action: 'showtime.updated',
+      entityType: 'showtime',
+      entityId: id,
+      showtimeId: id,
+      before: showtimeDto(before),
+      after: dto,
+    });
+    return dto;
+  });
+  if (isLive(result.saleState)) await deps.saleHooks.showtimeChanged?.(id, 'settings');
+  return result;
+}
+
+export async function listShowtimes(
+  deps: Pick<CatalogDeps, 'prisma'>,
+  q: { eventId?: string | undefined; venueId?: string | undefined; state?: SaleStateName | undefined },
+): Promise<ShowtimeDto[]> {
+  const rows = await deps.prisma.showtime.findMany({
+    where: {
+      ...(q.eventId ? { eventId: q.eventId } : {}),
+      ...(q.venueId ? { venueId: q.venueId } : {}),
+      ...(q.state ? { saleState: q.state } : {}),
+    },
+    include: showtimeInclude,
+    orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+  });
+  return rows.map(showtimeDto);
+}
+
+/** Errors: `not_found`. */
+export async function getShowtime(deps: Pick<CatalogDeps, 'prisma'>, id: string): Promise<ShowtimeDto> {
+  const s = await deps.prisma.showtime.findUnique({ where: { id }, include: showtimeInclude });
+  if (!s) throw new DomainError('not_found', 'No such showtime.');
+  return showtimeDto(s);
+}

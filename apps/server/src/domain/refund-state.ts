@@ -1,0 +1,30 @@
+import type { RefundStatusName } from '@seatrush/shared';
+import { defineMachine } from './machine.ts';
+
+export type RefundAction = 'send' | 'complete' | 'fail' | 'cancel';
+
+/**
+ * A refund's life (after pretix's OrderRefund):
+ *
+ *   created --send--> transit --complete--> done
+ *                     transit --fail--> failed
+ *   created --cancel--> canceled
+ *
+ * `transit` is recorded before the provider is called, so a crash in between leaves a refund that the refund
+ * sweeper sends again (the provider call is idempotent on the refund id).
+ */
+export const refundMachine = defineMachine<RefundStatusName, RefundAction>(
+  'refund',
+  {
+    send: { from: ['created'], to: 'transit' },
+    complete: { from: ['transit'], to: 'done' },
+    fail: { from: ['transit'], to: 'failed' },
+    cancel: { from: ['created'], to: 'canceled' },
+  },
+  {
+    send: 'refund.sent',
+    complete: 'refund.done',
+    fail: 'refund.failed',
+    cancel: 'refund.canceled',
+  },
+);

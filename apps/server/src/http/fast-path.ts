@@ -1,0 +1,211 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import {
+  availabilityQuerySchema,
+  errorStatus,
+  holdRequestSchema,
+  showtimeParamsSchema,
+} from '@seatrush/shared';
+import { DomainError } from '../domain/errors.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { parsePart } from './app.ts';
+import { errorEnvelope } from './errors.ts';
+import { AVAILABILITY_ROUTE, HOLD_ROUTE, wantsLabels, type HoldsApi } from './holds.ts';
+import type { Principal } from './route.ts';
+
+/**
+ * The hot-path dispatcher: answers the two routes a flash sale hammers — `POST /api/showtimes/:id/holds` and
+ * `GET /api/showtimes/:id/availability` — on the bare `http` server, before Express sees the request
+ * (ENVIRONMENT.md measured Express at a quarter of bare `http` here). Everything else returns false and goes to
+ * Express. It keeps the route table's contract: same zod schemas (validated with the same `parsePart`), same
+ * authentication (the buyer session resolver) and CSRF rule, same use-case functions (http/holds.ts), same error
+ * envelope, same `x-request-id`. Express's route table still lists both routes (docs, access tests); a request
+ * the dispatcher declines (HEAD, trailing slash, ...) is answered there by the same use cases.
+ */
+export interface FastPathDeps {
+  api: HoldsApi;
+  /** The buyer session resolver (hold creation needs a buyer; no other principal may hold). */
+  resolveBuyer: (req: IncomingMessage) => Principal | null;
+  checkCsrf: (req: Request, principal: Principal | null) => void;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+const PREFIX = '/api/showtimes/';
+const BODY_LIMIT = 2 * 1024 * 1024;
+
+export function createFastPath(deps: FastPathDeps): FastPath {
+  const { api, logger, metrics } = deps;
+  // The sold-out answer is the same bytes every time: serialise each error instance once.
+  const errorJson = new WeakMap<DomainError, string>();
+
+  const send = (res: ServerResponse, status: number, json: string, requestId: string) => {
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'x-request-id': requestId,
+    });
+    res.end(json);
+  };
+
+  const sendError = (res: ServerResponse, err: unknown, requestId: string, route: string) => {
+    let e: DomainError;
+    if (err instanceof DomainError) e = err;
+    else {
+      logger.error({ err, requestId, route }, 'unhandled error');
+      e = new DomainError('internal');
+    }
+    const status = errorStatus[e.code];
+    let json = errorJson.get(e);
+    if (json === undefined) {
+      json = JSON.stringify(errorEnvelope(e).body);
+      errorJson.set(e, json);
+    }
+    send(res, status, json, requestId);
+    return status;
+  };
+
+  // The same series Express records, through label-bound children (no label hashing per request).
+  const counters = new Map<string, { inc(): void }>();
+  const finish = (method: string, route: string, end: () => void, status: number) => {
+    end();
+    const key = `${method} ${route} ${status}`;
+    let c = counters.get(key);
+    if (!c) {
+      c = metrics.httpRequests.labels({ method, route, status: String(status) });
+      counters.set(key, c);
+    }
+    c.inc();
+  };
+  const holdTimer = metrics.httpDuration.labels({ method: 'post', route: HOLD_ROUTE });
+  const availabilityTimer = metrics.httpDuration.labels({ method: 'get', route: AVAILABILITY_ROUTE });
+
+  const hold = (req: IncomingMessage, res: ServerResponse, rawId: string, requestId: string) => {
+    const end = holdTimer.startTimer();
+    const fail = (err: unknown) =>
+      finish('post', HOLD_ROUTE, end, sendError(res, err, requestId, HOLD_ROUTE));
+    readBody(req, fail, (text) => {
+      try {
+        // Same order as Express: JSON parsing (express.json), authentication, CSRF, media type, params, body.
+        const body = parseJsonBody(req, text);
+        const principal = deps.resolveBuyer(req);
+        if (!principal) throw new DomainError('unauthenticated');
+        deps.checkCsrf(req as unknown as Request, principal);
+        if (body === NOT_JSON) throw new DomainError('unsupported_media_type');
+        const params = parsePart(showtimeParamsSchema, { id: decode(rawId) }, 'params');
+        const parsed = parsePart(holdRequestSchema, body, 'body');
+        // A sold-out flood is answered right here, synchronously, from the node's gate.
+        const refusal = api.refusalFromMemory(params.id, principal, req.headers, parsed);
+        if (refusal) return fail(refusal);
+        api.createHold(params.id, principal, req.headers, parsed).then((r) => {
+          send(res, r.status, JSON.stringify(r.body), requestId);
+          finish('post', HOLD_ROUTE, end, r.status);
+        }, fail);
+      } catch (err) {
+        fail(err);
+      }
+    });
+  };
+
+  const availability = (res: ServerResponse, rawId: string, search: string, requestId: string) => {
+    const end = availabilityTimer.startTimer();
+    (async () => {
+      const params = parsePart(showtimeParamsSchema, { id: decode(rawId) }, 'params');
+      const query = parsePart(
+        availabilityQuerySchema,
+        Object.fromEntries(new URLSearchParams(search)),
+        'query',
+      );
+      const json = await api.availabilityJson(params.id, wantsLabels(query));
+      send(res, 200, json, requestId);
+      finish('get', AVAILABILITY_ROUTE, end, 200);
+    })().catch((err: unknown) =>
+      finish('get', AVAILABILITY_ROUTE, end, sendError(res, err, requestId, AVAILABILITY_ROUTE)),
+    );
+  };
+
+  return (req, res) => {
+    const url = req.url;
+    if (!url?.startsWith(PREFIX)) return false;
+    const method = req.method;
+    if (method !== 'POST' && method !== 'GET') return false;
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const slash = path.indexOf('/', PREFIX.length);
+    if (slash <= PREFIX.length) return false;
+    const tail = path.slice(slash);
+    const rawId = path.slice(PREFIX.length, slash);
+    if (method === 'POST' && tail === '/holds') {
+      hold(req, res, rawId, requestIdOf(req, res));
+      return true;
+    }
+    if (method === 'GET' && tail === '/availability') {
+      availability(res, rawId, q < 0 ? '' : url.slice(q + 1), requestIdOf(req, res));
+      return true;
+    }
+    return false;
+  };
+}
+
+function requestIdOf(req: IncomingMessage, _res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && given ? given : randomUUID();
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Reads the body (callbacks, not a promise: this runs once per request of a flood). */
+function readBody(req: IncomingMessage, fail: (err: unknown) => void, done: (text: string) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let failed = false;
+  req.on('data', (chunk: Buffer) => {
+    if (failed) return;
+    size += chunk.length;
+    if (size > BODY_LIMIT) {
+      failed = true;
+      fail(new DomainError('payload_too_large'));
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (!failed)
+      done(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+  });
+  req.on('error', (err) => {
+    if (failed) return;
+    failed = true;
+    fail(err);
+  });
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+const NOT_JSON = Symbol('not json');
+
+/** Like `express.json({ strict: true })`: an empty body is `{}`, a body of another media type is not parsed. */
+function parseJsonBody(req: IncomingMessage, text: string): unknown {
+  if (!text.length) return {};
+  const type = req.headers['content-type'];
+  if (!type || !JSON_TYPE.test(type)) return NOT_JSON;
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[')
+    throw new DomainError('malformed_json', 'The request body is not valid JSON.');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new DomainError('malformed_json', `The request body is not valid JSON: ${(e as Error).message}`);
+  }
+}

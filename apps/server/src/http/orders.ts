@@ -1,0 +1,167 @@
+import {
+  buyerRefundBodySchema,
+  checkoutBodySchema,
+  checkoutResponseSchema,
+  holdIdParamsSchema,
+  orderCodeParamsSchema,
+  orderLookupQuerySchema,
+  orderSchema,
+  refundResponseSchema,
+  staffOrderDetailSchema,
+  staffOrderListSchema,
+  staffOrderSearchQuerySchema,
+  staffRefundBodySchema,
+} from '@seatrush/shared';
+import { DomainError } from '../domain/errors.ts';
+import { actorOf } from '../audit/audit.ts';
+import type { OrdersCore } from '../orders/core.ts';
+import { checkout } from '../orders/checkout.ts';
+import { refundOrder } from '../orders/refunds.ts';
+import {
+  findOrder,
+  orderDto,
+  REFUND_REASON,
+  searchOrders,
+  staffOrderDetail,
+  type FullOrder,
+} from '../orders/views.ts';
+import { route, type Principal, type RouteDef } from './route.ts';
+
+/** The caller may see the order: its buyer's session, or the buyer's email given with the code. */
+function mayAccess(o: FullOrder, principal: Principal | null, email: string | undefined): boolean {
+  if (principal?.kind === 'buyer' && principal.buyerId === o.buyerId) return true;
+  return email !== undefined && email === o.buyer.email.toLowerCase();
+}
+
+async function orderFor(
+  core: OrdersCore,
+  code: string,
+  principal: Principal | null,
+  email: string | undefined,
+) {
+  const o = await findOrder(core.prisma, { code });
+  // Unknown code and wrong email answer alike, so codes cannot be probed.
+  if (!o || !mayAccess(o, principal, email))
+    throw new DomainError('not_found', 'No order with that code and email.');
+  return o;
+}
+
+/** Checkout, the buyer's order page and refunds; the box office's order search, detail and refunds. */
+export function orderRoutes(core: OrdersCore): RouteDef[] {
+  const tags = ['orders'];
+  const staffTags = ['staff orders'];
+  return [
+    route({
+      method: 'post',
+      path: '/api/holds/:holdId/checkout',
+      access: 'public',
+      summary:
+        'Start paying for a hold: creates the order and a payment, extends the hold once, returns the payment page',
+      tags,
+      params: holdIdParamsSchema,
+      body: checkoutBodySchema,
+      response: checkoutResponseSchema,
+      handler: async ({ params, body }) => ({ status: 201, body: await checkout(core, params.holdId, body) }),
+    }),
+    route({
+      method: 'get',
+      path: '/api/orders/:code',
+      access: 'public',
+      summary:
+        "An order with its items, tickets (signed QR codes), payments and refunds (the buyer's email or session)",
+      tags,
+      params: orderCodeParamsSchema,
+      query: orderLookupQuerySchema,
+      response: orderSchema,
+      handler: async ({ params, query, principal }) => {
+        const o = await orderFor(core, params.code, principal, query.email);
+        return {
+          body: await orderDto(o, core.config.ticketSigningSecret, core.now()),
+          headers: { 'cache-control': 'no-store' },
+        };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/orders/:code/refund',
+      access: 'public',
+      summary:
+        'The buyer refunds a paid order, in full or some items, while the showtime allows buyer refunds',
+      tags,
+      params: orderCodeParamsSchema,
+      body: buyerRefundBodySchema,
+      response: refundResponseSchema,
+      handler: async ({ params, body, principal }) => {
+        const o = await orderFor(core, params.code, principal, body.email);
+        const refundId = await refundOrder(core, {
+          code: params.code,
+          itemIds: body.itemIds,
+          actor: `buyer:${o.buyerId}`,
+          reason: REFUND_REASON.buyer,
+          by: 'buyer',
+        });
+        return { body: await refundAnswer(core, params.code, refundId) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/staff/orders',
+      access: 'box_office',
+      summary: 'Find orders by order code, buyer email (or part of it) or seat label',
+      tags: staffTags,
+      query: staffOrderSearchQuerySchema,
+      response: staffOrderListSchema,
+      handler: async ({ query }) => ({
+        body: {
+          orders: await searchOrders(core.prisma, query.q, {
+            showtimeId: query.showtimeId,
+            limit: query.limit,
+          }),
+        },
+      }),
+    }),
+    route({
+      method: 'get',
+      path: '/api/staff/orders/:code',
+      access: 'box_office',
+      summary: 'An order with items, tickets, payments, refunds and its audit trail',
+      tags: staffTags,
+      params: orderCodeParamsSchema,
+      response: staffOrderDetailSchema,
+      handler: async ({ params }) => {
+        const o = await findOrder(core.prisma, { code: params.code });
+        if (!o) throw new DomainError('not_found', 'No such order.');
+        return { body: await staffOrderDetail(core.prisma, o, core.config.ticketSigningSecret, core.now()) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/staff/orders/:code/refund',
+      access: 'box_office',
+      summary: 'Refund a paid order in full or some items, at any time (box office)',
+      tags: staffTags,
+      params: orderCodeParamsSchema,
+      body: staffRefundBodySchema,
+      response: refundResponseSchema,
+      handler: async ({ params, body, principal }) => {
+        const refundId = await refundOrder(core, {
+          code: params.code,
+          itemIds: body.itemIds,
+          actor: actorOf(principal),
+          reason: body.reason ? `${REFUND_REASON.staff}: ${body.reason}` : REFUND_REASON.staff,
+          by: 'staff',
+        });
+        return { body: await refundAnswer(core, params.code, refundId) };
+      },
+    }),
+  ];
+}
+
+async function refundAnswer(core: OrdersCore, code: string, refundId: string) {
+  const o = await findOrder(core.prisma, { code });
+  if (!o) throw new DomainError('not_found');
+  const order = await orderDto(o, core.config.ticketSigningSecret, core.now());
+  const refund = order.refunds.find((r) => r.id === refundId);
+  if (!refund) throw new Error(`refund ${refundId} not found after creating it`);
+  return { order, refund };
+}

@@ -1,0 +1,214 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Container } from './container.ts';
+import { createHttpApp } from './http/app.ts';
+import { healthRoutes } from './http/health.ts';
+import { createAuthGate } from './auth/principal.ts';
+import type { RouteDef } from './http/route.ts';
+import { openapiRoutes } from './http/openapi.ts';
+import { createStaffAuth, type StaffAuth } from './auth/staff.ts';
+import { staffRoutes } from './auth/staff-routes.ts';
+import { catalogRoutes } from './catalog/routes.ts';
+import type { SaleHooks } from './catalog/common.ts';
+import { createInventory, type Inventory } from './inventory/inventory.ts';
+import { createSoldOutGate, type SoldOutGate } from './inventory/gate.ts';
+import { inventorySaleHooks } from './inventory/sale-hooks.ts';
+import { buyerSessionRoutes, createBuyerSessions, type BuyerSessions } from './auth/buyer.ts';
+import { createHoldsApi, holdRoutes, type HoldsApi } from './http/holds.ts';
+import { createFastPath } from './http/fast-path.ts';
+import { createRealtime } from './realtime/server.ts';
+import { inventoryPorts } from './realtime/ports.ts';
+import { checkout } from './orders/checkout.ts';
+import { createOrdersModule, type OrdersModule } from './orders/module.ts';
+import { orderRoutes } from './http/orders.ts';
+import { paymentRoutes } from './http/payments.ts';
+import { boxOfficeRoutes, queueBoardMount } from './http/box-office.ts';
+
+export interface NodeOptions {
+  web: boolean;
+  worker: boolean;
+  /** Port override (0 = any free port, for in-process test nodes). */
+  port?: number;
+  /** Replaces services (tests inject recording sale hooks, tight login limits). */
+  services?: Partial<NodeServices>;
+}
+
+/** Things built once per node and shared by the auth gate and the routes. */
+export interface NodeServices {
+  staffAuth: StaffAuth;
+  /** How sale control tells the inventory engine; no-op until the engine is wired in. */
+  saleHooks: SaleHooks;
+  /** The node's inventory (one per process: its sold-out gate and caches are shared by HTTP and sockets). */
+  inventory: Inventory;
+  /** The node's sold-out gate (started by the web role; its subscription is closed on stop). */
+  soldOutGate: SoldOutGate;
+  /** Buyer guest sessions (resolver + issuing). */
+  buyers: BuyerSessions;
+  /** The buyer hold API, shared by the route table and the hot-path dispatcher. */
+  holdsApi: HoldsApi;
+  /** Orders, payments, refunds: use cases, queues (producer side), payment provider; workers on demand. */
+  orders: OrdersModule;
+}
+
+export function createNodeServices(c: Container, overrides: Partial<NodeServices> = {}): NodeServices {
+  const soldOutGate =
+    overrides.soldOutGate ??
+    createSoldOutGate({
+      redis: c.redis,
+      prefix: c.config.redisPrefix,
+      logger: c.logger.child({ module: 'gate' }),
+    });
+  const inventory =
+    overrides.inventory ??
+    createInventory({
+      redis: c.redis,
+      prisma: c.prisma,
+      prefix: c.config.redisPrefix,
+      logger: c.logger,
+      maxExtensionSeconds: c.config.holdExtensionSeconds,
+      // Every node derives the same hold tokens, so a retried hold request is answered alike by any node.
+      tokenSecret: createHmac('sha256', c.config.sessionSecret).update('seatrush hold tokens').digest('hex'),
+      gate: soldOutGate,
+    });
+  return {
+    staffAuth: overrides.staffAuth ?? createStaffAuth(c),
+    saleHooks: overrides.saleHooks ?? inventorySaleHooks(inventory),
+    inventory,
+    soldOutGate,
+    buyers: overrides.buyers ?? createBuyerSessions({ secret: c.config.sessionSecret }),
+    holdsApi: overrides.holdsApi ?? createHoldsApi({ inventory, gate: soldOutGate, metrics: c.metrics }),
+    orders: overrides.orders ?? createOrdersModule(c, { inventory }),
+  };
+}
+
+/** The whole route table of a web node. Exported so tests can walk every route (see routes-access test). */
+export function buildRoutes(c: Container, s: NodeServices): RouteDef[] {
+  const routes: RouteDef[] = [
+    ...healthRoutes(c),
+    ...staffRoutes({ prisma: c.prisma, auth: s.staffAuth }),
+    ...catalogRoutes({ prisma: c.prisma, logger: c.logger, saleHooks: s.saleHooks }),
+    ...buyerSessionRoutes({ prisma: c.prisma, sessions: s.buyers, config: c.config }),
+    ...holdRoutes(s.holdsApi),
+    ...orderRoutes(s.orders.core),
+    ...paymentRoutes(s.orders.core, s.orders.sandbox),
+    ...boxOfficeRoutes({
+      prisma: c.prisma,
+      redis: c.redis,
+      inventory: s.inventory,
+      orders: s.orders.core,
+      logger: c.logger,
+    }),
+  ];
+  routes.push(...openapiRoutes(() => routes));
+  return routes;
+}
+
+export interface RunningNode {
+  url: string;
+  server: Server | null;
+  /** The route table this node serves (empty without the web role); tests walk it. */
+  routes: RouteDef[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the roles asked for on one container: the web role (HTTP + Socket.IO) and/or the worker role
+ * (BullMQ workers, relay, sweepers). The same build runs either, so it scales out by role.
+ */
+export async function startNode(c: Container, opts: NodeOptions): Promise<RunningNode> {
+  const stops: Array<() => Promise<void>> = [];
+  let server: Server | null = null;
+  let url = '';
+  let routes: RouteDef[] = [];
+
+  const services = createNodeServices(c, opts.services);
+  stops.push(() => services.orders.close());
+
+  if (opts.web) {
+    const gate = createAuthGate(c.config, [
+      (req) => services.buyers.resolve(req),
+      services.staffAuth.resolver,
+    ]);
+    routes = buildRoutes(c, services);
+    const app = createHttpApp(
+      {
+        logger: c.logger,
+        metrics: c.metrics,
+        trustProxy: c.config.trustProxy,
+        webDist: c.config.webDist,
+        resolvePrincipal: gate.resolvePrincipal,
+        checkCsrf: gate.checkCsrf,
+        mounts: [queueBoardMount({ queues: services.orders.core.queues, ...gate })],
+      },
+      routes,
+    );
+    await services.soldOutGate.start();
+    stops.push(() => services.soldOutGate.stop());
+    // The hot buyer routes are answered before Express (see http/fast-path.ts); everything else goes to Express.
+    const fastPath = createFastPath({
+      api: services.holdsApi,
+      resolveBuyer: (req) => services.buyers.resolveSync(req),
+      checkCsrf: gate.checkCsrf,
+      logger: c.logger,
+      metrics: c.metrics,
+    });
+    const httpServer = createServer((req, res) => {
+      if (!fastPath(req, res)) app(req, res);
+    });
+    server = httpServer;
+    httpServer.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(opts.port ?? c.config.port, c.config.host, () => resolve());
+    });
+    const addr = httpServer.address() as AddressInfo;
+    url = `http://127.0.0.1:${addr.port}`;
+    services.orders.setSelfUrl(url);
+    // Redis may have lost showtimes that PostgreSQL says are on sale: rebuild them before buyers notice.
+    await services.inventory
+      .rebuildMissing()
+      .catch((err: unknown) => c.logger.error({ err }, 'inventory rebuild at start failed'));
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          httpServer.close(() => resolve());
+          httpServer.closeAllConnections();
+        }),
+    );
+    const realtime = await createRealtime(httpServer, {
+      config: c.config,
+      logger: c.logger.child({ module: 'realtime' }),
+      metrics: c.metrics,
+      auth: gate,
+      ports: inventoryPorts({
+        inventory: services.inventory,
+        holdsApi: services.holdsApi,
+        redis: c.redis,
+        prisma: c.prisma,
+        redisPrefix: c.config.redisPrefix,
+        queues: [
+          services.orders.core.queues.orders,
+          services.orders.core.queues.expiry,
+          services.orders.core.queues.maintenance,
+        ],
+        checkout: (holdId, body) => checkout(services.orders.core, holdId, body),
+      }),
+    });
+    stops.push(() => realtime.close());
+  }
+
+  if (opts.worker) {
+    const workers = await services.orders.startWorkers();
+    stops.push(() => workers.stop());
+  }
+
+  return {
+    url,
+    server,
+    routes,
+    async stop() {
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
+}

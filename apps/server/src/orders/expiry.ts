@@ -1,0 +1,102 @@
+import type { OrdersCore } from './core.ts';
+import { cancelOrder, expireOrders } from './lifecycle.ts';
+import { showtimeOfHold } from '../domain/hold.ts';
+
+export type ExpiryOutcome = 'expired' | 'not_due' | 'gone' | 'confirmed' | 'released';
+
+/** Why an ended hold ended: 'e' expired, 'r' released, null when the inventory no longer remembers. */
+async function endedReasons(core: OrdersCore, holdIds: string[]): Promise<Array<'e' | 'r' | null>> {
+  if (holdIds.length === 0) return [];
+  const p = core.redis.pipeline();
+  for (const id of holdIds) {
+    const st = showtimeOfHold(id);
+    const ended = core.inventory.keys(st ?? '_').ended;
+    p.zmscore(ended, `${id}|e`, `${id}|r`);
+  }
+  const res = (await p.exec()) ?? [];
+  return res.map(([err, v]) => {
+    if (err) return null;
+    const [e, r] = v as Array<string | null>;
+    return e !== null ? 'e' : r !== null ? 'r' : null;
+  });
+}
+
+/**
+ * Closes the payment window of these holds: the expire script returns their items to sale (only when due and
+ * unpaid — atomic against a payment's confirm), then ONE transaction makes their orders EXPIRED and gives up their
+ * claims. Holds already ended in Redis (by a sweep, by the hold script's inline expiry, or released by the buyer)
+ * get their PostgreSQL side done too: expired → EXPIRED, released → CANCELLED. Idempotent.
+ */
+export async function closePaymentWindows(
+  core: OrdersCore,
+  holdIds: string[],
+): Promise<Map<string, ExpiryOutcome>> {
+  const out = new Map<string, ExpiryOutcome>();
+  const outcomes = await Promise.all(holdIds.map((id) => core.inventory.expire(id)));
+  const gone = holdIds.filter((_, i) => outcomes[i] === 'gone');
+  const reasons = await endedReasons(core, gone);
+  const released = new Set(gone.filter((_, i) => reasons[i] === 'r'));
+  const toExpire: string[] = [];
+  holdIds.forEach((id, i) => {
+    const o = outcomes[i]!;
+    if (released.has(id)) out.set(id, 'released');
+    else out.set(id, o);
+    if (o === 'expired' || (o === 'gone' && !released.has(id))) toExpire.push(id);
+  });
+  await finishExpired(core, toExpire);
+  for (const id of released) {
+    const r = await cancelOrder(core.prisma, id, 'system');
+    for (const p of r.canceledPayments) void cancelAtProvider(core, p.providerRef);
+  }
+  return out;
+}
+
+/** The PostgreSQL half of expiries the inventory has already done. */
+export async function finishExpired(core: OrdersCore, holdIds: string[]): Promise<number> {
+  if (holdIds.length === 0) return 0;
+  const expired = await expireOrders(core.prisma, holdIds);
+  const now = core.now();
+  for (const o of expired) {
+    core.om.expiryLateness.observe(Math.max(0, now - o.expiresAt.getTime()) / 1000);
+    for (const p of o.canceledPayments) void cancelAtProvider(core, p.providerRef);
+  }
+  if (expired.length) core.om.orders.inc({ outcome: 'expired' }, expired.length);
+  return expired.length;
+}
+
+async function cancelAtProvider(core: OrdersCore, providerRef: string): Promise<void> {
+  try {
+    await core.provider.cancel(providerRef);
+  } catch (err) {
+    core.logger.warn({ err, providerRef }, 'could not cancel payment at the provider');
+  }
+}
+
+/**
+ * Moves the hold's expiry job to its (new) deadline, or creates it. Called when checkout extends a hold; the job
+ * itself also re-delays when it fires early, so this is an optimisation, not a guarantee.
+ */
+export async function scheduleExpiry(
+  core: OrdersCore,
+  holdId: string,
+  showtimeId: string,
+  expiresAt: number,
+) {
+  const delay = Math.max(0, expiresAt - core.now());
+  try {
+    const job = await core.queues.expiry.getJob(holdId);
+    if (job && (await job.isDelayed())) await job.changeDelay(delay);
+    else if (!job) await core.queues.expiry.add('expire', { holdId, showtimeId }, { jobId: holdId, delay });
+  } catch (err) {
+    core.logger.warn({ err, holdId }, 'could not reschedule the expiry job');
+  }
+}
+
+/** The hold was paid: its expiry job has nothing left to do. */
+export async function unscheduleExpiry(core: OrdersCore, holdId: string): Promise<void> {
+  try {
+    await core.queues.expiry.remove(holdId);
+  } catch {
+    // Active or locked: it will find the hold confirmed and do nothing.
+  }
+}

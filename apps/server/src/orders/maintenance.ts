@@ -1,0 +1,134 @@
+import type { HoldRecord } from '../domain/hold.ts';
+import type { OrdersCore } from './core.ts';
+import { closePaymentWindows, finishExpired } from './expiry.ts';
+
+/**
+ * The sweeper (a repeatable job, every second or so): catches every expiry the delayed jobs missed.
+ * 1. Redis side: holds past due in each loaded showtime are expired by the expire script, and their orders
+ *    EXPIRED — this is what bounds expiry lateness when workers were down or delayed jobs were lost.
+ * 2. PostgreSQL side: orders still PENDING a little after their deadline (the PostgreSQL half of an expiry
+ *    failed, or Redis lost the hold) are closed through the same path.
+ * Returns how many orders it expired.
+ */
+export async function sweepExpired(
+  core: OrdersCore,
+  opts: { limit?: number; graceMs?: number } = {},
+): Promise<number> {
+  const limit = opts.limit ?? 1000;
+  let n = 0;
+  for (const st of await core.inventory.loadedShowtimes()) {
+    const ids = await core.inventory.expireDue(st, limit);
+    n += await finishExpired(core, ids);
+  }
+  const now = core.now();
+  const stale = await core.prisma.order.findMany({
+    where: {
+      status: 'PENDING',
+      expiresAt: { lt: new Date(now - (opts.graceMs ?? 2000)) },
+      ...(skipped.size ? { holdId: { notIn: [...skipped.keys()] } } : {}),
+    },
+    select: { holdId: true },
+    orderBy: { expiresAt: 'asc' },
+    take: limit,
+  });
+  if (stale.length === 0) return n;
+  const outcomes = await closePaymentWindows(
+    core,
+    stale.map((o) => o.holdId),
+  );
+  for (const [holdId, outcome] of outcomes) {
+    if (outcome === 'expired' || outcome === 'gone' || outcome === 'released') n += 1;
+    else if (outcome === 'not_due') {
+      // The hold was extended but the order's deadline did not follow (a crash in checkout): follow it now.
+      const h = await core.inventory.getHold(holdId);
+      if (h)
+        await core.prisma.order.updateMany({
+          where: { holdId, status: 'PENDING' },
+          data: { expiresAt: new Date(h.expiresAt) },
+        });
+    } else if (outcome === 'confirmed') {
+      // Sold in Redis, not yet PAID here: the payment's webhook is being (re)delivered. Look again later.
+      skipped.set(holdId, now + 60_000);
+      core.logger.warn(
+        { holdId },
+        'hold confirmed in the inventory but its order is still PENDING; waiting for the webhook',
+      );
+    }
+  }
+  for (const [id, until] of skipped) if (until < now) skipped.delete(id);
+  return n;
+}
+
+const skipped = new Map<string, number>();
+
+/** Hold ids known to have an order (so the reconciler does not ask PostgreSQL about them every round). */
+const known = new Set<string>();
+/** Per showtime: the expiry-score bound already reconciled, and when the last full scan ran. */
+const windows = new Map<string, { upper: number; fullAt: number }>();
+const FULL_SCAN_MS = 60_000;
+
+/**
+ * The reconciler (a repeatable job): the broker check-back of the transactional outbox. Any live hold older than
+ * `afterMs` that has no order row — its outbox entry was lost, or the relay never ran — gets a persist job and
+ * its expiry job (job id = hold id, so this never doubles work already queued). Returns how many it enqueued.
+ *
+ * A round reads only the holds that became old enough since the last round (by expiry score: an unextended hold
+ * expires `holdTtl` after it was made; extended holds went through checkout, which persists the order), plus a
+ * full scan every minute for anything else.
+ */
+export async function reconcileOrders(core: OrdersCore, afterMs: number): Promise<number> {
+  const now = core.now();
+  let enqueued = 0;
+  if (known.size > 500_000) known.clear();
+  for (const st of await core.inventory.loadedShowtimes()) {
+    const k = core.inventory.keys(st);
+    const ttlMs = Number((await core.redis.hget(k.meta, 'holdTtl')) ?? 0) * 1000;
+    const w = windows.get(st);
+    const full = !w || now - w.fullAt > FULL_SCAN_MS;
+    const upper = now - afterMs + ttlMs;
+    const lower = full ? '-inf' : `(${w.upper - 5000}`;
+    const ids = (await core.redis.zrangebyscore(k.expiry, lower, upper)).filter((id) => !known.has(id));
+    for (let i = 0; i < ids.length; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      const raw = await core.redis.hmget(k.holds, ...chunk);
+      const candidates: HoldRecord[] = [];
+      for (const json of raw) {
+        if (!json) continue;
+        try {
+          const h = JSON.parse(json) as HoldRecord;
+          if (!Array.isArray(h.items)) h.items = [];
+          if (h.status === 'held' && h.createdAt <= now - afterMs) candidates.push(h);
+        } catch {
+          continue;
+        }
+      }
+      if (candidates.length === 0) continue;
+      const have = await core.prisma.order.findMany({
+        where: { holdId: { in: candidates.map((h) => h.id) } },
+        select: { holdId: true },
+      });
+      for (const o of have) known.add(o.holdId);
+      const missing = candidates.filter((h) => !known.has(h.id));
+      for (const h of missing) {
+        // A job with this id may exist: waiting (fine), or failed for good (retry it), or gone (add it).
+        const job = await core.queues.orders.getJob(h.id);
+        if (job && (await job.isFailed())) await job.retry();
+        else if (!job) await core.queues.orders.add('persist', { kind: 'persist', hold: h }, { jobId: h.id });
+        await core.queues.expiry.add(
+          'expire',
+          { holdId: h.id, showtimeId: st },
+          { jobId: h.id, delay: Math.max(0, h.expiresAt - now) },
+        );
+      }
+      enqueued += missing.length;
+      if (missing.length)
+        core.logger.warn(
+          { showtimeId: st, holds: missing.length },
+          'reconciler found holds without an order',
+        );
+    }
+    windows.set(st, { upper: Math.max(upper, w?.upper ?? upper), fullAt: full ? now : w.fullAt });
+  }
+  if (enqueued) core.om.reconciled.inc(enqueued);
+  return enqueued;
+}

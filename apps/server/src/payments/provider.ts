@@ -1,0 +1,35 @@
+/**
+ * The port every payment provider implements. Outcomes of a payment are not returned by these calls: the
+ * provider reports them later through signed webhooks (`POST /api/payments/webhook`), possibly more than once and
+ * out of order — see payments/events.ts.
+ */
+export interface PaymentProvider {
+  /** Stored in Payment.provider. */
+  readonly name: string;
+  /**
+   * Creates a hosted payment for one attempt. Idempotent on `paymentId` (our id): asking again returns the same
+   * reference.
+   */
+  createPayment(input: {
+    paymentId: string;
+    amountCents: number;
+    currency: string;
+    description: string;
+    /** The hold's deadline; providers may stop taking the payment after it. */
+    expiresAt: Date;
+    /** Where the payment page sends the buyer afterwards. */
+    returnUrl: string;
+  }): Promise<{ providerRef: string; checkoutUrl: string }>;
+  /**
+   * Returns money from a captured payment. Idempotent on `idempotencyKey` (our refund id): a retry after a crash
+   * never refunds twice.
+   */
+  refund(input: {
+    providerRef: string;
+    amountCents: number;
+    currency: string;
+    idempotencyKey: string;
+  }): Promise<{ refundRef: string; status: 'succeeded' | 'pending' | 'failed'; failureCode?: string }>;
+  /** Stops a payment that has not been made yet (best effort: it may already be under way). */
+  cancel(providerRef: string): Promise<void>;
+}

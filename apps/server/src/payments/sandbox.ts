@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import { sandboxTestCards, type PaymentEvent, type SandboxCardOutcome } from '@seatrush/shared';
+import type { Redis } from '../db/redis.ts';
+import type { PaymentProvider } from './provider.ts';
+import { signWebhook } from './signature.ts';
+
+/**
+ * The built-in sandbox provider. It behaves like a hosted payment page: our server serves its checkout page
+ * (`GET /sandbox-pay/:paymentId`, see http/payments.ts), the test card number decides the outcome, and results
+ * reach us only through HMAC-signed webhooks delivered by a queue with retries — exactly the path a real
+ * provider's webhooks take. Its own records live in Redis under `${prefix}:sandbox:`, apart from ours.
+ */
+export interface SandboxOptions {
+  redis: Redis;
+  redisPrefix: string;
+  webhookQueue: Queue;
+  /** Base for the checkout page URL ('' = relative URLs). */
+  publicUrl: string;
+  /** Where webhooks are POSTed (resolved when a delivery runs, so a node can learn its own port). */
+  webhookUrl: () => string;
+  /** Delay of the slow 3-D Secure style card's success webhook. */
+  slowConfirmMs: number;
+  /** How long after the hold's deadline the "succeeds after expiry" card's success webhook comes. */
+  lateAfterExpiryMs: number;
+  now?: () => number;
+}
+
+export interface SandboxPayment {
+  ref: string;
+  paymentId: string;
+  amountCents: number;
+  currency: string;
+  description: string;
+  expiresAt: number;
+  returnUrl: string;
+  status: 'requires_payment' | 'processing' | 'succeeded' | 'failed' | 'canceled';
+  failureCode: string;
+  refundedCents: number;
+}
+
+export interface SandboxAttempt {
+  outcome: SandboxCardOutcome | 'unknown_card' | 'already_paid' | 'canceled';
+  status: SandboxPayment['status'];
+  /** What the page tells the buyer. */
+  message: string;
+}
+
+export interface WebhookDelivery {
+  url: string;
+  event: PaymentEvent;
+}
+
+const TTL_SECONDS = 30 * 86_400;
+
+export interface SandboxProvider extends PaymentProvider {
+  get(ref: string): Promise<SandboxPayment | null>;
+  /** A card submitted on the sandbox page. */
+  pay(ref: string, card: string): Promise<SandboxAttempt>;
+  /** Queues a webhook event for delivery after `delayMs` (tests use it to send duplicates). */
+  emit(event: PaymentEvent, delayMs?: number): Promise<void>;
+  /** Signs and POSTs one delivery; throws on a non-2xx answer so the queue retries it. */
+  deliver(d: WebhookDelivery, secret: string): Promise<void>;
+}
+
+export function createSandboxProvider(o: SandboxOptions): SandboxProvider {
+  const now = o.now ?? Date.now;
+  const payKey = (ref: string) => `${o.redisPrefix}:sandbox:pay:${ref}`;
+  const refundKey = (key: string) => `${o.redisPrefix}:sandbox:refund:${key}`;
+  const byPaymentKey = (id: string) => `${o.redisPrefix}:sandbox:by-payment:${id}`;
+
+  const load = async (ref: string): Promise<SandboxPayment | null> => {
+    const h = await o.redis.hgetall(payKey(ref));
+    if (!h.ref) return null;
+    return {
+      ref: h.ref,
+      paymentId: h.paymentId ?? '',
+      amountCents: Number(h.amountCents),
+      currency: h.currency ?? 'EUR',
+      description: h.description ?? '',
+      expiresAt: Number(h.expiresAt),
+      returnUrl: h.returnUrl ?? '/',
+      status: (h.status ?? 'requires_payment') as SandboxPayment['status'],
+      failureCode: h.failureCode ?? '',
+      refundedCents: Number(h.refundedCents ?? 0),
+    };
+  };
+
+  const event = (
+    type: PaymentEvent['type'],
+    p: SandboxPayment,
+    extra: Partial<PaymentEvent['data']> = {},
+  ) => ({
+    id: `evt_${randomBytes(12).toString('hex')}`,
+    type,
+    created: Math.floor(now() / 1000),
+    data: { providerRef: p.ref, amountCents: p.amountCents, currency: p.currency, ...extra },
+  });
+
+  const emit = async (ev: PaymentEvent, delayMs = 0) => {
+    await o.webhookQueue.add('deliver', { url: '', event: ev } satisfies WebhookDelivery, {
+      jobId: ev.id,
+      delay: Math.max(0, Math.round(delayMs)),
+    });
+  };
+
+  const setStatus = (ref: string, status: SandboxPayment['status'], failureCode = '') =>
+    o.redis.hset(payKey(ref), { status, failureCode });
+
+  return {
+    name: 'sandbox',
+
+    async createPayment(input) {
+      const existing = await o.redis.get(byPaymentKey(input.paymentId));
+      const ref = existing ?? `sbx_${randomBytes(12).toString('hex')}`;
+      if (!existing) {
+        await o.redis
+          .multi()
+          .hset(payKey(ref), {
+            ref,
+            paymentId: input.paymentId,
+            amountCents: input.amountCents,
+            currency: input.currency,
+            description: input.description,
+            expiresAt: input.expiresAt.getTime(),
+            returnUrl: input.returnUrl,
+            status: 'requires_payment',
+            refundedCents: 0,
+          })
+          .expire(payKey(ref), TTL_SECONDS)
+          .set(byPaymentKey(input.paymentId), ref, 'EX', TTL_SECONDS)
+          .exec();
+      }
+      return { providerRef: ref, checkoutUrl: `${o.publicUrl}/sandbox-pay/${ref}` };
+    },
+
+    get: load,
+
+    async pay(ref, card) {
+      const p = await load(ref);
+      if (!p) throw new Error(`sandbox payment ${ref} not found`);
+      if (p.status === 'succeeded' || p.status === 'processing')
+        return { outcome: 'already_paid', status: p.status, message: 'This payment has already been made.' };
+      if (p.status === 'canceled')
+        return { outcome: 'canceled', status: p.status, message: 'This payment was cancelled by the shop.' };
+      const outcome = sandboxTestCards[card.replace(/\s+/g, '') as keyof typeof sandboxTestCards] as
+        SandboxCardOutcome | undefined;
+      switch (outcome) {
+        case 'success':
+          await setStatus(ref, 'succeeded');
+          await emit(event('payment.succeeded', p));
+          return { outcome, status: 'succeeded', message: 'Payment successful.' };
+        case 'declined':
+        case 'insufficient_funds': {
+          const code = outcome === 'declined' ? 'card_declined' : 'insufficient_funds';
+          await setStatus(ref, 'failed', code);
+          await emit(event('payment.failed', p, { failureCode: code }));
+          return {
+            outcome,
+            status: 'failed',
+            message: outcome === 'declined' ? 'Your card was declined.' : 'Insufficient funds.',
+          };
+        }
+        case 'slow_confirmation':
+          await setStatus(ref, 'succeeded');
+          await emit(event('payment.pending', p));
+          await emit(event('payment.succeeded', p), o.slowConfirmMs);
+          return { outcome, status: 'processing', message: 'Your bank is confirming the payment…' };
+        case 'succeeds_after_expiry':
+          await setStatus(ref, 'succeeded');
+          await emit(event('payment.pending', p));
+          await emit(event('payment.succeeded', p), Math.max(0, p.expiresAt - now()) + o.lateAfterExpiryMs);
+          return { outcome, status: 'processing', message: 'Your bank is confirming the payment…' };
+        default:
+          return { outcome: 'unknown_card', status: p.status, message: 'Use one of the sandbox test cards.' };
+      }
+    },
+
+    async refund(input) {
+      const done = await o.redis.get(refundKey(input.idempotencyKey));
+      if (done) return JSON.parse(done) as { refundRef: string; status: 'succeeded' };
+      const p = await load(input.providerRef);
+      if (!p || p.status !== 'succeeded')
+        return { refundRef: '', status: 'failed', failureCode: 'not_captured' };
+      const refunded = await o.redis.hincrby(payKey(p.ref), 'refundedCents', input.amountCents);
+      if (refunded > p.amountCents) {
+        await o.redis.hincrby(payKey(p.ref), 'refundedCents', -input.amountCents);
+        return { refundRef: '', status: 'failed', failureCode: 'exceeds_captured' };
+      }
+      const result = { refundRef: `sbx_re_${randomBytes(10).toString('hex')}`, status: 'succeeded' as const };
+      await o.redis.set(refundKey(input.idempotencyKey), JSON.stringify(result), 'EX', TTL_SECONDS);
+      await emit(
+        event('refund.succeeded', p, { amountCents: input.amountCents, refundRef: result.refundRef }),
+      );
+      return result;
+    },
+
+    async cancel(ref) {
+      const p = await load(ref);
+      if (p && (p.status === 'requires_payment' || p.status === 'failed')) {
+        await setStatus(ref, 'canceled');
+        await emit(event('payment.canceled', p));
+      }
+    },
+
+    emit,
+
+    async deliver(d, secret) {
+      const body = JSON.stringify(d.event);
+      const url = d.url || o.webhookUrl();
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'seatrush-signature': signWebhook(secret, body, Math.floor(now() / 1000)),
+        },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`webhook ${d.event.id} answered ${res.status}`);
+    },
+  };
+}

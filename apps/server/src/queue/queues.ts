@@ -1,0 +1,87 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from '../db/redis.ts';
+import type { HoldRecord } from '../domain/hold.ts';
+
+/** Queue names. Keys live under `${redisPrefix}:{q}:<name>:…` (one hash tag: cluster-safe). */
+export const QUEUES = {
+  /** Order persistence (hold → PENDING order, batched) and cancellation (released hold → CANCELLED). */
+  orders: 'orders',
+  /** The payment window: one delayed `expire` job per hold at its deadline; job id = hold id. */
+  expiry: 'expiry',
+  /** Repeatable housekeeping: sweeper, reconciler, refund retries, queue-depth gauge. */
+  maintenance: 'maintenance',
+  /** The sandbox payment provider's webhook deliveries (what a real provider does on its side). */
+  sandboxWebhooks: 'sandbox-webhooks',
+} as const;
+
+/** BullMQ's own prefix; never an ioredis `keyPrefix` (BullMQ's scripts would get it twice). */
+export const queuePrefix = (redisPrefix: string) => `${redisPrefix}:{q}`;
+
+/**
+ * `persist_batch`: the holds one relay read found in a showtime's outbox (job id from the entry ids, so a re-read
+ * of the same entries is deduplicated); `persist`: one hold (the reconciler's, job id = hold id); `cancel`: a
+ * released hold's order (job id `cancel.<holdId>`).
+ */
+export type OrdersJob =
+  | { kind: 'persist_batch'; holds: HoldRecord[] }
+  | { kind: 'persist'; hold: HoldRecord }
+  | { kind: 'cancel'; holdId: string; showtimeId: string };
+export interface ExpiryJob {
+  holdId: string;
+  showtimeId: string;
+}
+
+const keep = {
+  removeOnComplete: { age: 600, count: 50_000 },
+  removeOnFail: { age: 86_400 },
+} satisfies JobsOptions;
+
+export interface Queues {
+  orders: Queue<OrdersJob>;
+  expiry: Queue<ExpiryJob>;
+  maintenance: Queue;
+  sandboxWebhooks: Queue;
+  close(): Promise<void>;
+}
+
+/**
+ * The producer side of every queue, shared by the web role (checkout reschedules expiry jobs, the sandbox page
+ * sends webhooks) and the worker role.
+ */
+export function createQueues(connection: Redis, redisPrefix: string): Queues {
+  const prefix = queuePrefix(redisPrefix);
+  const orders = new Queue<OrdersJob>(QUEUES.orders, {
+    connection,
+    prefix,
+    defaultJobOptions: { ...keep, attempts: 20, backoff: { type: 'exponential', delay: 200 } },
+  });
+  const expiry = new Queue<ExpiryJob>(QUEUES.expiry, {
+    connection,
+    prefix,
+    defaultJobOptions: { ...keep, attempts: 20, backoff: { type: 'exponential', delay: 200 } },
+  });
+  const maintenance = new Queue(QUEUES.maintenance, {
+    connection,
+    prefix,
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 100 } },
+  });
+  const sandboxWebhooks = new Queue(QUEUES.sandboxWebhooks, {
+    connection,
+    prefix,
+    defaultJobOptions: { ...keep, attempts: 12, backoff: { type: 'exponential', delay: 250 } },
+  });
+  return {
+    orders,
+    expiry,
+    maintenance,
+    sandboxWebhooks,
+    async close() {
+      await Promise.allSettled([
+        orders.close(),
+        expiry.close(),
+        maintenance.close(),
+        sandboxWebhooks.close(),
+      ]);
+    },
+  };
+}

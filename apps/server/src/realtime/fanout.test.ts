@@ -1,0 +1,254 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Server } from 'socket.io';
+import { io as connect, type Socket } from 'socket.io-client';
+import { pino } from 'pino';
+import type { Redis } from 'ioredis';
+import type { SeatsChanged } from '@seatrush/shared';
+import { Fanout, type ChangeRead, type HoldEndFact, type Published } from './fanout.ts';
+import type { RealtimeServer } from './types.ts';
+
+/**
+ * The pump against a real Socket.IO server (in-memory adapter), a fake subscriber and a scripted change log.
+ * A test change is `{ seat?, ended?, reload? }`; the log read (`read`) is scripted per test.
+ */
+
+interface TestChange {
+  seat?: number;
+  ended?: HoldEndFact;
+  reload?: boolean;
+}
+
+const CHANNEL = 'test:inventory';
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class FakeSubscriber extends EventEmitter {
+  subscribe() {
+    return Promise.resolve(1);
+  }
+  quit() {
+    return Promise.resolve('OK');
+  }
+  publish(showtimeId: string, version: number, change: TestChange = { seat: version % 100 }) {
+    this.emit('message', CHANNEL, JSON.stringify({ s: showtimeId, v: version, c: change }));
+  }
+}
+
+async function until(check: () => boolean, ms = 3_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await wait(5);
+  }
+}
+
+function merge(_showtimeId: string, from: number, changes: Array<Published<TestChange>>): ChangeRead {
+  const to = changes[changes.length - 1]!.version;
+  if (changes.some((c) => c.change.reload)) return { kind: 'stale', version: to };
+  const seats: number[] = [];
+  for (const c of changes) if (c.change.seat !== undefined) seats.push(c.change.seat, 1);
+  const holdEnds = changes.flatMap((c) => (c.change.ended ? [c.change.ended] : []));
+  return { kind: 'changes', from, to, changes: { seats }, holdEnds };
+}
+
+function decode(message: string): Published<TestChange> | null {
+  try {
+    const m = JSON.parse(message) as { s: string; v: number; c: TestChange };
+    return typeof m.s === 'string' ? { showtimeId: m.s, version: m.v, change: m.c } : null;
+  } catch {
+    return null;
+  }
+}
+
+describe('Fanout', () => {
+  let http: HttpServer;
+  let io: RealtimeServer;
+  let sub: FakeSubscriber;
+  let fanout: Fanout<TestChange>;
+  let url: string;
+  let reads: number[];
+  let log: ChangeRead[];
+  let failNext = false;
+  /** The current version of the scripted log (what a read returns when nothing is scripted). */
+  let version = 10;
+  const clients: Socket[] = [];
+
+  const read = (_showtimeId: string, since: number): Promise<ChangeRead> => {
+    reads.push(since);
+    if (failNext) {
+      failNext = false;
+      return Promise.reject(new Error('redis hiccup'));
+    }
+    const next = log.shift();
+    if (next) return Promise.resolve(next);
+    const to = Math.max(since, version);
+    const seats = to > since ? [99, 2] : [];
+    return Promise.resolve({ kind: 'changes', from: since, to, changes: { seats }, holdEnds: [] });
+  };
+
+  beforeEach(async () => {
+    reads = [];
+    log = [];
+    version = 10;
+    failNext = false;
+    http = createServer();
+    io = new Server(http);
+    const loose = io as unknown as Server;
+    loose.on('connection', (s) => {
+      s.on('join', (rooms: string[], ack: () => void) => {
+        void Promise.resolve(s.join(rooms)).then(ack);
+      });
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    sub = new FakeSubscriber();
+    fanout = new Fanout<TestChange>({
+      io,
+      subscriber: sub as unknown as Redis,
+      channel: CHANNEL,
+      read,
+      decode,
+      merge,
+      logger: pino({ level: 'silent' }),
+      coalesceMs: 100,
+      deliveryBudget: 1_000_000,
+      sweepMs: 400,
+    });
+    await fanout.start();
+  });
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.disconnect();
+    await fanout.close();
+    await new Promise<void>((r) => void io.close(() => r()));
+  });
+
+  async function client(rooms: string[]): Promise<{ socket: Socket; got: Array<[string, unknown]> }> {
+    const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    clients.push(socket);
+    const got: Array<[string, unknown]> = [];
+    socket.onAny((event: string, payload: unknown) => got.push([event, payload]));
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    await socket.timeout(2_000).emitWithAck('join', rooms);
+    return { socket, got };
+  }
+
+  /** A room streaming from version 10: the first join answer makes the pump read the log once. */
+  async function streaming(rooms = ['st:s1']) {
+    const c = await client(rooms);
+    fanout.noteVersion('s1', 10);
+    await until(() => reads.length === 1);
+    reads = [];
+    return c;
+  }
+
+  const deltas = (got: Array<[string, unknown]>) =>
+    got.filter(([e]) => e === 'seats:changed').map(([, d]) => d as SeatsChanged);
+
+  it('coalesces published changes into one delta per window, in version order, without reading the log', async () => {
+    const a = await streaming();
+    for (let v = 11; v <= 30; v++) sub.publish('s1', v);
+    await until(() => deltas(a.got).some((d) => d.to === 30));
+    await wait(150);
+    const got = deltas(a.got);
+    expect(reads).toEqual([]);
+    // 20 changes published at once, a 100 ms window: one delta (at most a leading one before it).
+    expect(got.length).toBeLessThanOrEqual(2);
+    expect(got[0]!.from).toBe(10);
+    for (let i = 1; i < got.length; i++) expect(got[i]!.from).toBe(got[i - 1]!.to);
+    expect(got.flatMap((d) => d.changes.seats).filter((_, i) => i % 2 === 0)).toEqual(
+      Array.from({ length: 20 }, (_, i) => 11 + i),
+    );
+  });
+
+  it('ignores old versions, other showtimes and junk', async () => {
+    const a = await streaming();
+    sub.publish('s1', 9);
+    sub.publish('s1', 10);
+    sub.publish('other', 11);
+    sub.emit('message', CHANNEL, 'not json');
+    sub.emit('message', 'another-channel', JSON.stringify({ s: 's1', v: 11, c: {} }));
+    await wait(200);
+    expect(reads).toEqual([]);
+    expect(deltas(a.got)).toEqual([]);
+  });
+
+  it('reads the log when a published version is missing, and goes on from it', async () => {
+    const a = await streaming();
+    sub.publish('s1', 11);
+    await until(() => deltas(a.got).length === 1);
+    version = 14;
+    sub.publish('s1', 13); // 12 was lost
+    sub.publish('s1', 14);
+    await until(() => deltas(a.got).some((d) => d.to === 14));
+    expect(reads).toEqual([11]);
+    sub.publish('s1', 15);
+    await until(() => deltas(a.got).some((d) => d.to === 15));
+    expect(reads).toEqual([11]);
+    const got = deltas(a.got);
+    for (let i = 1; i < got.length; i++) expect(got[i]!.from).toBe(got[i - 1]!.to);
+  });
+
+  it('reads the log after a quiet sweep interval (a lost last message)', async () => {
+    const a = await streaming();
+    version = 12; // changes 11 and 12 happened, their messages were lost
+    await until(() => deltas(a.got).length === 1, 2_000);
+    expect(deltas(a.got)[0]).toMatchObject({ from: 10, to: 12 });
+    expect(reads).toEqual([10]);
+  });
+
+  it('sends a reset from version 0 when the log no longer reaches back, and stale on a reload', async () => {
+    const a = await streaming();
+    log.push({
+      kind: 'full',
+      version: 5000,
+      changes: { seats: [], all: '0123', labelsKey: 'k', zones: {}, categories: {} },
+    });
+    sub.publish('s1', 5000); // a hole: the log is read, and it is too far behind
+    await until(() => deltas(a.got).length === 1);
+    expect(deltas(a.got)[0]).toMatchObject({ showtimeId: 's1', from: 0, to: 5000, changes: { all: '0123' } });
+    sub.publish('s1', 5001, { reload: true });
+    await until(() => a.got.some(([e]) => e === 'showtime:stale'));
+    expect(a.got).toContainEqual(['showtime:stale', { showtimeId: 's1', version: 5001 }]);
+  });
+
+  it("tells only the owner's sockets that a hold ended, and public deltas carry no ids", async () => {
+    const viewer = await client(['st:s1']);
+    const owner = await client(['st:s1', 'buyer:b1']);
+    const otherBuyer = await streaming(['st:s1', 'buyer:b2']);
+    sub.publish('s1', 11, {
+      seat: 3,
+      ended: { holdId: 'h1', buyerId: 'b1', showtimeId: 's1', reason: 'expired' },
+    });
+    await until(() => owner.got.some(([e]) => e === 'hold:expired'));
+    await wait(100);
+    expect(owner.got).toContainEqual(['hold:expired', { holdId: 'h1', showtimeId: 's1', reason: 'expired' }]);
+    for (const c of [viewer, otherBuyer]) {
+      expect(c.got.map(([e]) => e)).toEqual(['seats:changed']);
+      expect(JSON.stringify(c.got)).not.toMatch(/h1|b1/);
+    }
+  });
+
+  it('keeps its place and retries after a failed read, keeping changes published meanwhile', async () => {
+    const a = await streaming();
+    failNext = true;
+    version = 12;
+    sub.publish('s1', 12); // 11 missing: log read, which fails once
+    await until(() => deltas(a.got).length >= 1, 3_000);
+    expect(deltas(a.got)[0]).toMatchObject({ from: 10, to: 12 });
+    expect(reads).toEqual([10, 10]);
+    sub.publish('s1', 13);
+    await until(() => deltas(a.got).some((d) => d.to === 13));
+    expect(reads).toEqual([10, 10]);
+  });
+
+  it('forgets a room when its last local socket leaves', async () => {
+    const a = await client(['st:s1']);
+    fanout.noteVersion('s1', 10);
+    expect(fanout.tracked()).toEqual([{ showtimeId: 's1', base: 10 }]);
+    a.socket.disconnect();
+    await until(() => fanout.tracked().length === 0);
+  });
+});

@@ -1,0 +1,316 @@
+import { rooms, type HoldEnded, type SeatChanges } from '@seatrush/shared';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../observability/logger.ts';
+import type { RealtimeServer } from './types.ts';
+
+/** An owner-only fact found in the change log: which buyer's hold ended and how. */
+export interface HoldEndFact extends HoldEnded {
+  buyerId: string;
+}
+
+/** What the change log holds after a version, already reduced to the public form plus owner-only facts. */
+export type ChangeRead =
+  | { kind: 'changes'; from: number; to: number; changes: SeatChanges; holdEnds: HoldEndFact[] }
+  /** The log no longer covers `since`: the whole state at `version` (`changes.all`), sent as a reset. */
+  | { kind: 'full'; version: number; changes: SeatChanges }
+  /** The showtime was reloaded (its seat list may differ): clients must take a snapshot. */
+  | { kind: 'stale'; version: number }
+  | { kind: 'missing' };
+
+/** One inventory change as published, decoded. */
+export interface Published<C> {
+  showtimeId: string;
+  version: number;
+  change: C;
+}
+
+export interface FanoutOptions<C> {
+  io: RealtimeServer;
+  /** A dedicated connection, put into subscriber mode. */
+  subscriber: Redis;
+  /** The inventory's pub/sub channel (`${prefix}:inventory`). */
+  channel: string;
+  /** Reads the change log after `since` (the repair path: start of a room, lost messages, reconnects). */
+  read: (showtimeId: string, since: number) => Promise<ChangeRead>;
+  /** Decodes a published message; null when it is not an inventory change. */
+  decode: (message: string) => Published<C> | null;
+  /** Merges consecutive changes into what `read` would have returned for them. */
+  merge: (showtimeId: string, from: number, changes: Array<Published<C>>) => ChangeRead;
+  logger: Logger;
+  /** Shortest coalescing window per room. */
+  coalesceMs: number;
+  /** Deliveries per second this node aims not to exceed per room; widens the window for very large rooms. */
+  deliveryBudget: number;
+  /** After this long without a message, a room's log is read anyway (a lost last message). */
+  sweepMs: number;
+  onFlush?: (info: {
+    showtimeId: string;
+    deliveries: number;
+    seats: number;
+    ms: number;
+    fromLog: boolean;
+    reset?: boolean;
+  }) => void;
+}
+
+interface RoomState<C> {
+  showtimeId: string;
+  room: string;
+  /** The last version sent to this node's sockets in the room; null until the first join answered. */
+  base: number | null;
+  emitted: boolean;
+  /** Published changes `base+1, base+2, …` not sent yet (always contiguous). */
+  pending: Array<Published<C>>;
+  /** A message was missed (or the room just started): the next flush reads the log. */
+  needLog: boolean;
+  /** Messages that arrived while the log was being read; replayed against the new base afterwards. */
+  inflight: Array<Published<C>> | null;
+  dirty: boolean;
+  flushing: boolean;
+  timer: NodeJS.Timeout | null;
+  lastFlush: number;
+  lastMessage: number;
+}
+
+const SHOWTIME_ROOM = 'st:';
+
+/**
+ * The delta pump of one node. Every node subscribes to the inventory's channel, on which each Lua transition
+ * publishes its change (in version order: scripts run one at a time and publish inside the script). For each
+ * showtime room that has sockets on THIS node, the pump collects the published changes after the last version it
+ * sent and, once per coalescing window, merges them into one `seats:changed` for its own sockets only
+ * (`io.local`): nothing is relayed between nodes, nothing is delivered twice. The change log (XRANGE) is the
+ * repair path: when a room starts, when a version is missing from the messages, after a subscriber reconnect,
+ * and after a quiet `sweepMs` (a lost last message). Every node therefore sends the same versions in the same
+ * order, so a client can move to any node and continue.
+ */
+export class Fanout<C> {
+  private readonly rooms = new Map<string, RoomState<C>>();
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(private readonly o: FanoutOptions<C>) {}
+
+  async start(): Promise<void> {
+    const adapter = this.o.io.of('/').adapter;
+    adapter.on('create-room', (room: string) => {
+      if (!room.startsWith(SHOWTIME_ROOM)) return;
+      const showtimeId = room.slice(SHOWTIME_ROOM.length);
+      this.rooms.set(showtimeId, {
+        showtimeId,
+        room,
+        base: null,
+        emitted: false,
+        pending: [],
+        needLog: true,
+        inflight: null,
+        dirty: false,
+        flushing: false,
+        timer: null,
+        lastFlush: 0,
+        lastMessage: Date.now(),
+      });
+    });
+    adapter.on('delete-room', (room: string) => {
+      if (!room.startsWith(SHOWTIME_ROOM)) return;
+      const state = this.rooms.get(room.slice(SHOWTIME_ROOM.length));
+      if (state?.timer) clearTimeout(state.timer);
+      this.rooms.delete(room.slice(SHOWTIME_ROOM.length));
+    });
+    this.o.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.o.channel) this.onMessage(message);
+    });
+    // After a reconnect the messages sent meanwhile are gone: read every room's log.
+    this.o.subscriber.on('ready', () => {
+      for (const state of this.rooms.values()) this.repair(state);
+    });
+    await this.o.subscriber.subscribe(this.o.channel);
+    this.sweepTimer = setInterval(() => this.sweep(), Math.max(50, Math.floor(this.o.sweepMs / 4)));
+    this.sweepTimer.unref();
+  }
+
+  /**
+   * Tells the pump which version a socket of this node was just given for a showtime (its join/resync answer).
+   * The first answer in a room sets where the room's delta stream starts; until something was emitted, an older
+   * answer moves the start back so that socket needs no resync.
+   */
+  noteVersion(showtimeId: string, version: number): void {
+    const state = this.rooms.get(showtimeId);
+    if (!state) return;
+    if (state.base === null || (!state.emitted && version < state.base)) {
+      state.base = version;
+      state.pending = [];
+      state.needLog = true;
+    }
+    state.dirty = true;
+    this.schedule(state);
+  }
+
+  /** Rooms this node pumps, with their last sent version (for tests and the staff page). */
+  tracked(): Array<{ showtimeId: string; base: number | null }> {
+    return [...this.rooms.values()].map((r) => ({ showtimeId: r.showtimeId, base: r.base }));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    for (const r of this.rooms.values()) if (r.timer) clearTimeout(r.timer);
+    this.rooms.clear();
+    this.o.subscriber.removeAllListeners('message');
+    this.o.subscriber.removeAllListeners('ready');
+    await this.o.subscriber.quit().catch(() => undefined);
+  }
+
+  private onMessage(message: string): void {
+    const m = this.o.decode(message);
+    if (!m) return;
+    const state = this.rooms.get(m.showtimeId);
+    if (!state) return;
+    state.lastMessage = Date.now();
+    if (state.inflight) {
+      state.inflight.push(m);
+      return;
+    }
+    this.accept(state, m);
+    state.dirty = true;
+    this.schedule(state);
+  }
+
+  /** Queues a published change if it is the next one; a hole means the log must be read. */
+  private accept(state: RoomState<C>, m: Published<C>): void {
+    if (state.base === null || state.needLog) {
+      state.needLog = true;
+      return;
+    }
+    const expected = state.base + state.pending.length + 1;
+    if (m.version < expected) return;
+    if (m.version === expected) state.pending.push(m);
+    else {
+      state.pending = [];
+      state.needLog = true;
+    }
+  }
+
+  private repair(state: RoomState<C>): void {
+    if (state.base === null) return;
+    state.needLog = true;
+    state.dirty = true;
+    this.schedule(state);
+  }
+
+  private sweep(): void {
+    const quietSince = Date.now() - this.o.sweepMs;
+    for (const state of this.rooms.values()) {
+      if (state.lastMessage <= quietSince && !state.flushing) {
+        state.lastMessage = Date.now();
+        this.repair(state);
+      }
+    }
+  }
+
+  private windowMs(state: RoomState<C>): number {
+    const size = this.o.io.of('/').adapter.rooms.get(state.room)?.size ?? 0;
+    return Math.min(1000, Math.max(this.o.coalesceMs, Math.ceil((1000 * size) / this.o.deliveryBudget)));
+  }
+
+  private schedule(state: RoomState<C>): void {
+    if (this.closed || state.timer || state.flushing || state.base === null || !state.dirty) return;
+    // Leading edge when quiet, at most one flush per window under load.
+    const delay = Math.max(0, state.lastFlush + this.windowMs(state) - Date.now());
+    state.timer = setTimeout(() => {
+      state.timer = null;
+      void this.flush(state);
+    }, delay);
+  }
+
+  private async flush(state: RoomState<C>): Promise<void> {
+    if (this.closed || this.rooms.get(state.showtimeId) !== state || state.base === null) return;
+    state.flushing = true;
+    state.dirty = false;
+    const started = Date.now();
+    const fromLog = state.needLog;
+    try {
+      let read: ChangeRead;
+      if (fromLog) {
+        state.inflight = [];
+        state.needLog = false;
+        state.pending = [];
+        read = await this.o.read(state.showtimeId, state.base);
+      } else {
+        if (!state.pending.length) return;
+        read = this.o.merge(state.showtimeId, state.base, state.pending);
+        state.pending = [];
+      }
+      if (this.rooms.get(state.showtimeId) !== state) return;
+      this.emit(state, read, started, fromLog);
+    } catch (err) {
+      // Redis hiccup: keep the base, read the log next window.
+      state.needLog = true;
+      state.dirty = true;
+      this.o.logger.warn({ err, showtimeId: state.showtimeId }, 'reading the change log failed');
+    } finally {
+      // Changes published during the read: keep those after what was just sent, if they connect.
+      const inflight = state.inflight;
+      state.inflight = null;
+      for (const m of inflight ?? []) this.accept(state, m);
+      if (state.pending.length || state.needLog) state.dirty = true;
+      state.flushing = false;
+      state.lastFlush = Date.now();
+      this.schedule(state);
+    }
+  }
+
+  private emit(state: RoomState<C>, read: ChangeRead, started: number, fromLog: boolean): void {
+    if (read.kind === 'missing' || state.base === null) return;
+    const local = this.o.io.local;
+    const report = (seats: number, reset?: boolean) =>
+      this.o.onFlush?.({
+        showtimeId: state.showtimeId,
+        deliveries: this.o.io.of('/').adapter.rooms.get(state.room)?.size ?? 0,
+        seats,
+        ms: Date.now() - started,
+        fromLog,
+        ...(reset ? { reset } : {}),
+      });
+    if (read.kind === 'full') {
+      if (read.version <= state.base) return;
+      // Fell behind the log (overload, a long Redis outage): one reset to everybody, from version 0 so every
+      // mirror accepts it, instead of every client asking for a snapshot at once.
+      state.base = read.version;
+      state.emitted = true;
+      local.to(state.room).emit('seats:changed', {
+        showtimeId: state.showtimeId,
+        from: 0,
+        to: read.version,
+        changes: read.changes,
+        at: Date.now(),
+      });
+      report(read.changes.all?.length ?? 0, true);
+      return;
+    }
+    if (read.kind === 'stale') {
+      state.base = read.version;
+      state.emitted = true;
+      local.to(state.room).emit('showtime:stale', { showtimeId: state.showtimeId, version: read.version });
+      return;
+    }
+    if (read.to <= state.base) return;
+    const delta = {
+      showtimeId: state.showtimeId,
+      from: state.base,
+      to: read.to,
+      changes: read.changes,
+      at: Date.now(),
+    };
+    state.base = read.to;
+    state.emitted = true;
+    local.to(state.room).emit('seats:changed', delta);
+    for (const fact of read.holdEnds) {
+      const { buyerId, ...payload } = fact;
+      local
+        .to(rooms.buyer(buyerId))
+        .emit(payload.reason === 'expired' ? 'hold:expired' : 'hold:lost', payload);
+    }
+    report(read.changes.seats.length / 2);
+  }
+}

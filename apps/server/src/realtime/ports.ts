@@ -1,0 +1,196 @@
+import type { Queue } from 'bullmq';
+import { packSeatChanges, type MyHold, type SeatChanges, type ShowtimeSnapshot } from '@seatrush/shared';
+import type { PrismaClient } from '../db/prisma.ts';
+import type { Redis } from '../db/redis.ts';
+import { DomainError } from '../domain/errors.ts';
+import { decodeChange, type Change, type Inventory, type WireChange } from '../inventory/inventory.ts';
+import type { HoldsApi } from '../http/holds.ts';
+import type { ChangeRead, HoldEndFact, Published } from './fanout.ts';
+import type { RealtimePorts } from './server.ts';
+import { computeStaffStats } from './staff-stats.ts';
+
+export interface InventoryPortsDeps {
+  inventory: Inventory;
+  /** The buyer hold API of the HTTP routes: sockets call the very same use cases. */
+  holdsApi: HoldsApi;
+  redis: Redis;
+  prisma: PrismaClient;
+  redisPrefix: string;
+  /** Queues shown on the staff page (when this node has them). */
+  queues?: Queue[];
+  /** The orders module's checkout use case (`orders/checkout.ts`), when the node has it. */
+  checkout?: RealtimePorts['checkout'];
+  now?: () => number;
+}
+
+/**
+ * Coalesces consecutive inventory changes into one public delta: the last state of each seat touched, the last
+ * counts of each zone and category touched, the last sale state. Owner-only facts (which buyer's hold ended) are
+ * split off so public deltas never carry buyer or hold ids. A `load` among them means the layout may have been
+ * rebuilt: indices are no longer comparable, so the caller must send snapshots instead.
+ */
+export function coalesce(
+  showtimeId: string,
+  changes: readonly Change[],
+): { changes: SeatChanges; holdEnds: HoldEndFact[] } | 'reload' {
+  const seats = new Map<number, number>();
+  const out: SeatChanges = { seats: [] };
+  const holdEnds: HoldEndFact[] = [];
+  for (const c of changes) {
+    if (c.type === 'load') return 'reload';
+    for (const [, index, state] of c.seats) {
+      // Re-inserting keeps the pairs in the order of their last change.
+      seats.delete(index);
+      seats.set(index, state);
+    }
+    if (Object.keys(c.zones).length) out.zones = { ...out.zones, ...c.zones };
+    if (Object.keys(c.categories).length) out.categories = { ...out.categories, ...c.categories };
+    if (c.state) out.state = c.state;
+    for (const e of c.endedHolds)
+      holdEnds.push({ holdId: e.holdId, showtimeId, buyerId: e.buyerId, reason: e.reason });
+  }
+  const pairs: number[] = [];
+  for (const [index, state] of seats) pairs.push(index, state);
+  if (pairs.length) out.packed = packSeatChanges(pairs);
+  return { changes: out, holdEnds };
+}
+
+/** The real-time layer's ports over the inventory: the same functions the HTTP routes call. */
+export function inventoryPorts(deps: InventoryPortsDeps): RealtimePorts<Change> {
+  const { inventory, redis } = deps;
+  const now = deps.now ?? Date.now;
+
+  const snapshot = async (showtimeId: string): Promise<ShowtimeSnapshot> => {
+    const s = await inventory.snapshot(showtimeId);
+    return {
+      showtimeId: s.showtimeId,
+      version: s.version,
+      state: s.state,
+      labelsKey: s.labelsKey,
+      seatLabels: s.seatLabels,
+      seatStates: s.seatStates,
+      zones: s.zones,
+      categories: s.categories,
+    };
+  };
+
+  const currentVersion = async (showtimeId: string): Promise<number | null> => {
+    const v = await redis.hget(inventory.keys(showtimeId).meta, 'version');
+    return v === null ? null : Number(v);
+  };
+
+  return {
+    snapshot,
+
+    decodeMessage(message): Published<Change> | null {
+      let w: WireChange;
+      try {
+        w = JSON.parse(message) as WireChange;
+      } catch {
+        return null;
+      }
+      if (typeof w !== 'object' || w === null || typeof w.s !== 'string' || typeof w.v !== 'number')
+        return null;
+      return { showtimeId: w.s, version: w.v, change: decodeChange(w) };
+    },
+
+    mergeChanges(showtimeId, from, published): ChangeRead {
+      const to = published[published.length - 1]?.version ?? from;
+      const merged = coalesce(
+        showtimeId,
+        published.map((p) => p.change),
+      );
+      if (merged === 'reload') return { kind: 'stale', version: to };
+      return { kind: 'changes', from, to, ...merged };
+    },
+
+    async readChanges(showtimeId, since): Promise<ChangeRead> {
+      const read = await inventory.changesSince(showtimeId, since);
+      if (!read) {
+        const version = await currentVersion(showtimeId);
+        if (version === null) return { kind: 'missing' };
+        // Ahead of Redis: the inventory was rebuilt and counts again from an earlier version.
+        if (version < since) return { kind: 'stale', version };
+        const s = await inventory.snapshot(showtimeId);
+        return {
+          kind: 'full',
+          version: s.version,
+          changes: {
+            seats: [],
+            all: s.seatStates,
+            labelsKey: s.labelsKey,
+            zones: s.zones,
+            categories: s.categories,
+            state: s.state,
+          },
+        };
+      }
+      const merged = coalesce(showtimeId, read.changes);
+      if (merged === 'reload') return { kind: 'stale', version: read.to };
+      return { kind: 'changes', from: read.from, to: read.to, ...merged };
+    },
+
+    async holdsOf(showtimeId, buyerId): Promise<MyHold[]> {
+      const holds = await inventory.holdsOf(showtimeId, buyerId);
+      const t = now();
+      return holds
+        .filter((h) => h.status === 'held' && h.expiresAt > t)
+        .map((h) => {
+          const seats: string[] = [];
+          let zone: string | null = null;
+          let quantity = 0;
+          for (const it of h.items) {
+            if (it.kind === 'seat') {
+              seats.push(it.seat);
+              quantity += 1;
+            } else {
+              zone = it.zone;
+              quantity += it.quantity;
+            }
+          }
+          return {
+            holdId: h.id,
+            showtimeId,
+            seats,
+            zone,
+            quantity,
+            expiresAt: new Date(h.expiresAt).toISOString(),
+          };
+        });
+    },
+
+    async createHold(buyer, input) {
+      const { showtimeId, requestId, ...ask } = input;
+      const principal = { kind: 'buyer' as const, buyerId: buyer.buyerId, email: buyer.email };
+      return (await deps.holdsApi.createHold(showtimeId, principal, { 'idempotency-key': requestId }, ask))
+        .body;
+    },
+
+    async releaseHold(holdId, holdToken) {
+      await deps.holdsApi.release(holdId, { authorization: `Bearer ${holdToken}` });
+    },
+
+    ...(deps.checkout ? { checkout: deps.checkout } : {}),
+
+    async staffStats(showtimeId, live) {
+      try {
+        return await computeStaffStats(
+          {
+            redis,
+            prisma: deps.prisma,
+            redisPrefix: deps.redisPrefix,
+            snapshot,
+            ...(deps.queues ? { queues: deps.queues } : {}),
+            now,
+          },
+          showtimeId,
+          live,
+        );
+      } catch (err) {
+        if (err instanceof DomainError && (err.code === 'not_found' || err.code === 'sale_not_open'))
+          return null;
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,203 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainError } from '../src/domain/errors.ts';
+import { createRedis, type Redis } from '../src/db/redis.ts';
+import { createSoldOutGate, type SoldOutGate } from '../src/inventory/gate.ts';
+import { GATE_SEATS, type Change, type Inventory } from '../src/inventory/inventory.ts';
+import { createShowtimeFixture } from './support/inventory-fixtures.ts';
+import { silent, startInventoryHarness, type InventoryHarness } from './support/inventory-harness.ts';
+import { redisUrl } from './support/env.ts';
+
+/**
+ * The sold-out gate: once a zone (or every seat) is gone, holds are refused from memory without a Redis call,
+ * on every node; the first change that brings availability back reopens it, on every node.
+ */
+
+let h: InventoryHarness;
+const opened: Array<{ gate: SoldOutGate; redis: Redis }> = [];
+
+beforeAll(async () => {
+  h = await startInventoryHarness();
+});
+afterEach(async () => {
+  for (const o of opened.splice(0)) {
+    await o.gate.stop();
+    o.redis.disconnect();
+  }
+});
+afterAll(async () => {
+  await h.close();
+});
+
+/** A node: its own connection, gate and inventory; counts the hold scripts it sends to Redis. */
+async function node(opts: { maxClosedMs?: number } = {}) {
+  const redis = createRedis(redisUrl());
+  const gate = createSoldOutGate({ redis, prefix: h.prefix, logger: silent, ...opts });
+  await gate.start();
+  opened.push({ gate, redis });
+  const inventory = h.another({ redis, gate });
+  let holdCalls = 0;
+  const name = 'srInventory_hold';
+  const target = redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  const original = target[name]!;
+  target[name] = (...args: unknown[]) => {
+    holdCalls++;
+    return original.apply(redis, args);
+  };
+  return { gate, inventory, redis, calls: () => holdCalls };
+}
+
+async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 2000) {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function code(p: Promise<unknown>): Promise<string> {
+  return p.then(
+    () => 'ok',
+    (e: DomainError) => e.code,
+  );
+}
+
+let n = 0;
+const ask = (buyerId: string, x: { seats?: string[]; zone?: string; quantity?: number }) => ({
+  buyerId,
+  requestId: `g${++n}`,
+  ...x,
+});
+
+async function gaShowtime(capacity: number, inv: Inventory) {
+  const f = await createShowtimeFixture(h.prisma, {
+    sections: [{ key: 'A', rows: 1, seatsPerRow: 2, category: 'std' }],
+    gaZones: [{ key: 'ga', capacity, category: 'floor' }],
+  });
+  await inv.load(f.showtimeId);
+  return f;
+}
+
+describe('sold-out gate', () => {
+  it('refuses from memory once sold out, on every node, and reopens on release everywhere', async () => {
+    const a = await node();
+    const b = await node();
+    const f = await gaShowtime(3, a.inventory);
+    const held = await a.inventory.hold(f.showtimeId, ask('x', { zone: 'ga', quantity: 3 }));
+    await eventually(
+      () => a.gate.isSoldOut(f.showtimeId, 'ga') && b.gate.isSoldOut(f.showtimeId, 'ga'),
+      'both gates to close',
+    );
+    expect(a.gate.isSoldOut(f.showtimeId, GATE_SEATS)).toBe(false);
+
+    const before = b.calls();
+    for (let i = 0; i < 100; i++)
+      expect(await code(b.inventory.hold(f.showtimeId, ask('y', { zone: 'ga', quantity: 1 })))).toBe(
+        'sold_out',
+      );
+    expect(b.calls()).toBe(before);
+    // Seats are another matter: they still go to Redis.
+    expect(await code(b.inventory.hold(f.showtimeId, ask('y', { seats: ['A-1-1'] })))).toBe('ok');
+    expect(b.calls()).toBe(before + 1);
+
+    await a.inventory.release(held.holdId, held.holdToken);
+    await eventually(() => !b.gate.isSoldOut(f.showtimeId, 'ga'), 'the gate to reopen');
+    expect(await code(b.inventory.hold(f.showtimeId, ask('y', { zone: 'ga', quantity: 1 })))).toBe('ok');
+  });
+
+  it('reopens on expiry, refund and rebuild, and closes for seats when every seat is taken', async () => {
+    const a = await node();
+    const f = await gaShowtime(2, h.inventory);
+    const g = await h.inventory.hold(f.showtimeId, ask('x', { zone: 'ga', quantity: 2 }));
+    const s = await h.inventory.hold(f.showtimeId, ask('x', { seats: ['A-1-1', 'A-1-2'] }));
+    await eventually(
+      () => a.gate.isSoldOut(f.showtimeId, 'ga') && a.gate.isSoldOut(f.showtimeId, GATE_SEATS),
+      'gates to close',
+    );
+    expect(await code(a.inventory.hold(f.showtimeId, ask('y', { seats: ['A-1-1'] })))).toBe('sold_out');
+
+    h.clock.advance(3600_000);
+    await h.inventory.expire(s.holdId);
+    await eventually(() => !a.gate.isSoldOut(f.showtimeId, GATE_SEATS), 'seats to reopen after expiry');
+    expect(a.gate.isSoldOut(f.showtimeId, 'ga')).toBe(true);
+
+    await h.inventory.reclaim(f.showtimeId, g.holdId, g.items, 'x', 'order-1');
+    await eventually(() => a.gate.isSoldOut(f.showtimeId, 'ga'), 'ga still closed');
+    await h.inventory.returnItems(f.showtimeId, 'order-1', [
+      { ...g.items[0]!, kind: 'ga', zone: 'ga', category: 'floor', priceCents: 1, quantity: 1 },
+    ]);
+    await eventually(() => !a.gate.isSoldOut(f.showtimeId, 'ga'), 'ga to reopen after a refund');
+
+    await h.inventory.hold(f.showtimeId, ask('z', { zone: 'ga', quantity: 1 }));
+    await eventually(() => a.gate.isSoldOut(f.showtimeId, 'ga'), 'ga to close again');
+    await h.inventory.load(f.showtimeId, { force: true });
+    await eventually(() => !a.gate.isSoldOut(f.showtimeId, 'ga'), 'ga to reopen after a rebuild');
+  });
+
+  it('ignores a sold-out answer older than what it knows, and re-checks a stale flag', async () => {
+    let t = 1_000_000;
+    const redis = createRedis(redisUrl());
+    const gate = createSoldOutGate({
+      redis,
+      prefix: h.prefix,
+      logger: silent,
+      maxClosedMs: 1000,
+      now: () => t,
+    });
+    await gate.start();
+    opened.push({ gate, redis });
+    const f = await gaShowtime(1, h.inventory);
+    const held = await h.inventory.hold(f.showtimeId, ask('x', { zone: 'ga', quantity: 1 }));
+    await eventually(() => gate.isSoldOut(f.showtimeId, 'ga'), 'close');
+    await h.inventory.release(held.holdId, held.holdToken);
+    await eventually(() => !gate.isSoldOut(f.showtimeId, 'ga'), 'reopen');
+    const { version } = await h.inventory.snapshot(f.showtimeId);
+    // A refusal computed before the release arrives late: it must not close the gate again.
+    gate.noteSoldOut(f.showtimeId, 'ga', version - 1);
+    expect(gate.isSoldOut(f.showtimeId, 'ga')).toBe(false);
+    gate.noteSoldOut(f.showtimeId, 'ga', version + 1);
+    expect(gate.isSoldOut(f.showtimeId, 'ga')).toBe(true);
+    t += 1001;
+    expect(gate.isSoldOut(f.showtimeId, 'ga')).toBe(false);
+  });
+
+  it('opens every flag when its subscription drops, and closes again only after resubscribing', async () => {
+    const a = await node();
+    const f = await gaShowtime(1, h.inventory);
+    await h.inventory.hold(f.showtimeId, ask('x', { zone: 'ga', quantity: 1 }));
+    await eventually(() => a.gate.isSoldOut(f.showtimeId, 'ga'), 'close');
+    const stamp = a.gate.stamp(f.showtimeId);
+    const clients = await h.redis.client('LIST');
+    const line = String(clients)
+      .split('\n')
+      .find((l) => l.includes(` name=${h.prefix}-sold-out-gate `) && l.includes(' sub=1 '));
+    const id = /\bid=(\d+)/.exec(line ?? '')?.[1];
+    expect(id).toBeDefined();
+    await h.redis.client('KILL', 'ID', id!);
+    await eventually(() => !a.gate.healthy(), 'the gate to notice');
+    expect(a.gate.isSoldOut(f.showtimeId, 'ga')).toBe(false);
+    expect(a.gate.stamp(f.showtimeId)).toBeNull();
+    await eventually(() => a.gate.healthy(), 'the gate to resubscribe', 5000);
+    expect(a.gate.stamp(f.showtimeId)).not.toBe(stamp);
+    // The next refusal from Redis closes it again.
+    expect(await code(a.inventory.hold(f.showtimeId, ask('y', { zone: 'ga', quantity: 1 })))).toBe(
+      'sold_out',
+    );
+    expect(a.gate.isSoldOut(f.showtimeId, 'ga')).toBe(true);
+  });
+
+  it('hands every change to listeners, decoded', async () => {
+    const a = await node();
+    const seen: Array<[string, Change]> = [];
+    const off = a.gate.onChange((st, c) => seen.push([st, c]));
+    const f = await gaShowtime(5, h.inventory);
+    await h.inventory.hold(f.showtimeId, ask('x', { zone: 'ga', quantity: 2 }));
+    await eventually(
+      () => seen.some(([st, c]) => st === f.showtimeId && c.type === 'hold'),
+      'the hold change',
+    );
+    const hold = seen.find(([st, c]) => st === f.showtimeId && c.type === 'hold')![1];
+    expect(hold.zones.ga).toEqual({ capacity: 5, available: 3, held: 2, sold: 0 });
+    expect(seen.some(([st, c]) => st === f.showtimeId && c.type === 'load')).toBe(true);
+    off();
+  });
+});

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type Config } from '../../src/config/index.ts';
+import { createContainer, type Container } from '../../src/container.ts';
+import { startNode, type RunningNode } from '../../src/node.ts';
+import { createTestDatabase } from './db.ts';
+import { pino } from 'pino';
+
+export const redisUrl = () => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A unique Redis key prefix so test files never see each other's keys. */
+export const testPrefix = () => `t${randomBytes(4).toString('hex')}`;
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    REDIS_URL: redisUrl(),
+    REDIS_PREFIX: testPrefix(),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...overrides,
+  });
+}
+
+export interface TestStack {
+  config: Config;
+  container: Container;
+  node: RunningNode;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh database, a fresh Redis prefix, and one in-process node with the roles asked for.
+ * `extraNodes` can share the same database and prefix for multi-node tests.
+ */
+export async function startTestStack(
+  opts: { worker?: boolean; web?: boolean; env?: Record<string, string> } = {},
+): Promise<TestStack> {
+  const db = await createTestDatabase();
+  const config = testConfig({ DATABASE_URL: db.url, ...(opts.env ?? {}) });
+  const container = createContainer(config, pino({ level: 'silent' }));
+  const node = await startNode(container, { web: opts.web ?? true, worker: opts.worker ?? false, port: 0 });
+  return {
+    config,
+    container,
+    node,
+    url: node.url,
+    async close() {
+      await node.stop();
+      await container.close();
+      await db.drop();
+    },
+  };
+}
+
+export interface ExtraNode {
+  container: Container;
+  node: RunningNode;
+  url: string;
+  /** Stops the node (its sockets are disconnected) and closes its connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Another in-process node on the same config as `stack` — same database, same Redis prefix — with its own
+ * container (connections, metrics, logger), as a separate server process would have. For multi-node tests.
+ */
+export async function startExtraNode(
+  stack: Pick<TestStack, 'config'>,
+  opts: { web?: boolean; worker?: boolean } = {},
+): Promise<ExtraNode> {
+  const container = createContainer(stack.config, pino({ level: 'silent' }));
+  const node = await startNode(container, { web: opts.web ?? true, worker: opts.worker ?? false, port: 0 });
+  let closed = false;
+  return {
+    container,
+    node,
+    url: node.url,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await node.stop();
+      await container.close();
+    },
+  };
+}

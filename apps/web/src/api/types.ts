@@ -1,0 +1,38 @@
+/**
+ * The contracts the buyer app uses, all from `@seatrush/shared`. Nothing here is redefined locally; the few
+ * client-only shapes (what we keep in sessionStorage) are marked as such.
+ */
+import type { z } from 'zod';
+import type { HoldResponse, refundResponseSchema } from '@seatrush/shared';
+
+export type {
+  AvailabilityDto,
+  BuyerSessionDto,
+  CategoryCounts,
+  CheckoutResponse,
+  HoldEnded,
+  HoldItemDto,
+  HoldRequest,
+  HoldResponse,
+  MyHold,
+  OrderDto,
+  OrderNotice,
+  OrderStatusName,
+  PublicEvent,
+  PublicShowtime,
+  SaleStateName,
+  SeatMapDocument,
+  SeatsChanged,
+  ShowtimeSnapshot,
+  ShowtimeSync,
+  TicketDto,
+  ZoneCounts,
+} from '@seatrush/shared';
+
+export type RefundResponse = z.infer<typeof refundResponseSchema>;
+
+/** Client-only: a hold as this tab remembers it (the hold token never leaves sessionStorage). */
+export type StoredHold = HoldResponse & {
+  /** Set once checkout has created the order. */
+  orderCode?: string | undefined;
+};

@@ -1,0 +1,125 @@
+import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import type { SaleStateName } from '@seatrush/shared';
+import { useLoad } from '../../lib/hooks.ts';
+import { staffApi } from '../api.ts';
+import { useStaffSession } from '../session.tsx';
+import { Badge, ErrorNote, Field, PageHeader, Spinner, When } from '../ui.tsx';
+
+const STATES: Array<SaleStateName | 'all'> = ['all', 'on_sale', 'paused', 'scheduled', 'closed'];
+
+/** The box office's front page: every showtime with its sale state, and the way into its live operations. */
+export function HomePage() {
+  const { isAdmin } = useStaffSession();
+  const [filter, setFilter] = useState<SaleStateName | 'all'>('all');
+  const [text, setText] = useState('');
+  const [data, retry] = useLoad('home', async (signal) => {
+    const [showtimes, events, venues] = await Promise.all([
+      staffApi.showtimes({}, signal),
+      staffApi.events(signal),
+      staffApi.venues(signal),
+    ]);
+    return { showtimes: showtimes.showtimes, events: events.events, venues: venues.venues };
+  });
+
+  const rows = useMemo(() => {
+    if (data.status !== 'ok') return [];
+    const events = new Map(data.data.events.map((e) => [e.id, e]));
+    const venues = new Map(data.data.venues.map((v) => [v.id, v]));
+    const needle = text.trim().toLowerCase();
+    return data.data.showtimes
+      .map((s) => ({ s, event: events.get(s.eventId), venue: venues.get(s.venueId) }))
+      .filter((r) => filter === 'all' || r.s.saleState === filter)
+      .filter(
+        (r) =>
+          !needle ||
+          r.event?.name.toLowerCase().includes(needle) ||
+          r.venue?.name.toLowerCase().includes(needle) ||
+          r.s.id.toLowerCase().includes(needle),
+      )
+      .sort((a, b) => a.s.startsAt.localeCompare(b.s.startsAt));
+  }, [data, filter, text]);
+
+  return (
+    <section>
+      <PageHeader title="Showtimes">
+        {isAdmin && (
+          <Link className="bo-btn bo-btn-primary" to="/box-office/catalog/showtimes/new">
+            New showtime
+          </Link>
+        )}
+      </PageHeader>
+      <div className="bo-toolbar">
+        <Field label="Sale state">
+          <select value={filter} onChange={(e) => setFilter(e.target.value as SaleStateName | 'all')}>
+            {STATES.map((s) => (
+              <option key={s} value={s}>
+                {s === 'all' ? 'All' : s.replace('_', ' ')}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Find">
+          <input
+            type="search"
+            placeholder="Event or venue"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        </Field>
+      </div>
+      {data.status === 'loading' && <Spinner />}
+      {data.status === 'error' && <ErrorNote error={data.error} retry={retry} />}
+      {data.status === 'ok' && rows.length === 0 && <p className="bo-muted">No showtimes match.</p>}
+      {rows.length > 0 && (
+        <table className="bo-table" aria-label="Showtimes">
+          <thead>
+            <tr>
+              <th scope="col">Event</th>
+              <th scope="col">Venue</th>
+              <th scope="col">Starts</th>
+              <th scope="col">Sale window</th>
+              <th scope="col">State</th>
+              <th scope="col">
+                <span className="bo-sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(({ s, event, venue }) => (
+              <tr key={s.id} data-showtime-id={s.id}>
+                <td>{event?.name ?? s.eventId}</td>
+                <td>{venue?.name ?? s.venueId}</td>
+                <td>
+                  <When iso={s.startsAt} />
+                </td>
+                <td className="bo-small">
+                  <When iso={s.saleOpensAt} /> – <When iso={s.saleClosesAt} />
+                </td>
+                <td>
+                  <Badge value={s.saleState} />
+                </td>
+                <td className="bo-actions">
+                  <Link
+                    to={`/box-office/showtimes/${s.id}`}
+                    aria-label={`Live operations: ${event?.name ?? s.id}`}
+                  >
+                    Live operations
+                  </Link>
+                  {isAdmin && (
+                    <Link
+                      to={`/box-office/catalog/showtimes/${s.id}/edit`}
+                      aria-label={`Edit ${event?.name ?? s.id}`}
+                    >
+                      Edit
+                    </Link>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,176 @@
+import { useState, type FormEvent } from 'react';
+import type { StaffRoleName, StaffUserDto } from '@seatrush/shared';
+import { useLoad } from '../../lib/hooks.ts';
+import { staffApi } from '../api.ts';
+import { useStaffSession } from '../session.tsx';
+import { Badge, ErrorNote, Field, PageHeader, Spinner, SuccessNote, When, useAction } from '../ui.tsx';
+
+function NewUser({ onSaved }: { onSaved: (u: StaffUserDto) => void }) {
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<StaffRoleName>('box_office');
+  const [password, setPassword] = useState('');
+  const save = useAction(async () => {
+    const u = await staffApi.createUser({ email: email.trim(), name: name.trim(), role, password });
+    onSaved(u);
+    setEmail('');
+    setName('');
+    setPassword('');
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void save.run();
+  };
+  return (
+    <form className="bo-card" onSubmit={submit} aria-label="New staff account">
+      <h2 className="bo-card-title">New staff account</h2>
+      <div className="bo-row">
+        <Field label="Name">
+          <input required value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label="Email">
+          <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </Field>
+        <Field label="Role">
+          <select value={role} onChange={(e) => setRole(e.target.value as StaffRoleName)}>
+            <option value="box_office">Box office (sell, refund, block seats)</option>
+            <option value="admin">Admin (everything)</option>
+          </select>
+        </Field>
+        <Field label="Initial password" hint="At least 8 characters">
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </Field>
+      </div>
+      {save.error !== null && <ErrorNote error={save.error} />}
+      <button type="submit" className="bo-btn bo-btn-primary" disabled={save.pending}>
+        Create account
+      </button>
+    </form>
+  );
+}
+
+function UserRow({
+  user,
+  self,
+  onSaved,
+}: {
+  user: StaffUserDto;
+  self: boolean;
+  onSaved: (u: StaffUserDto) => void;
+}) {
+  const [password, setPassword] = useState('');
+  const update = useAction(async (patch: Parameters<typeof staffApi.updateUser>[1]) => {
+    const u = await staffApi.updateUser(user.id, patch);
+    setPassword('');
+    onSaved(u);
+  });
+  return (
+    <tr data-user={user.email}>
+      <td>{user.name}</td>
+      <td>{user.email}</td>
+      <td>
+        <select
+          aria-label={`Role of ${user.email}`}
+          value={user.role}
+          disabled={self || update.pending}
+          onChange={(e) => void update.run({ role: e.target.value as StaffRoleName })}
+        >
+          <option value="box_office">box office</option>
+          <option value="admin">admin</option>
+        </select>
+      </td>
+      <td>{user.active ? <Badge value="active" /> : <Badge value="released" label="deactivated" />}</td>
+      <td className="bo-small">
+        <When iso={user.createdAt} />
+      </td>
+      <td className="bo-actions">
+        {!self && (
+          <button
+            type="button"
+            className="bo-btn bo-btn-small"
+            disabled={update.pending}
+            onClick={() => void update.run({ active: !user.active })}
+          >
+            {user.active ? 'Deactivate' : 'Reactivate'}
+          </button>
+        )}
+        <form
+          className="bo-inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void update.run({ password });
+          }}
+        >
+          <input
+            type="password"
+            autoComplete="new-password"
+            placeholder="New password"
+            aria-label={`New password for ${user.email}`}
+            minLength={8}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <button
+            type="submit"
+            className="bo-btn bo-btn-small"
+            disabled={update.pending || password.length < 8}
+          >
+            Set
+          </button>
+        </form>
+        {update.error !== null && <ErrorNote error={update.error} />}
+      </td>
+    </tr>
+  );
+}
+
+/** Staff accounts and their roles (admin). Changing a role or deactivating ends that person's sessions. */
+export function StaffUsersPage() {
+  const { me } = useStaffSession();
+  const [version, setVersion] = useState(0);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [users, retry] = useLoad(`users:${version}`, (signal) => staffApi.users(signal));
+  const onSaved = (u: StaffUserDto) => {
+    setSaved(`Saved ${u.email}.`);
+    setVersion((v) => v + 1);
+  };
+  return (
+    <section>
+      <PageHeader title="Staff" />
+      {saved && <SuccessNote>{saved}</SuccessNote>}
+      {users.status === 'loading' && <Spinner />}
+      {users.status === 'error' && <ErrorNote error={users.error} retry={retry} />}
+      {users.status === 'ok' && (
+        <table className="bo-table" aria-label="Staff accounts">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Since</th>
+              <th scope="col">
+                <span className="bo-sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.data.users.map((u) => (
+              <UserRow key={u.id} user={u} self={u.id === me?.id} onSaved={onSaved} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      <NewUser onSaved={onSaved} />
+    </section>
+  );
+}
+
+export default StaffUsersPage;

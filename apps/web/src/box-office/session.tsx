@@ -1,0 +1,114 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router';
+import type { StaffMe } from '@seatrush/shared';
+import { ApiError } from '../api/index.ts';
+import { staffApi } from './api.ts';
+import { ErrorNote, Spinner } from './ui.tsx';
+
+type SessionState =
+  | { status: 'loading' }
+  | { status: 'signed_out' }
+  | { status: 'error'; error: unknown }
+  | { status: 'signed_in'; me: StaffMe };
+
+export interface StaffSession {
+  state: SessionState;
+  me: StaffMe | null;
+  isAdmin: boolean;
+  signIn: (email: string, password: string) => Promise<StaffMe>;
+  signOut: () => Promise<void>;
+  /** Re-reads who is signed in (after an `unauthenticated` answer, or an edit of one's own account). */
+  refresh: () => void;
+}
+
+const SessionContext = createContext<StaffSession | null>(null);
+
+/** Who is signed in to the box office: the `sr_staff` session cookie, as `GET /api/staff/me` sees it. */
+export function StaffSessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const ac = new AbortController();
+    staffApi.me(ac.signal).then(
+      (me) => setState({ status: 'signed_in', me }),
+      (error: unknown) => {
+        if (ac.signal.aborted) return;
+        if (error instanceof ApiError && (error.code === 'unauthenticated' || error.code === 'forbidden'))
+          setState({ status: 'signed_out' });
+        else setState({ status: 'error', error });
+      },
+    );
+    return () => ac.abort();
+  }, [attempt]);
+
+  const signIn = useCallback(async (email: string, password: string) => {
+    const { staff } = await staffApi.login(email, password);
+    setState({ status: 'signed_in', me: staff });
+    return staff;
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await staffApi.logout();
+    } finally {
+      setState({ status: 'signed_out' });
+    }
+  }, []);
+
+  const refresh = useCallback(() => setAttempt((a) => a + 1), []);
+
+  const value = useMemo<StaffSession>(() => {
+    const me = state.status === 'signed_in' ? state.me : null;
+    return { state, me, isAdmin: me?.role === 'admin', signIn, signOut, refresh };
+  }, [state, signIn, signOut, refresh]);
+
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useStaffSession(): StaffSession {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useStaffSession outside StaffSessionProvider');
+  return s;
+}
+
+/** The signed-in staff member; only call below <RequireStaff>. */
+export function useMe(): StaffMe {
+  const { me } = useStaffSession();
+  if (!me) throw new Error('useMe outside RequireStaff');
+  return me;
+}
+
+/** Renders its children for signed-in staff; sends everyone else to the sign-in page (and back afterwards). */
+export function RequireStaff({ children }: { children: ReactNode }) {
+  const { state, refresh } = useStaffSession();
+  const location = useLocation();
+  if (state.status === 'loading') return <Spinner label="Checking your sign-in" />;
+  if (state.status === 'error')
+    return (
+      <main className="bo-main">
+        <ErrorNote error={state.error} title="The box office could not start" retry={refresh} />
+      </main>
+    );
+  if (state.status === 'signed_out') {
+    const next = location.pathname + location.search;
+    return <Navigate to={`/box-office/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return <>{children}</>;
+}
+
+/** Admin pages: a box-office agent sees why they can't go further (the API refuses them too). */
+export function AdminOnly({ children }: { children: ReactNode }) {
+  const { isAdmin, me } = useStaffSession();
+  if (isAdmin) return <>{children}</>;
+  return (
+    <section className="bo-note bo-note-warn" data-testid="admin-only">
+      <h1>Admins only</h1>
+      <p>
+        This page needs the <strong>admin</strong> role. You are signed in as {me?.email} with the{' '}
+        <strong>{me?.role.replace('_', ' ')}</strong> role, which can sell, refund and block seats, but not
+        manage the catalog, staff accounts, API tokens or the audit log.
+      </p>
+    </section>
+  );
+}

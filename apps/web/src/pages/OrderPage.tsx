@@ -1,0 +1,387 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
+import {
+  ApiError,
+  forgetHold,
+  getOrder,
+  getShowtime,
+  getStoredEmail,
+  holdsForShowtime,
+  messageFor,
+  requestRefund,
+  type OrderDto,
+  type PublicShowtime,
+} from '../api/index.ts';
+import { useAnnounce } from '../components/Announcer.tsx';
+import { Countdown } from '../components/Countdown.tsx';
+import { Dialog } from '../components/Dialog.tsx';
+import { LoadError, Loading, Notice } from '../components/Status.tsx';
+import { formatDateTime, formatMoney } from '../lib/time.ts';
+import { useTitle } from '../lib/title.ts';
+
+const PENDING_POLL_MS = 2000;
+
+const statusTitle: Record<OrderDto['status'], string> = {
+  PENDING: 'Waiting for payment',
+  PAID: 'Paid — your tickets are ready',
+  EXPIRED: 'Reservation expired',
+  CANCELLED: 'Cancelled',
+  PARTIALLY_REFUNDED: 'Partly refunded',
+  REFUNDED: 'Refunded',
+};
+
+export function OrderPage() {
+  const { code = '' } = useParams();
+  useTitle(`Order ${code}`);
+  const location = useLocation();
+  const announce = useAnnounce();
+  const [email, setEmail] = useState<string | null>(
+    (location.state as { email?: string | null } | null)?.email ?? getStoredEmail(),
+  );
+  const [order, setOrder] = useState<OrderDto | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [showtime, setShowtime] = useState<PublicShowtime | null>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  // Poll while the payment outcome is open: webhooks can arrive late, even after expiry.
+  useEffect(() => {
+    const ac = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      try {
+        const o = await getOrder(code, email, ac.signal);
+        setOrder(o);
+        setError(null);
+        if (o.status === 'PENDING') timer = setTimeout(() => void load(), PENDING_POLL_MS);
+      } catch (err) {
+        if (!ac.signal.aborted) setError(err);
+      }
+    };
+    void load();
+    return () => {
+      ac.abort();
+      clearTimeout(timer);
+    };
+  }, [code, email, attempt]);
+
+  const showtimeId = order?.showtimeId;
+  useEffect(() => {
+    if (!showtimeId) return;
+    const ac = new AbortController();
+    getShowtime(showtimeId, ac.signal).then(setShowtime, () => undefined);
+    return () => ac.abort();
+  }, [showtimeId]);
+
+  // A paid or closed order's hold is over: stop showing it as "reserved for you".
+  const status = order?.status;
+  useEffect(() => {
+    if (!showtimeId || !status || status === 'PENDING') return;
+    for (const h of holdsForShowtime(showtimeId)) if (h.orderCode === code) forgetHold(h.holdId);
+    announce(statusTitle[status]);
+  }, [showtimeId, status, code, announce]);
+
+  const onRefunded = useCallback(
+    (o: OrderDto) => {
+      setOrder(o);
+      announce(o.status === 'REFUNDED' ? 'Refund done.' : 'Refund requested.');
+    },
+    [announce],
+  );
+
+  if (error && !order) {
+    const needsEmail =
+      error instanceof ApiError && ['not_found', 'forbidden', 'unauthenticated'].includes(error.code);
+    return (
+      <>
+        <h1>Order {code}</h1>
+        {needsEmail ? (
+          <EmailLookup
+            code={code}
+            message={
+              email
+                ? 'We could not find that order with this email.'
+                : 'Enter the email you used for this order.'
+            }
+            onEmail={(e) => {
+              setEmail(e);
+              setAttempt((a) => a + 1);
+            }}
+          />
+        ) : (
+          <LoadError
+            error={error}
+            retry={() => setAttempt((a) => a + 1)}
+            title="We could not load this order"
+          />
+        )}
+      </>
+    );
+  }
+  if (!order) return <Loading label="Loading your order" />;
+
+  const lastPayment = order.payments.at(-1);
+  const heldTab = holdsForShowtime(order.showtimeId).find((h) => h.orderCode === order.code);
+  const ticketByItem = new Map(order.tickets.map((t) => [t.itemId, t]));
+  const refundDone = order.refunds.some((r) => r.status === 'done');
+  const itemName = (it: OrderDto['items'][number]) =>
+    it.seatLabel
+      ? `Seat ${it.seatLabel}`
+      : (showtime?.gaZones.find((z) => z.key === it.zoneKey)?.name ?? 'General admission');
+
+  return (
+    <>
+      <h1>
+        Order <span className="mono">{order.code}</span>
+      </h1>
+      {showtime && (
+        <p className="lead">
+          {showtime.event.name} ·{' '}
+          <time dateTime={showtime.startsAt}>{formatDateTime(showtime.startsAt)}</time> ·{' '}
+          {showtime.venue.name}
+        </p>
+      )}
+      <p className={`status-pill status-${order.status.toLowerCase()}`} data-testid="order-status">
+        {statusTitle[order.status]}
+      </p>
+
+      {order.status === 'PENDING' &&
+        (lastPayment?.status === 'failed' ? (
+          <Notice tone="error" live title="Payment declined" testId="payment-declined">
+            <p>{messageFor(new ApiError('payment_declined', 402))}</p>
+            {heldTab && (
+              <p>
+                <Link
+                  className="btn btn-primary"
+                  to={`/checkout/${encodeURIComponent(heldTab.holdId)}?payment=declined`}
+                >
+                  Try again
+                </Link>{' '}
+                <Countdown until={order.expiresAt} label="Time left to pay" />
+              </p>
+            )}
+          </Notice>
+        ) : (
+          <Notice tone="info" live title="Confirming your payment…" icon="⏳">
+            <p>This usually takes a few seconds. This page updates by itself.</p>
+          </Notice>
+        ))}
+      {order.notice === 'paid_after_expiry_refunded' && (
+        <Notice tone="warning" live title="Your payment was refunded" testId="late-payment">
+          <p>
+            Your payment arrived after your reservation had expired and the seats had gone to someone else, so
+            we refunded it in full. Nothing else is needed from you.
+          </p>
+        </Notice>
+      )}
+      {order.notice === 'paid_after_cancel_refunded' && (
+        <Notice tone="warning" live title="Your payment was refunded" testId="late-payment">
+          <p>Your payment arrived after the reservation was cancelled, so we refunded it in full.</p>
+        </Notice>
+      )}
+      {order.status === 'EXPIRED' && !order.notice && (
+        <Notice tone="info" title="This reservation expired before it was paid">
+          <p>Nothing was charged. The seats went back on sale.</p>
+        </Notice>
+      )}
+      {(order.status === 'REFUNDED' || order.status === 'PARTIALLY_REFUNDED') && (
+        <Notice
+          tone="success"
+          live={refundDone}
+          title={refundDone ? 'Refund done' : 'Refund on its way'}
+          testId="refund-status"
+        >
+          <p>
+            {formatMoney(order.refundedCents, order.currency)}{' '}
+            {refundDone ? 'has been refunded' : 'is being refunded'} to your original payment method.
+          </p>
+        </Notice>
+      )}
+
+      <section className="panel" aria-labelledby="items-heading">
+        <h2 id="items-heading" className="panel-title">
+          {order.status === 'PAID' || order.status === 'PARTIALLY_REFUNDED' ? 'Tickets' : 'Items'}
+        </h2>
+        <ul className="ticket-grid">
+          {order.items.map((it) => {
+            const t = ticketByItem.get(it.id);
+            const name = itemName(it);
+            const cat = showtime?.categories.find((c) => c.key === it.category)?.name ?? it.category;
+            return (
+              <li key={it.id} className={`ticket ticket-${it.status}`}>
+                <div className="ticket-body">
+                  <p className="ticket-name">{name}</p>
+                  <p className="muted">
+                    {cat} · {formatMoney(it.priceCents, order.currency)}
+                  </p>
+                  {it.status !== 'active' && (
+                    <p className="badge">{it.status === 'refunded' ? 'Refunded' : 'Released'}</p>
+                  )}
+                  {t && it.status === 'active' && <p className="mono small">{t.ticketCode}</p>}
+                </div>
+                {t && it.status === 'active' && order.status !== 'PENDING' && (
+                  <img
+                    className="ticket-qr"
+                    src={t.qrImage}
+                    alt={`QR code for ticket ${t.ticketCode}, ${name}`}
+                    width={140}
+                    height={140}
+                  />
+                )}
+              </li>
+            );
+          })}
+        </ul>
+        <p className="total">
+          <span>Total</span> <strong>{formatMoney(order.totalCents, order.currency)}</strong>
+        </p>
+      </section>
+
+      {order.buyerRefundable && (
+        <RefundPanel order={order} email={email} onRefunded={onRefunded} itemName={itemName} />
+      )}
+    </>
+  );
+}
+
+function EmailLookup({
+  code,
+  message,
+  onEmail,
+}: {
+  code: string;
+  message: string;
+  onEmail: (email: string) => void;
+}) {
+  const [value, setValue] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (value.trim()) onEmail(value.trim());
+  };
+  return (
+    <form className="panel" onSubmit={submit} aria-label={`Find order ${code}`}>
+      <p>{message}</p>
+      <label className="field">
+        <span className="field-label">Email</span>
+        <input
+          type="email"
+          autoComplete="email"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          required
+        />
+      </label>
+      <button type="submit" className="btn btn-primary">
+        Show order
+      </button>
+    </form>
+  );
+}
+
+function RefundPanel({
+  order,
+  email,
+  onRefunded,
+  itemName,
+}: {
+  order: OrderDto;
+  email: string | null;
+  onRefunded: (o: OrderDto) => void;
+  itemName: (item: OrderDto['items'][number]) => string;
+}) {
+  const active = order.items.filter((i) => i.status === 'active');
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const [confirm, setConfirm] = useState<'some' | 'all' | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (active.length === 0) return null;
+  const amount = (ids: Iterable<string>) => {
+    const set = new Set(ids);
+    return active.filter((i) => set.has(i.id)).reduce((n, i) => n + i.priceCents, 0);
+  };
+  const refund = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await requestRefund(order.code, email, confirm === 'some' ? [...chosen] : undefined);
+      setConfirm(null);
+      setChosen(new Set());
+      onRefunded(res.order);
+    } catch (err) {
+      setError(messageFor(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="refund-heading">
+      <h2 id="refund-heading" className="panel-title">
+        Refund
+      </h2>
+      {active.length > 1 && (
+        <fieldset className="refund-items">
+          <legend>Choose tickets to refund</legend>
+          {active.map((i) => (
+            <label key={i.id} className="check">
+              <input
+                type="checkbox"
+                checked={chosen.has(i.id)}
+                onChange={(e) => {
+                  const next = new Set(chosen);
+                  if (e.target.checked) next.add(i.id);
+                  else next.delete(i.id);
+                  setChosen(next);
+                }}
+              />
+              {itemName(i)} · {formatMoney(i.priceCents, order.currency)}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="actions">
+        {active.length > 1 && (
+          <button
+            type="button"
+            className="btn btn-secondary"
+            disabled={chosen.size === 0 || busy}
+            onClick={() => setConfirm('some')}
+          >
+            Refund {chosen.size || ''} selected
+          </button>
+        )}
+        <button
+          type="button"
+          className="btn btn-danger"
+          disabled={busy}
+          onClick={() => setConfirm('all')}
+          data-testid="refund-all"
+        >
+          Refund whole order
+        </button>
+      </div>
+      <Dialog
+        open={confirm !== null}
+        title="Refund tickets?"
+        onClose={() => setConfirm(null)}
+        testId="refund-dialog"
+      >
+        <p>
+          {formatMoney(confirm === 'some' ? amount(chosen) : amount(active.map((i) => i.id)), order.currency)}{' '}
+          goes back to your original payment method and the tickets stop working. This can't be undone.
+        </p>
+        <div className="dialog-actions">
+          <button type="button" className="btn btn-ghost" onClick={() => setConfirm(null)}>
+            Keep tickets
+          </button>
+          <button type="button" className="btn btn-danger" disabled={busy} onClick={() => void refund()}>
+            {busy ? 'Refunding…' : 'Refund'}
+          </button>
+        </div>
+      </Dialog>
+    </section>
+  );
+}

@@ -1,0 +1,70 @@
+import { Link } from 'react-router';
+import type { MyHold, StoredHold } from '../api/index.ts';
+import { Countdown } from '../components/Countdown.tsx';
+import { formatMoney } from '../lib/time.ts';
+
+/** "STALLS-A-5, 2 × Standing": seat labels and GA quantities with the zone's name. */
+export function holdItemsText(h: StoredHold, zoneName: (key: string) => string = (k) => k): string {
+  return h.items
+    .map((it) => (it.kind === 'seat' ? it.seat : `${it.quantity} × ${zoneName(it.zone)}`))
+    .join(', ');
+}
+
+/** My live reservations with their payment countdown: pay (checkout) or cancel. */
+export function MyHolds({
+  holds,
+  elsewhere,
+  busy,
+  onCancel,
+  zoneName,
+}: {
+  holds: StoredHold[];
+  /** Holds the server says are mine but this tab has no token for (made in another tab). */
+  elsewhere: MyHold[];
+  busy: boolean;
+  onCancel: (h: StoredHold) => void;
+  zoneName: (key: string) => string;
+}) {
+  if (holds.length === 0 && elsewhere.length === 0) return null;
+  return (
+    <section className="panel panel-highlight" aria-labelledby="holds-heading" data-testid="my-holds">
+      <h2 id="holds-heading" className="panel-title">
+        Reserved for you
+      </h2>
+      <ul className="hold-list">
+        {holds.map((h) => (
+          <li key={h.holdId} className="hold-card">
+            <div className="hold-timer">
+              <span className="hold-timer-label">Time left to pay</span>
+              <Countdown until={h.expiresAt} label="Time left to pay" warnAt={[120_000, 60_000]} />
+            </div>
+            <p className="hold-items">{holdItemsText(h, zoneName)}</p>
+            <p className="total">
+              <span>Total</span> <strong>{formatMoney(h.totalCents, h.currency)}</strong>
+            </p>
+            <div className="actions">
+              <Link className="btn btn-primary" to={`/checkout/${encodeURIComponent(h.holdId)}`}>
+                Checkout
+              </Link>
+              <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => onCancel(h)}>
+                Cancel reservation
+              </button>
+            </div>
+          </li>
+        ))}
+        {elsewhere.map((h) => (
+          <li key={h.holdId} className="hold-card hold-card-elsewhere">
+            <div className="hold-timer">
+              <span className="hold-timer-label">Held in another tab</span>
+              <Countdown until={h.expiresAt} label="Time left to pay" />
+            </div>
+            <p className="hold-items">
+              {h.seats.length ? h.seats.join(', ') : `${h.quantity} × ${zoneName(h.zone ?? '')}`}
+            </p>
+            <p className="muted">Finish or cancel it in the tab where you made it.</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,24 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// pg is a dependency of apps/server; resolve it from there like prisma/migrate.ts does.
+const requireFromServer = createRequire(path.join(REPO, 'apps/server/package.json'));
+type PgModule = typeof import('../../apps/server/node_modules/@types/pg/index.js');
+export const pg = requireFromServer('pg') as PgModule;
+
+/** Creates the database when missing and applies the migrations. */
+export async function ensureDatabase(url: string): Promise<void> {
+  const u = new URL(url);
+  const name = u.pathname.slice(1);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: admin.toString() });
+  await c.connect();
+  const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (!exists.rowCount) await c.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+  await c.end();
+  const { applyMigrations } = await import('../../prisma/migrate.ts');
+  await applyMigrations(url);
+}

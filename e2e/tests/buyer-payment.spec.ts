@@ -1,0 +1,43 @@
+import { CARDS, expect, test } from '../fixtures/buyer.ts';
+import { BuyerCheckoutPage, BuyerOrderPage, BuyerShowtimePage, SandboxPaymentPage } from '../pages/buyer.ts';
+
+test.describe('buyer: payment', () => {
+  test('a declined card, then a successful one while the hold lasts', async ({ page, world, buyerEmail }) => {
+    const picker = new BuyerShowtimePage(page, world.showtime.id);
+    await picker.goto();
+    await picker.pickInList('STALLS-C-2');
+    await picker.holdSelected({ email: buyerEmail });
+    await picker.checkout();
+
+    const checkout = new BuyerCheckoutPage(page);
+    await checkout.expectLoaded();
+    await checkout.pay();
+    const sandbox = new SandboxPaymentPage(page);
+    await sandbox.payWith(CARDS.declined);
+    await expect(sandbox.outcome).toHaveText('Your card was declined.');
+    const code = (await page.getByRole('heading', { level: 1 }).textContent())!.replace(
+      /^Seatrush order /,
+      '',
+    );
+
+    // The order page learns of the decline from the provider's webhook, and offers another try.
+    const order = new BuyerOrderPage(page);
+    await order.goto(code);
+    await expect(order.status).toHaveText('Waiting for payment');
+    await expect(order.declined).toBeVisible({ timeout: 15_000 });
+    await expect(order.declined).toContainText('Payment declined');
+    await order.declined.getByRole('link', { name: 'Try again' }).click();
+
+    await expect(page).toHaveURL(/\/checkout\/.+\?payment=declined$/);
+    await expect(checkout.declined).toContainText('Your payment was declined');
+    await expect(checkout.payButton).toHaveText('Try paying again');
+    await checkout.pay();
+    await sandbox.payWith(CARDS.success);
+    await expect(sandbox.outcome).toHaveText('Payment successful.');
+    await sandbox.backToShop();
+
+    await expect(order.status).toHaveText('Paid — your tickets are ready', { timeout: 15_000 });
+    await expect(order.qrCodes).toHaveCount(1);
+    await expect(order.declined).toBeHidden();
+  });
+});

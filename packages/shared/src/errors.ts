@@ -1,0 +1,133 @@
+import { z } from 'zod';
+
+/**
+ * The one catalogue of error codes. HTTP responses and socket acks both carry these; clients show a
+ * message per code (see `errorMessages`) and never a raw server message.
+ */
+export const errorCodes = [
+  'validation_failed',
+  'malformed_json',
+  'payload_too_large',
+  'unsupported_media_type',
+  'not_found',
+  'unauthenticated',
+  'forbidden',
+  'csrf_failed',
+  'rate_limited',
+  'conflict',
+  'duplicate',
+  'layout_locked',
+  'invalid_transition',
+  'sale_not_open',
+  'seat_unavailable',
+  'seat_unknown',
+  'zone_unknown',
+  'sold_out',
+  'limit_exceeded',
+  'no_adjacent_seats',
+  'hold_not_found',
+  'hold_expired',
+  'hold_token_invalid',
+  'hold_already_extended',
+  'idempotency_conflict',
+  'payment_declined',
+  'payment_failed',
+  'webhook_invalid',
+  'refund_not_allowed',
+  'not_ready',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** Exhaustive: a new code cannot be added without choosing its HTTP status. */
+export const errorStatus: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  malformed_json: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  not_found: 404,
+  unauthenticated: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  rate_limited: 429,
+  conflict: 409,
+  duplicate: 409,
+  layout_locked: 409,
+  invalid_transition: 409,
+  sale_not_open: 409,
+  seat_unavailable: 409,
+  seat_unknown: 400,
+  zone_unknown: 400,
+  sold_out: 409,
+  limit_exceeded: 409,
+  no_adjacent_seats: 409,
+  hold_not_found: 404,
+  hold_expired: 410,
+  hold_token_invalid: 403,
+  hold_already_extended: 409,
+  idempotency_conflict: 409,
+  payment_declined: 402,
+  payment_failed: 502,
+  webhook_invalid: 400,
+  refund_not_allowed: 409,
+  not_ready: 503,
+  internal: 500,
+};
+
+/** What a person is shown for each code. */
+export const errorMessages: Record<ErrorCode, string> = {
+  validation_failed: 'Some of the information sent is not valid.',
+  malformed_json: 'The request body is not valid JSON.',
+  payload_too_large: 'The request is too large.',
+  unsupported_media_type: 'Send the request body as JSON.',
+  not_found: 'We could not find that.',
+  unauthenticated: 'Please sign in first.',
+  forbidden: 'You are not allowed to do that.',
+  csrf_failed: 'This request came from an untrusted page and was refused.',
+  rate_limited: 'Too many attempts. Please wait a moment and try again.',
+  conflict: 'That conflicts with the current state. Refresh and try again.',
+  duplicate: 'Something with that name already exists.',
+  layout_locked: 'The seat layout cannot change once tickets have been sold.',
+  invalid_transition: 'That action is not possible in the current state.',
+  sale_not_open: 'Tickets are not on sale right now.',
+  seat_unavailable: 'Sorry, one or more of those seats were just taken.',
+  seat_unknown: 'One or more of those seats do not exist.',
+  zone_unknown: 'That area does not exist.',
+  sold_out: 'Sold out — there are no tickets left right now.',
+  limit_exceeded: 'You have reached the ticket limit for this show.',
+  no_adjacent_seats: 'We could not find that many seats together. Try fewer seats or another category.',
+  hold_not_found: 'That reservation no longer exists.',
+  hold_expired: 'Your reservation expired and the seats were released.',
+  hold_token_invalid: 'That reservation belongs to someone else.',
+  hold_already_extended: 'Your reservation has already been extended once.',
+  idempotency_conflict: 'This request was already used with different details.',
+  payment_declined: 'Your payment was declined. You can try another card while your reservation lasts.',
+  payment_failed: 'The payment could not be completed. Please try again.',
+  webhook_invalid: 'The notification could not be verified.',
+  refund_not_allowed: 'This order cannot be refunded.',
+  not_ready: 'The service is starting up. Please try again shortly.',
+  internal: 'Something went wrong on our side. Please try again.',
+};
+
+export const errorCodeSchema = z.enum(errorCodes);
+
+export const issueSchema = z.object({ path: z.string(), message: z.string() });
+export type Issue = z.infer<typeof issueSchema>;
+
+export const errorBodySchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  issues: z.array(issueSchema).optional(),
+  /** Extra structured detail, e.g. the seats that were unavailable. */
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** The envelope shared by HTTP error bodies and socket acks. */
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+
+/** Turns zod issues into `{ path, message }` pairs that name the field precisely (`seats.3.x`). */
+export function zodIssues(error: z.ZodError): Issue[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+}

@@ -1,0 +1,248 @@
+import { z } from 'zod';
+import { auditEntrySchema } from './catalog.ts';
+
+/**
+ * Orders, payments, refunds and tickets: the checkout API, the order page, refunds by buyers and staff, and the
+ * payment provider's webhook events. Request bodies are strict; responses document what clients get.
+ */
+
+const dateTime = z.iso.datetime({ offset: true });
+
+export const orderStatuses = [
+  'PENDING',
+  'PAID',
+  'EXPIRED',
+  'CANCELLED',
+  'PARTIALLY_REFUNDED',
+  'REFUNDED',
+] as const;
+export const orderStatusSchema = z.enum(orderStatuses);
+export type OrderStatusName = z.infer<typeof orderStatusSchema>;
+
+export const paymentStatuses = ['created', 'pending', 'confirmed', 'failed', 'canceled', 'refunded'] as const;
+export const paymentStatusSchema = z.enum(paymentStatuses);
+export type PaymentStatusName = z.infer<typeof paymentStatusSchema>;
+
+export const refundStatuses = ['created', 'transit', 'done', 'failed', 'canceled'] as const;
+export const refundStatusSchema = z.enum(refundStatuses);
+export type RefundStatusName = z.infer<typeof refundStatusSchema>;
+
+export const orderItemStatuses = ['active', 'refunded', 'released'] as const;
+export const orderItemStatusSchema = z.enum(orderItemStatuses);
+
+/** Public order code: 8 characters of an alphabet without look-alikes (no 0/O, 1/I/L, U), grouped 4-4. */
+export const ORDER_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const orderCodeSchema = z
+  .string()
+  .transform((s) => s.trim().toUpperCase())
+  .pipe(
+    z
+      .string()
+      .regex(/^[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}$/, 'Not an order code (e.g. "K7Q2-9XPM").'),
+  );
+export const orderCodeParamsSchema = z.strictObject({ code: orderCodeSchema });
+
+export const holdIdParamsSchema = z.strictObject({ holdId: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/) });
+
+const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(254));
+
+// ---- checkout ----
+
+export const checkoutBodySchema = z.strictObject({
+  /** The secret hold token returned when the hold was made. */
+  holdToken: z.string().min(1).max(256),
+  /** Where the receipt and tickets go; also what `GET /api/orders/:code?email=` checks. */
+  email: emailSchema,
+});
+export type CheckoutBody = z.infer<typeof checkoutBodySchema>;
+
+export const checkoutResponseSchema = z.object({
+  paymentId: z.string(),
+  /** The provider's hosted payment page. Send the buyer there. */
+  paymentUrl: z.string(),
+  /** The hold's (possibly extended) deadline: pay before it. */
+  expiresAt: dateTime,
+  orderCode: z.string(),
+  amountCents: z.int(),
+  currency: z.string(),
+});
+export type CheckoutResponse = z.infer<typeof checkoutResponseSchema>;
+
+// ---- order page ----
+
+export const orderItemSchema = z.object({
+  id: z.string(),
+  seatLabel: z.string().nullable(),
+  zoneKey: z.string().nullable(),
+  category: z.string(),
+  priceCents: z.int(),
+  status: orderItemStatusSchema,
+});
+
+export const ticketSchema = z.object({
+  itemId: z.string(),
+  ticketCode: z.string(),
+  /** Seat label, or the GA zone key. */
+  label: z.string(),
+  /** What the QR code encodes: `SR1.<ticketCode>.<showtimeId>.<signature>`; door scanners verify the signature. */
+  qrPayload: z.string(),
+  /** The QR code as an SVG data URL, ready for an `<img src>`. */
+  qrImage: z.string(),
+});
+export type TicketDto = z.infer<typeof ticketSchema>;
+
+export const paymentSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  status: paymentStatusSchema,
+  amountCents: z.int(),
+  currency: z.string(),
+  failureCode: z.string().nullable(),
+  paymentUrl: z.string().nullable(),
+  createdAt: dateTime,
+  confirmedAt: dateTime.nullable(),
+});
+export type PaymentDto = z.infer<typeof paymentSchema>;
+
+export const refundSchema = z.object({
+  id: z.string(),
+  paymentId: z.string().nullable(),
+  amountCents: z.int(),
+  status: refundStatusSchema,
+  reason: z.string(),
+  itemIds: z.array(z.string()),
+  requestedBy: z.string(),
+  createdAt: dateTime,
+});
+export type RefundDto = z.infer<typeof refundSchema>;
+
+/**
+ * Something the buyer must be told about the order:
+ * `paid_after_expiry_refunded` — the payment arrived after the reservation expired and the seats were gone, so it
+ * was refunded in full; `paid_after_cancel_refunded` — likewise after the buyer cancelled.
+ */
+export const orderNotices = ['paid_after_expiry_refunded', 'paid_after_cancel_refunded'] as const;
+export const orderNoticeSchema = z.enum(orderNotices);
+export type OrderNotice = z.infer<typeof orderNoticeSchema>;
+
+export const orderSchema = z.object({
+  code: z.string(),
+  status: orderStatusSchema,
+  showtimeId: z.string(),
+  email: z.string(),
+  totalCents: z.int(),
+  refundedCents: z.int(),
+  currency: z.string(),
+  expiresAt: dateTime,
+  paidAt: dateTime.nullable(),
+  createdAt: dateTime,
+  notice: orderNoticeSchema.nullable(),
+  /** Whether the buyer may refund this order themselves right now. */
+  buyerRefundable: z.boolean(),
+  items: z.array(orderItemSchema),
+  tickets: z.array(ticketSchema),
+  payments: z.array(paymentSchema),
+  refunds: z.array(refundSchema),
+});
+export type OrderDto = z.infer<typeof orderSchema>;
+
+export const orderLookupQuerySchema = z.strictObject({ email: emailSchema.optional() });
+
+// ---- refunds ----
+
+const itemIdsSchema = z
+  .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/))
+  .min(1)
+  .max(500);
+
+export const buyerRefundBodySchema = z.strictObject({
+  /** Needed unless the caller has a buyer session for the order's buyer. */
+  email: emailSchema.optional(),
+  /** Items to refund; all active items when left out. */
+  itemIds: itemIdsSchema.optional(),
+});
+export type BuyerRefundBody = z.infer<typeof buyerRefundBodySchema>;
+
+export const staffRefundBodySchema = z.strictObject({
+  itemIds: itemIdsSchema.optional(),
+  reason: z.string().trim().min(1).max(500).optional(),
+});
+export type StaffRefundBody = z.infer<typeof staffRefundBodySchema>;
+
+export const refundResponseSchema = z.object({ order: orderSchema, refund: refundSchema });
+
+// ---- staff ----
+
+export const staffOrderSearchQuerySchema = z.strictObject({
+  /** An order code, an email (or part of one), or a seat label. */
+  q: z.string().trim().min(1).max(254),
+  showtimeId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type StaffOrderSearchQuery = z.infer<typeof staffOrderSearchQuerySchema>;
+
+export const staffOrderSummarySchema = z.object({
+  code: z.string(),
+  status: orderStatusSchema,
+  email: z.string(),
+  showtimeId: z.string(),
+  totalCents: z.int(),
+  currency: z.string(),
+  createdAt: dateTime,
+  seats: z.array(z.string()),
+  gaUnits: z.int(),
+});
+export type StaffOrderSummaryDto = z.infer<typeof staffOrderSummarySchema>;
+export const staffOrderListSchema = z.object({ orders: z.array(staffOrderSummarySchema) });
+
+export const staffOrderDetailSchema = orderSchema.extend({
+  holdId: z.string(),
+  channel: z.enum(['online', 'counter']),
+  audit: z.array(auditEntrySchema),
+});
+export type StaffOrderDetailDto = z.infer<typeof staffOrderDetailSchema>;
+
+// ---- payment provider ----
+
+export const paymentEventTypes = [
+  'payment.pending',
+  'payment.succeeded',
+  'payment.failed',
+  'payment.canceled',
+  'refund.succeeded',
+  'refund.failed',
+] as const;
+export const paymentEventTypeSchema = z.enum(paymentEventTypes);
+export type PaymentEventType = z.infer<typeof paymentEventTypeSchema>;
+
+/** A webhook event as the provider sends it (after the signature has been checked). */
+export const paymentEventSchema = z.object({
+  id: z.string().min(1).max(128),
+  type: paymentEventTypeSchema,
+  /** Unix seconds at which the provider created the event. */
+  created: z.int(),
+  data: z.object({
+    /** The provider's payment reference (our Payment.providerRef). */
+    providerRef: z.string().min(1).max(128),
+    amountCents: z.int().min(0),
+    currency: z.string(),
+    failureCode: z.string().max(64).optional(),
+    refundRef: z.string().max(128).optional(),
+  }),
+});
+export type PaymentEvent = z.infer<typeof paymentEventSchema>;
+
+export const sandboxPayBodySchema = z.object({ card: z.string().trim().max(32) });
+
+/** The sandbox provider's test cards and what each one does. */
+export const sandboxTestCards = {
+  '4242424242424242': 'success',
+  '4000000000000002': 'declined',
+  '4000000000009995': 'insufficient_funds',
+  '4000000000003220': 'slow_confirmation',
+  '4000000000000259': 'succeeds_after_expiry',
+} as const;
+export type SandboxCardOutcome = (typeof sandboxTestCards)[keyof typeof sandboxTestCards];
