@@ -133,9 +133,14 @@ async function recreateDatabase(adminUrl: string, name: string): Promise<string>
 }
 
 async function startServers(env: NodeJS.ProcessEnv, port: number): Promise<string> {
-  daemon(['--role', 'web'], { ...env, PORT: String(port) });
-  daemon(['--role', 'worker'], env);
   const url = `http://127.0.0.1:${port}`;
+  // The worker has no HTTP port of its own: tell it where the sandbox provider's webhooks go (the web node).
+  const withWebhook = {
+    ...env,
+    PAYMENT_WEBHOOK_URL: process.env.PAYMENT_WEBHOOK_URL ?? `${url}/api/payments/webhook`,
+  };
+  daemon(['--role', 'web'], { ...withWebhook, PORT: String(port) });
+  daemon(['--role', 'worker'], withWebhook);
   await waitReady(url);
   return url;
 }

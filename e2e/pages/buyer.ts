@@ -438,7 +438,18 @@ export class BuyerOrdersPage {
     await this.page.getByRole('button', { name: 'Show order' }).click();
   }
 
+  /** "Your orders": the buyer session's orders from the server, newest first. */
+  get mine(): Locator {
+    return this.page.getByRole('list', { name: 'Your orders' });
+  }
+
+  /** The row of one order in "Your orders" (its link is named by the code and the event). */
+  order(code: string): Locator {
+    return this.mine.getByRole('listitem').filter({ has: this.page.getByRole('link', { name: code }) });
+  }
+
+  /** Order codes remembered in this browser: shown only when the server cannot list the session's orders. */
   get onThisDevice(): Locator {
-    return this.page.getByRole('region', { name: 'On this device' });
+    return this.page.getByRole('list', { name: 'On this device' });
   }
 }

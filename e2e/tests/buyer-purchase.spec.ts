@@ -62,10 +62,14 @@ test.describe('buyer: purchase', () => {
     await expect(order.tickets.filter({ hasText: 'Seat STALLS-A-3' })).toContainText(/[A-Z0-9]{12}/);
     const code = await order.code;
 
-    // "My orders" remembers the order on this device; the seats are sold on the map.
+    // "My orders" lists it from the buyer session; the seats are sold on the map.
     const orders = new BuyerOrdersPage(page);
     await orders.goto();
-    await expect(orders.onThisDevice.getByRole('link', { name: code })).toBeVisible();
+    const row = orders.order(code);
+    await expect(row).toContainText(event.name);
+    await expect(row).toContainText('2 tickets');
+    await expect(row).toContainText('Paid');
+    await expect(row).toContainText('€120.00');
     await picker.goto();
     await picker.expectSeat('STALLS-A-3', 'sold');
     await expect(picker.myHolds).toBeHidden();

@@ -471,6 +471,47 @@ describe('real-time across three nodes', () => {
       error: { code: 'not_found' },
     });
   });
+
+  it('counts buyer-side sockets on every node as connected buyers, not staff watching the map (issue 8)', async () => {
+    // A showtime of its own, so the other tests' sockets don't count.
+    const g = await createShowtimeFixture(stack.container.prisma, { holdTtlSeconds: HOLD_TTL_SECONDS });
+    await inv.load(g.showtimeId);
+    const connectedBuyers = async (s: ClientSocket) => {
+      const res = await raw(s, 'staff:join', { showtimeId: g.showtimeId });
+      if (!res.ok) throw new Error(`staff:join failed: ${res.error.code}`);
+      return (res.data as { connectedBuyers: number }).connectedBuyers;
+    };
+    const join = async (s: ClientSocket) =>
+      expect(await raw(s, 'showtime:join', { showtimeId: g.showtimeId })).toMatchObject({ ok: true });
+
+    // Node 2 may have been stopped by the failover test: nodes 1 and 3 are up.
+    const staff = await staffWithToken(stack.container, 'box_office');
+    const desk = await socketTo(urls[0]!, { token: staff.token });
+    const pushed: number[] = [];
+    desk.on('staff:stats', (x) => {
+      if (x.showtimeId === g.showtimeId) pushed.push(x.connectedBuyers);
+    });
+    await join(desk); // the staff seat map follows the showtime room like a buyer's map does
+    expect(await connectedBuyers(desk)).toBe(0);
+
+    const fay = await socketTo(urls[0]!, { token: (await buyerToken(urls[0]!, 'fay@example.test')).token });
+    const gus = await socketTo(urls[2]!, { token: (await buyerToken(urls[2]!, 'gus@example.test')).token });
+    await join(fay);
+    await join(gus);
+    expect(await connectedBuyers(desk)).toBe(2);
+    // The pushed figures too (a push computed before the joins may still arrive first).
+    await waitFor('a pushed staff:stats of 2', () => pushed.at(-1) === 2, 5_000);
+
+    // A buyer on the other node closes the tab; another leaves the showtime but stays connected.
+    gus.disconnect();
+    let seen = -1;
+    await waitFor('connected buyers to drop', async () => (seen = await connectedBuyers(desk)) === 1).catch(
+      () => undefined,
+    );
+    expect(seen).toBe(1);
+    expect(await raw(fay, 'showtime:leave', { showtimeId: g.showtimeId })).toMatchObject({ ok: true });
+    expect(await connectedBuyers(desk)).toBe(0);
+  });
 });
 
 describe('a reader that falls behind the change log', () => {

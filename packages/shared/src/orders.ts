@@ -148,6 +148,45 @@ export type OrderDto = z.infer<typeof orderSchema>;
 
 export const orderLookupQuerySchema = z.strictObject({ email: emailSchema.optional() });
 
+// ---- the buyer's own orders ----
+
+/** Most orders a page of `GET /api/buyer/orders` holds. */
+export const BUYER_ORDERS_MAX_LIMIT = 50;
+
+export const buyerOrdersQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(BUYER_ORDERS_MAX_LIMIT).default(20),
+  /** `nextCursor` of the previous page; opaque. */
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/)
+    .optional(),
+});
+export type BuyerOrdersQuery = z.infer<typeof buyerOrdersQuerySchema>;
+
+export const buyerOrderSummarySchema = z.object({
+  code: z.string(),
+  status: orderStatusSchema,
+  showtimeId: z.string(),
+  eventName: z.string(),
+  startsAt: dateTime,
+  /** Tickets bought (seats and GA units), refunded ones included. */
+  itemCount: z.int(),
+  totalCents: z.int(),
+  currency: z.string(),
+  createdAt: dateTime,
+  /** Pay before this: the hold's deadline. Only for PENDING orders (null otherwise). */
+  expiresAt: dateTime.nullable(),
+});
+export type BuyerOrderSummaryDto = z.infer<typeof buyerOrderSummarySchema>;
+
+export const buyerOrderListSchema = z.object({
+  /** Newest first. */
+  orders: z.array(buyerOrderSummarySchema),
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type BuyerOrderListDto = z.infer<typeof buyerOrderListSchema>;
+
 // ---- refunds ----
 
 const itemIdsSchema = z

@@ -166,7 +166,10 @@ export const staffStatsSchema = z.object({
   salesPerMinute: z.array(z.object({ minute: z.iso.datetime(), tickets: z.int() })),
   /** Live holds whose expiry falls within the next 60 seconds. */
   holdsExpiringNextMinute: z.int(),
-  /** Sockets in the showtime's buyer room, across all nodes. */
+  /**
+   * Buyer-side sockets following the showtime (with a buyer session or not yet signed in), across all nodes.
+   * Staff sockets watching the seat map are not counted.
+   */
   connectedBuyers: z.int(),
   /** Web nodes sharing the rooms. */
   nodes: z.int(),
@@ -230,6 +233,8 @@ export const rooms = {
   showtime: (showtimeId: string) => `st:${showtimeId}`,
   staff: (showtimeId: string) => `staff:st:${showtimeId}`,
   buyer: (buyerId: string) => `buyer:${buyerId}`,
+  /** The non-staff sockets of the showtime room: what "connected buyers" counts. */
+  showtimeBuyers: (showtimeId: string) => `buyers:st:${showtimeId}`,
 } as const;
 
 // --- Client-side mirror ---------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
 import {
+  buyerOrderListSchema,
+  buyerOrdersQuerySchema,
   buyerRefundBodySchema,
   checkoutBodySchema,
   checkoutResponseSchema,
@@ -19,6 +21,7 @@ import { checkout } from '../orders/checkout.ts';
 import { refundOrder } from '../orders/refunds.ts';
 import {
   findOrder,
+  listBuyerOrders,
   orderDto,
   REFUND_REASON,
   searchOrders,
@@ -46,7 +49,10 @@ async function orderFor(
   return o;
 }
 
-/** Checkout, the buyer's order page and refunds; the box office's order search, detail and refunds. */
+/**
+ * Checkout, the buyer's order page, their order list and refunds; the box office's order search, detail and
+ * refunds.
+ */
 export function orderRoutes(core: OrdersCore): RouteDef[] {
   const tags = ['orders'];
   const staffTags = ['staff orders'];
@@ -77,6 +83,22 @@ export function orderRoutes(core: OrdersCore): RouteDef[] {
         const o = await orderFor(core, params.code, principal, query.email);
         return {
           body: await orderDto(o, core.config.ticketSigningSecret, core.now()),
+          headers: { 'cache-control': 'no-store' },
+        };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/buyer/orders',
+      access: 'buyer',
+      summary: "The session buyer's orders, newest first, a page at a time; PENDING ones with their deadline",
+      tags,
+      query: buyerOrdersQuerySchema,
+      response: buyerOrderListSchema,
+      handler: async ({ query, principal }) => {
+        if (principal?.kind !== 'buyer') throw new DomainError('unauthenticated');
+        return {
+          body: await listBuyerOrders(core.prisma, principal.buyerId, query),
           headers: { 'cache-control': 'no-store' },
         };
       },

@@ -1,8 +1,15 @@
-import type { OrderDto, OrderNotice, StaffOrderDetailDto, StaffOrderSummaryDto } from '@seatrush/shared';
+import type {
+  BuyerOrderListDto,
+  OrderDto,
+  OrderNotice,
+  StaffOrderDetailDto,
+  StaffOrderSummaryDto,
+} from '@seatrush/shared';
 import type { Db, PrismaClient } from '../db/prisma.ts';
 import { ticketedOrderStatuses } from '../domain/order-state.ts';
 import { refundableCents } from '../domain/money.ts';
 import { auditDto } from '../audit/audit.ts';
+import { DomainError } from '../domain/errors.ts';
 import { qrDataUrl, ticketQrPayload } from './codes.ts';
 
 /** Refund reasons that mean "you paid, but the seats were gone: here is your money back". */
@@ -171,6 +178,82 @@ export async function searchOrders(
     seats: o.items.flatMap((i) => (i.seatLabel ? [i.seatLabel] : [])),
     gaUnits: o.items.filter((i) => i.zoneKey !== null).length,
   }));
+}
+
+/** Where a page of a buyer's orders ends: the last order's (createdAt, id), base64url-encoded. */
+function encodeCursor(o: { createdAt: Date; id: string }): string {
+  return Buffer.from(`${o.createdAt.getTime()}:${o.id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [ms, id] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
+  const at = Number(ms);
+  if (!Number.isSafeInteger(at) || at < 0 || !id || !/^[A-Za-z0-9_-]{1,64}$/.test(id))
+    throw new DomainError(
+      'validation_failed',
+      'Invalid query: cursor is not a cursor this API gave.',
+      undefined,
+      [{ path: 'query.cursor', message: 'Not a cursor from a previous page.' }],
+    );
+  return { createdAt: new Date(at), id };
+}
+
+/**
+ * "My orders": one buyer's orders, newest first (ties broken by id, so pages never skip or repeat an order),
+ * `limit` per page from after `cursor`. Only orders whose buyer is `buyerId`, whatever the cursor says.
+ *
+ * Errors: `validation_failed` (a cursor this function did not make).
+ */
+export async function listBuyerOrders(
+  prisma: PrismaClient,
+  buyerId: string,
+  opts: { limit: number; cursor?: string | undefined },
+): Promise<BuyerOrderListDto> {
+  const after = opts.cursor === undefined ? null : decodeCursor(opts.cursor);
+  const rows = await prisma.order.findMany({
+    where: {
+      buyerId,
+      ...(after
+        ? {
+            OR: [
+              { createdAt: { lt: after.createdAt } },
+              { createdAt: after.createdAt, id: { lt: after.id } },
+            ],
+          }
+        : {}),
+    },
+    select: {
+      id: true,
+      code: true,
+      status: true,
+      showtimeId: true,
+      totalCents: true,
+      currency: true,
+      createdAt: true,
+      expiresAt: true,
+      showtime: { select: { startsAt: true, event: { select: { name: true } } } },
+      _count: { select: { items: true } },
+    },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: opts.limit + 1,
+  });
+  const page = rows.slice(0, opts.limit);
+  const last = page[page.length - 1];
+  return {
+    orders: page.map((o) => ({
+      code: o.code,
+      status: o.status,
+      showtimeId: o.showtimeId,
+      eventName: o.showtime.event.name,
+      startsAt: iso(o.showtime.startsAt),
+      itemCount: o._count.items,
+      totalCents: o.totalCents,
+      currency: o.currency,
+      createdAt: iso(o.createdAt),
+      expiresAt: o.status === 'PENDING' ? iso(o.expiresAt) : null,
+    })),
+    nextCursor: rows.length > opts.limit && last ? encodeCursor(last) : null,
+  };
 }
 
 /** Staff detail: the order page plus hold id, channel and the audit trail of the order, its payments and refunds. */

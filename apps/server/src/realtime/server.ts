@@ -224,7 +224,8 @@ function registerCommands(
       // Join before reading: every delta emitted from now on reaches this socket, and the first one starts at or
       // before the version read below, so the client's mirror never has a hole between its answer and the stream.
       if (!joined) {
-        await socket.join(room);
+        // Staff follow the seat map too; a room of the others keeps "connected buyers" a plain room size.
+        await socket.join(principal?.kind === 'staff' ? room : [room, rooms.showtimeBuyers(showtimeId)]);
         socket.data.showtimes.push(showtimeId);
       }
       try {
@@ -302,15 +303,16 @@ function registerCommands(
 
 async function leaveShowtime(socket: RealtimeSocket, showtimeId: string): Promise<void> {
   await socket.leave(rooms.showtime(showtimeId));
+  await socket.leave(rooms.showtimeBuyers(showtimeId));
   socket.data.showtimes = socket.data.showtimes.filter((id) => id !== showtimeId);
 }
 
-/** Sockets in the showtime's room on every node, and how many nodes answered for it. */
+/** Non-staff sockets following the showtime on every node, and how many nodes answered for it. */
 async function liveCounts(
   io: RealtimeServer,
   showtimeId: string,
 ): Promise<{ connectedBuyers: number; nodes: number }> {
-  const room = rooms.showtime(showtimeId);
+  const room = rooms.showtimeBuyers(showtimeId);
   const local = io.of('/').adapter.rooms.get(room)?.size ?? 0;
   try {
     const remote = await io.serverSideEmitWithAck('room:size', room);

@@ -7,6 +7,8 @@ import type { HoldResponse, refundResponseSchema } from '@seatrush/shared';
 
 export type {
   AvailabilityDto,
+  BuyerOrderListDto,
+  BuyerOrderSummaryDto,
   BuyerSessionDto,
   CategoryCounts,
   CheckoutResponse,

@@ -1,8 +1,70 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { orderCodeSchema } from '@seatrush/shared';
-import { getStoredEmail, recentOrders } from '../api/index.ts';
+import {
+  ApiError,
+  getStoredEmail,
+  listMyOrders,
+  recentOrders,
+  type BuyerOrderSummaryDto,
+} from '../api/index.ts';
+import { LoadError, Loading } from '../components/Status.tsx';
+import { orderRowStatus, ticketCount } from '../lib/my-orders.ts';
+import { formatDateTime, formatMoney, serverNow } from '../lib/time.ts';
 import { useTitle } from '../lib/title.ts';
+
+const PAGE_SIZE = 20;
+
+type Mine =
+  | { status: 'loading' }
+  /** No buyer session and no email known on this device. */
+  | { status: 'signed-out' }
+  | { status: 'error'; error: unknown }
+  | {
+      status: 'ok';
+      orders: BuyerOrderSummaryDto[];
+      nextCursor: string | null;
+      more: 'idle' | 'loading' | { error: unknown };
+    };
+
+/** The buyer session's orders from the server, a page at a time. */
+function useMyOrders(): { mine: Mine; retry: () => void; loadMore: () => void } {
+  const [mine, setMine] = useState<Mine>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const ac = new AbortController();
+    setMine({ status: 'loading' });
+    listMyOrders({ limit: PAGE_SIZE, signal: ac.signal }).then(
+      (page) => {
+        if (!ac.signal.aborted) setMine({ status: 'ok', ...page, more: 'idle' });
+      },
+      (error: unknown) => {
+        if (ac.signal.aborted) return;
+        const signedOut = error instanceof ApiError && error.code === 'unauthenticated';
+        setMine(signedOut ? { status: 'signed-out' } : { status: 'error', error });
+      },
+    );
+    return () => ac.abort();
+  }, [attempt]);
+
+  const cursor = mine.status === 'ok' ? mine.nextCursor : null;
+  const loadMore = useCallback(() => {
+    if (!cursor) return;
+    setMine((m) => (m.status === 'ok' ? { ...m, more: 'loading' } : m));
+    listMyOrders({ limit: PAGE_SIZE, cursor }).then(
+      (page) =>
+        setMine((m) =>
+          m.status === 'ok' && m.nextCursor === cursor
+            ? { ...m, orders: [...m.orders, ...page.orders], nextCursor: page.nextCursor, more: 'idle' }
+            : m,
+        ),
+      (error: unknown) => setMine((m) => (m.status === 'ok' ? { ...m, more: { error } } : m)),
+    );
+  }, [cursor]);
+
+  return { mine, retry: () => setAttempt((a) => a + 1), loadMore };
+}
 
 export function OrdersPage() {
   useTitle('My orders');
@@ -12,7 +74,7 @@ export function OrdersPage() {
   const [error, setError] = useState<string | null>(null);
   const codeId = useId();
   const emailId = useId();
-  const recent = recentOrders();
+  const { mine, retry, loadMore } = useMyOrders();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -28,6 +90,12 @@ export function OrdersPage() {
     <>
       <h1>My orders</h1>
       <div className="orders-layout">
+        <section className="panel" aria-labelledby="mine-heading" aria-busy={mine.status === 'loading'}>
+          <h2 id="mine-heading" className="panel-title">
+            Your orders
+          </h2>
+          <MyOrders mine={mine} retry={retry} loadMore={loadMore} />
+        </section>
         <section className="panel" aria-labelledby="find-heading">
           <h2 id="find-heading" className="panel-title">
             Find an order
@@ -72,21 +140,77 @@ export function OrdersPage() {
             </button>
           </form>
         </section>
-        {recent.length > 0 && (
-          <section className="panel" aria-labelledby="recent-heading">
-            <h2 id="recent-heading" className="panel-title">
-              On this device
-            </h2>
-            <ul className="link-list">
-              {recent.map((c) => (
-                <li key={c}>
-                  <Link to={`/orders/${encodeURIComponent(c)}`}>{c}</Link>
-                </li>
-              ))}
-            </ul>
-          </section>
-        )}
       </div>
+    </>
+  );
+}
+
+function MyOrders({ mine, retry, loadMore }: { mine: Mine; retry: () => void; loadMore: () => void }) {
+  if (mine.status === 'loading') return <Loading label="Loading your orders" />;
+  if (mine.status === 'signed-out')
+    return (
+      <>
+        <p className="muted">
+          Orders you make on this device are listed here. For an order made elsewhere, use its code and email.
+        </p>
+        <RecentOnDevice />
+      </>
+    );
+  if (mine.status === 'error')
+    return (
+      <>
+        <LoadError error={mine.error} retry={retry} title="We could not load your orders" />
+        <RecentOnDevice />
+      </>
+    );
+  if (mine.orders.length === 0) return <p className="muted">You have no orders yet.</p>;
+  const now = serverNow();
+  return (
+    <>
+      <ul className="item-list" aria-label="Your orders" data-testid="my-orders">
+        {mine.orders.map((o) => {
+          const state = orderRowStatus(o, now);
+          return (
+            <li key={o.code}>
+              <Link to={`/orders/${encodeURIComponent(o.code)}`}>
+                <span className="mono">{o.code}</span> {o.eventName}
+              </Link>
+              <span className="muted">
+                {formatDateTime(o.startsAt)} · {ticketCount(o.itemCount)} ·{' '}
+                <span className={`badge ${state.className}`}>{state.text}</span>
+                {state.payBy && <> · pay by {formatDateTime(state.payBy)}</>}
+              </span>
+              <span>{formatMoney(o.totalCents, o.currency)}</span>
+            </li>
+          );
+        })}
+      </ul>
+      {typeof mine.more === 'object' && (
+        <LoadError error={mine.more.error} retry={loadMore} title="We could not load older orders" />
+      )}
+      {mine.nextCursor && typeof mine.more !== 'object' && (
+        <button type="button" className="btn" onClick={loadMore} disabled={mine.more === 'loading'}>
+          {mine.more === 'loading' ? 'Loading…' : 'Show older orders'}
+        </button>
+      )}
+    </>
+  );
+}
+
+/** Codes of orders started in this browser: what is left to show when the server cannot say. */
+function RecentOnDevice() {
+  const recent = recentOrders();
+  if (recent.length === 0) return null;
+  return (
+    <>
+      <h3 className="panel-title">On this device</h3>
+      <ul className="link-list" aria-label="On this device">
+        {recent.map((c) => (
+          <li key={c}>
+            <Link to={`/orders/${encodeURIComponent(c)}`}>{c}</Link>
+          </li>
+        ))}
+      </ul>
     </>
   );
 }
