@@ -13,6 +13,7 @@ import { catalogRoutes } from './catalog/routes.ts';
 import type { SaleHooks } from './catalog/common.ts';
 import { createInventory, type Inventory } from './inventory/inventory.ts';
 import { createSoldOutGate, type SoldOutGate } from './inventory/gate.ts';
+import { createBestAvailable } from './inventory/best-hold.ts';
 import { inventorySaleHooks } from './inventory/sale-hooks.ts';
 import { buyerSessionRoutes, createBuyerSessions, type BuyerSessions } from './auth/buyer.ts';
 import { createHoldsApi, holdRoutes, type HoldsApi } from './http/holds.ts';
@@ -77,7 +78,14 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
     inventory,
     soldOutGate,
     buyers: overrides.buyers ?? createBuyerSessions({ secret: c.config.sessionSecret }),
-    holdsApi: overrides.holdsApi ?? createHoldsApi({ inventory, gate: soldOutGate, metrics: c.metrics }),
+    holdsApi:
+      overrides.holdsApi ??
+      createHoldsApi({
+        inventory,
+        gate: soldOutGate,
+        metrics: c.metrics,
+        bestAvailable: createBestAvailable({ inventory, prisma: c.prisma, logger: c.logger }),
+      }),
     orders: overrides.orders ?? createOrdersModule(c, { inventory }),
   };
 }

@@ -68,7 +68,7 @@ export type CounterPaymentMethod = z.infer<typeof counterPaymentMethodSchema>;
  * `POST /api/staff/showtimes/:id/counter-sale`: `{ seats }` or `{ zone, quantity }`, paid at the counter.
  * Goes through the same inventory hold and confirm as an online sale; the order is PAID with channel `counter`.
  */
-export const counterSaleBodySchema = holdRequestSchema.safeExtend({
+const counterSaleFields = holdRequestSchema.safeExtend({
   /** Where the tickets go; a walk-in buyer without an email gets an anonymous buyer record. */
   buyerEmail: z
     .string()
@@ -79,6 +79,11 @@ export const counterSaleBodySchema = holdRequestSchema.safeExtend({
   method: counterPaymentMethodSchema,
   /** The client's idempotency key: retrying the same sale never sells twice. */
   requestId: idempotencyKeySchema.optional(),
+});
+// Staff see the map and name the seats; a server-side pick is a buyer feature (holdRequestSchema's `best`).
+export const counterSaleBodySchema = counterSaleFields.refine((b) => b.best === undefined, {
+  message: 'Best available is not offered at the counter: name the seats, or a zone and a quantity.',
+  path: ['best'],
 });
 export type CounterSaleBody = z.infer<typeof counterSaleBodySchema>;
 

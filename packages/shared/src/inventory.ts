@@ -50,24 +50,51 @@ export type BuyerSessionDto = z.infer<typeof buyerSessionSchema>;
 /** Most tickets one hold request may ask for (the showtime's per-buyer limit may be lower). */
 export const MAX_TICKETS_PER_HOLD = 50;
 
-/** Either `{ seats: [...] }` or `{ zone, quantity }`. */
+/** A price-category key as the seat map names it (`categories[].key`). */
+export const categoryKeySchema = z
+  .string({ error: 'Name the price category, e.g. "premium".' })
+  .regex(/^[A-Za-z0-9_]{1,32}$/, 'Use the category key from the seat map, e.g. "premium".');
+
+/**
+ * "Best available": the server picks `quantity` adjacent seats in one row of `category` and holds them (see
+ * docs/inventory.md, "Best available", for the ranking). The answer is the normal hold response, so it names the
+ * seats; `409 no_adjacent_seats` when no block that size is free, never a split party.
+ */
+export const bestAvailableRequestSchema = z.strictObject({
+  category: categoryKeySchema,
+  quantity: z
+    .int({ error: 'Give the number of seats as a whole number.' })
+    .min(1, 'Ask for at least 1 seat.')
+    .max(MAX_TICKETS_PER_HOLD, `Ask for at most ${MAX_TICKETS_PER_HOLD} seats at once.`),
+});
+export type BestAvailableRequest = z.infer<typeof bestAvailableRequestSchema>;
+
+/** Exactly one of `{ seats: [...] }`, `{ zone, quantity }` or `{ best: { category, quantity } }`. */
 export const holdRequestSchema = z
   .strictObject({
     seats: z.array(seatLabelSchema).min(1).max(MAX_TICKETS_PER_HOLD).optional(),
     zone: zoneKeySchema.optional(),
     quantity: z.int().min(1).max(MAX_TICKETS_PER_HOLD).optional(),
+    best: bestAvailableRequestSchema.optional(),
   })
   .superRefine((v, ctx) => {
     const seated = v.seats !== undefined;
     const ga = v.zone !== undefined || v.quantity !== undefined;
-    if (seated && ga)
+    const best = v.best !== undefined;
+    if (Number(seated) + Number(ga) + Number(best) > 1)
       ctx.addIssue({
         code: 'custom',
-        message: 'Send either seats or a zone and quantity, not both.',
+        message: best
+          ? 'Send best on its own: best picks the seats, so leave out seats, zone and quantity.'
+          : 'Send either seats or a zone and quantity, not both.',
         path: [],
       });
-    else if (!seated && !ga)
-      ctx.addIssue({ code: 'custom', message: 'Send seats, or a zone and a quantity.', path: [] });
+    else if (!seated && !ga && !best)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Send seats, a zone and a quantity, or best: { category, quantity }.',
+        path: [],
+      });
     else if (ga && v.zone === undefined)
       ctx.addIssue({ code: 'custom', message: 'Name the zone.', path: ['zone'] });
     else if (ga && v.quantity === undefined)

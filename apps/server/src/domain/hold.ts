@@ -32,8 +32,12 @@ export interface HoldRecord {
   orderRef?: string;
 }
 
-/** What a buyer asks to hold: numbered seats, or a quantity from a GA zone. */
-export type HoldAsk = { seats: string[] } | { zone: string; quantity: number };
+/**
+ * What a buyer asks to hold: numbered seats, or a quantity from a GA zone. `best` marks seats a best-available
+ * pick chose for the buyer's `{ category, quantity }`: the request is that ask, not those seats.
+ */
+export type HoldAsk =
+  { seats: string[]; best?: { category: string; quantity: number } } | { zone: string; quantity: number };
 
 /** Separates the showtime from the random part; showtime ids (cuid) never contain it. */
 export const HOLD_ID_SEPARATOR = '.';
@@ -66,9 +70,12 @@ export function totalCents(items: readonly HoldItem[]): number {
 
 /**
  * A canonical description of a request: two requests with the same idempotency key must ask for the same thing
- * (seat order does not matter), else the second is refused with `idempotency_conflict`.
+ * (seat order does not matter), else the second is refused with `idempotency_conflict`. A best-available request
+ * is fingerprinted by its category and quantity, not by the seats picked for it, so its retry replays the first
+ * pick even though a new pick would choose other seats.
  */
 export function holdFingerprint(ask: HoldAsk): string {
+  if ('seats' in ask && ask.best) return `b:${ask.best.category}:${ask.best.quantity}`;
   if ('seats' in ask) return `s:${[...ask.seats].sort().join(',')}`;
   return `z:${ask.zone}:${ask.quantity}`;
 }

@@ -12,6 +12,7 @@ import {
   type HoldView,
 } from '@seatrush/shared';
 import { DomainError } from '../domain/errors.ts';
+import type { BestAvailableHolds } from '../inventory/best-hold.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { SoldOutGate } from '../inventory/gate.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -40,7 +41,10 @@ export interface HoldsApi {
     headers: Headers,
     body: HoldRequest,
   ): DomainError | null;
-  /** 201 with the new hold, or 200 when the Idempotency-Key was already answered with this hold. */
+  /**
+   * 201 with the new hold, or 200 when the Idempotency-Key was already answered with this hold. `{ best }` picks
+   * the seats first (inventory/best-hold.ts; `no_adjacent_seats` when nothing fits) and answers the same way.
+   */
   createHold(
     showtimeId: string,
     principal: Principal | null,
@@ -57,13 +61,15 @@ export interface HoldsApiDeps {
   inventory: Inventory;
   gate?: SoldOutGate;
   metrics: Metrics;
+  /** Best available (`{ best }` requests are refused with `validation_failed` without it). */
+  bestAvailable?: BestAvailableHolds;
 }
 
 /** A snapshot served from memory is at most this old even if a change message were lost without a disconnect. */
 const AVAILABILITY_MAX_AGE_MS = 1000;
 
 export function createHoldsApi(deps: HoldsApiDeps): HoldsApi {
-  const { inventory, gate, metrics } = deps;
+  const { inventory, gate, metrics, bestAvailable } = deps;
   const cache = new Map<string, { stamp: string; at: number; full: string; compact: string }>();
   const labelsJson = new Map<string, { key: string; json: string }>();
 
@@ -88,7 +94,14 @@ export function createHoldsApi(deps: HoldsApiDeps): HoldsApi {
       const buyer = buyerOf(principal);
       const requestId = idempotencyKeyOf(headers);
       try {
-        const hold = await inventory.hold(showtimeId, { buyerId: buyer.buyerId, requestId, ...body });
+        const { best, ...ask } = body;
+        let hold;
+        if (best === undefined)
+          hold = await inventory.hold(showtimeId, { buyerId: buyer.buyerId, requestId, ...ask });
+        else if (bestAvailable)
+          hold = await bestAvailable.hold(showtimeId, { buyerId: buyer.buyerId, requestId, ...best });
+        else
+          throw new DomainError('validation_failed', 'Best available is not offered here; name the seats.');
         metrics.holds.inc({ outcome: hold.replayed ? 'replayed' : 'created' });
         return { status: hold.replayed ? 200 : 201, body: hold };
       } catch (err) {
@@ -180,7 +193,8 @@ export function holdRoutes(api: HoldsApi): RouteDef[] {
       method: 'post',
       path: HOLD_ROUTE,
       access: 'buyer',
-      summary: 'Hold seats ({seats}) or a GA quantity ({zone, quantity}); requires an Idempotency-Key header',
+      summary:
+        'Hold seats ({seats}), a GA quantity ({zone, quantity}) or the best N adjacent seats of a category ({best: {category, quantity}}); requires an Idempotency-Key header',
       tags: ['holds'],
       params: showtimeParamsSchema,
       body: holdRequestSchema,

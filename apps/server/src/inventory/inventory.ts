@@ -39,6 +39,11 @@ export interface HoldRequest {
   seats?: string[];
   zone?: string;
   quantity?: number;
+  /**
+   * Set by best available (with `seats`, the seats it picked): the buyer asked for `quantity` seats of
+   * `category`, so the idempotency fingerprint is that ask and a retry replays the first pick.
+   */
+  best?: { category: string; quantity: number };
 }
 
 export interface HoldResult {
@@ -103,6 +108,13 @@ export interface Inventory {
    * (`sold_out`); null when the request has to go to Redis. Synchronous, for the hot path.
    */
   refusalFromMemory(showtimeId: string, req: HoldRequest): DomainError | null;
+  /**
+   * The answer `hold` would give to a repeated idempotency key, read without holding anything: the earlier hold
+   * (`replayed`), or the error `hold` would throw (`idempotency_conflict`, `hold_expired`, `hold_not_found`);
+   * null when no earlier request with this key made a hold. Best available asks this when it finds no seats, so
+   * a retry of a request that took the last block still gets its hold back. `seats` may be omitted with `best`.
+   */
+  replay(showtimeId: string, req: HoldRequest): Promise<HoldResult | null>;
   getHold(holdId: string): Promise<HoldRecord | null>;
   /**
    * A buyer's holds in a showtime that still exist (held or confirmed; the caller filters by expiry), for the
@@ -377,7 +389,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
 
   function refusalFromMemory(showtimeId: string, req: HoldRequest): DomainError | null {
     if (!gate) return null;
-    const target = req.seats !== undefined ? GATE_SEATS : req.zone;
+    const target = req.seats !== undefined || req.best !== undefined ? GATE_SEATS : req.zone;
     if (target === undefined || !gate.isSoldOut(showtimeId, target)) return null;
     if (recentRequests.has(`${showtimeId}|${req.buyerId}|${req.requestId}`)) return null;
     return gate.soldOutError(showtimeId, target);
@@ -468,6 +480,38 @@ export function createInventory(deps: InventoryDeps): Inventory {
       totalCents: record.totalCents,
       currency: record.currency,
       replayed: Number(reply[3]) === 1,
+    };
+  }
+
+  async function replay(showtimeId: string, req: HoldRequest): Promise<HoldResult | null> {
+    const ask: HoldAsk = req.best ? { seats: req.seats ?? [], best: req.best } : toAsk(req);
+    const prior = await redis.get(idempotencyKey(prefix, showtimeId, req.buyerId, req.requestId));
+    if (prior === null) return null;
+    // The same decisions, in the same order, as holdOne in hold-11+2n.lua.
+    const sep = prior.indexOf('\n');
+    const holdId = prior.slice(0, sep);
+    if (prior.slice(sep + 1) !== holdFingerprint(ask)) throw new DomainError('idempotency_conflict');
+    const k = keys(showtimeId);
+    const [rec, ended] = await Promise.all([
+      redis.hget(k.holds, holdId),
+      redis.zmscore(k.ended, `${holdId}|e`, `${holdId}|r`),
+    ]);
+    if (!rec) {
+      if (ended[0] !== null) throw new DomainError('hold_expired');
+      if (ended[1] !== null) throw new DomainError('hold_not_found');
+      return null;
+    }
+    const record = parseHold(rec);
+    rememberRequest(`${showtimeId}|${req.buyerId}|${req.requestId}`);
+    return {
+      holdId: record.id,
+      holdToken: tokenFor(record.id),
+      showtimeId,
+      expiresAt: new Date(record.expiresAt).toISOString(),
+      items: record.items,
+      totalCents: record.totalCents,
+      currency: record.currency,
+      replayed: true,
     };
   }
 
@@ -784,6 +828,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
     },
     hold,
     refusalFromMemory,
+    replay,
     getHold,
     holdsOf,
     verifyHoldToken,
@@ -812,6 +857,8 @@ export const GATE_SEATS = '*seats';
 function toAsk(req: HoldRequest): HoldAsk {
   const hasSeats = req.seats !== undefined;
   const hasZone = req.zone !== undefined || req.quantity !== undefined;
+  if (req.best !== undefined && !hasSeats)
+    throw new DomainError('validation_failed', 'Best available holds the seats it picked; none were given.');
   if (hasSeats === hasZone)
     throw new DomainError('validation_failed', 'Send either seats, or a zone and a quantity.');
   if (hasSeats) {
@@ -819,7 +866,9 @@ function toAsk(req: HoldRequest): HoldAsk {
     if (!seats.length) throw new DomainError('validation_failed', 'Name at least one seat.');
     if (new Set(seats).size !== seats.length)
       throw new DomainError('validation_failed', 'A seat is listed twice.');
-    return { seats };
+    if (req.best && req.best.quantity !== seats.length)
+      throw new DomainError('validation_failed', 'Best available picked a different number of seats.');
+    return req.best ? { seats, best: req.best } : { seats };
   }
   if (!req.zone || !Number.isInteger(req.quantity) || req.quantity! < 1)
     throw new DomainError('validation_failed', 'Name the zone and a quantity of at least 1.');

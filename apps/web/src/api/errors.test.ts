@@ -65,4 +65,25 @@ describe('error messages', () => {
       `${errorMessages.limit_exceeded} The limit is 4 per buyer.`,
     );
   });
+
+  it('says how many seats are together when best available finds no block', async () => {
+    const err = await toApiError(
+      json(409, {
+        ok: false,
+        error: {
+          code: 'no_adjacent_seats',
+          message: 'x',
+          details: { category: 'premium', quantity: 4, largestBlock: 2 },
+        },
+      }),
+    );
+    expect(err.status).toBe(409);
+    expect(messageFor(err)).toBe(
+      `${errorMessages.no_adjacent_seats} The most seats together in that category right now: 2.`,
+    );
+    expect(messageFor(new ApiError('no_adjacent_seats', 409, '', [], { largestBlock: 0 }))).toBe(
+      `${errorMessages.no_adjacent_seats} That category has no seats left right now.`,
+    );
+    expect(messageFor(new ApiError('no_adjacent_seats', 409))).toBe(errorMessages.no_adjacent_seats);
+  });
 });

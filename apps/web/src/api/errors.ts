@@ -60,6 +60,12 @@ export function messageFor(err: unknown): string {
     if (err.code === 'limit_exceeded' && typeof err.details.limit === 'number') {
       return `${humanMessage(err.code)} The limit is ${err.details.limit} per buyer.`;
     }
+    if (err.code === 'no_adjacent_seats' && typeof err.details.largestBlock === 'number') {
+      const n = err.details.largestBlock;
+      return n > 0
+        ? `${humanMessage(err.code)} The most seats together in that category right now: ${n}.`
+        : `${humanMessage(err.code)} That category has no seats left right now.`;
+    }
     return err.message;
   }
   return errorMessages.internal;

@@ -17,6 +17,7 @@ import {
   releaseHold,
   saveHold,
   type HoldRequest,
+  type HoldResponse,
   type MyHold,
   type PublicShowtime,
   type SeatMapDocument,
@@ -221,6 +222,14 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
   );
 
   const gaRoom = Math.max(0, Math.min(MAX_TICKETS_PER_HOLD, limit === null ? Infinity : limit - held));
+  // Best available: categories that have numbered seats on this map and a price for this showtime.
+  const bestCategories = useMemo(() => {
+    const seated = new Set<number>(model.cat);
+    return showtime.categories.filter((c) => {
+      const i = model.categoryIndex.get(c.key);
+      return i !== undefined && seated.has(i);
+    });
+  }, [model, showtime]);
 
   let freeSeats = 0;
   for (let i = 0; i < store.states.length; i++) if (store.states[i] === FREE) freeSeats++;
@@ -274,7 +283,8 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
     return email !== null;
   };
 
-  const hold = async (body: HoldRequest, what: string) => {
+  /** `what` names what was held in the confirmation (from the answer when the server chose the seats). */
+  const hold = async (body: HoldRequest, what: string | ((h: HoldResponse) => string)) => {
     setMessage(null);
     if (!(await ensureEmail())) return;
     const bodyKey = JSON.stringify(body);
@@ -288,8 +298,13 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
       if ('seats' in body) store.clearSelection();
       say(
         'success',
-        `${what} held for you. Pay within ${formatCountdownWords(Date.parse(h.expiresAt) - serverNow())}.`,
+        `${typeof what === 'string' ? what : what(h)} held for you. Pay within ${formatCountdownWords(Date.parse(h.expiresAt) - serverNow())}.`,
       );
+      // Seats the server picked: show where they are (they are drawn as mine once the hold is saved).
+      if (body.best) {
+        const first = h.items.find((it) => it.kind === 'seat');
+        if (first?.kind === 'seat') setFocusSeat(model.byLabel.get(first.seat));
+      }
       sub.current?.resync();
     } catch (err) {
       if (!(err instanceof ApiError) || err.code !== 'network') retryKey.current = null;
@@ -300,7 +315,9 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
       say('error', messageFor(err));
       if (
         err instanceof ApiError &&
-        ['seat_unavailable', 'sold_out', 'sale_not_open', 'limit_exceeded'].includes(err.code)
+        ['seat_unavailable', 'sold_out', 'sale_not_open', 'limit_exceeded', 'no_adjacent_seats'].includes(
+          err.code,
+        )
       )
         sub.current?.resync();
     } finally {
@@ -473,17 +490,18 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
               onFocusSeat={setFocusSeat}
             />
           )}
-          {features.bestAvailable && model.count > 0 && (
+          {features.bestAvailable && bestCategories.length > 0 && (
             <BestAvailable
-              showtime={showtime}
-              room={room}
+              categories={bestCategories}
+              available={perCategory}
+              room={gaRoom}
               canHold={onSale}
               busy={busy}
               onHold={(category, quantity) =>
-                void hold(
-                  { best: { category, quantity } } as unknown as HoldRequest,
-                  `${quantity} best seats`,
-                )
+                void hold({ best: { category, quantity } }, (h) => {
+                  const seats = h.items.flatMap((it) => (it.kind === 'seat' ? [it.seat] : []));
+                  return seats.length === 1 ? `Seat ${seats[0]}` : `Seats ${seats.join(', ')}`;
+                })
               }
             />
           )}
