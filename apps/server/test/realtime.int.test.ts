@@ -8,6 +8,7 @@ import { inventoryPorts } from '../src/realtime/ports.ts';
 import { startExtraNode, startTestStack, type ExtraNode, type TestStack } from './support/env.ts';
 import { createShowtimeFixture, type Fixture } from './support/inventory-fixtures.ts';
 import { apiClient, staffWithToken } from './support/catalog-fixtures.ts';
+import { revokeApiToken } from '../src/auth/tokens.ts';
 import { LiveClient, connected, openSocket, type ClientSocket } from './support/realtime-client.ts';
 
 /**
@@ -471,6 +472,20 @@ describe('real-time across three nodes', () => {
       error: { code: 'not_found' },
     });
   });
+
+  it('stops streaming to staff whose token was revoked after connecting: refuses staff:join, then disconnects', async () => {
+    const staff = await staffWithToken(stack.container, 'box_office');
+    const s = await socketTo(urls[0]!, { token: staff.token });
+    expect((await raw(s, 'staff:join', { showtimeId: f.showtimeId })).ok).toBe(true);
+    const disconnected = new Promise<string>((resolve) => s.on('disconnect', (reason) => resolve(reason)));
+    await revokeApiToken(stack.container, staff.tokenId, 'system');
+    expect(await raw(s, 'staff:join', { showtimeId: f.showtimeId })).toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated' },
+    });
+    // Still in the staff room from the first join: the periodic re-check (5 statistics intervals) ends it.
+    expect(await disconnected).toBe('io server disconnect');
+  }, 20_000);
 
   it('counts buyer-side sockets on every node as connected buyers, not staff watching the map (issue 8)', async () => {
     // A showtime of its own, so the other tests' sockets don't count.

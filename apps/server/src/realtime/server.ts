@@ -122,10 +122,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
   await fanout.start();
 
   io.use((socket, next) => {
-    const req = handshakeRequest(
-      socket.request,
-      (socket.handshake.auth as { token?: unknown } | undefined)?.token,
-    );
+    const req = requestOf(socket);
     deps.auth
       .resolvePrincipal(req)
       .then((principal) => {
@@ -152,7 +149,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
     registerCommands(io, socket, deps, fanout, logger.child({ socketId: socket.id }));
   });
 
-  const stats = startStaffStats(io, ports, config.staffStatsIntervalMs, logger);
+  const stats = startStaffStats(io, deps, config.staffStatsIntervalMs, logger);
 
   return {
     io,
@@ -285,6 +282,9 @@ function registerCommands(
     'staff:join',
     command(ctx, 'staff:join', staffJoinSchema, async ({ showtimeId }) => {
       if (principal?.kind !== 'staff') throw new DomainError('forbidden', 'Staff sign-in is required.');
+      // The handshake's session may have ended since (sign-out, deactivation, role change): ask again.
+      if (!(await stillStaff(socket, deps.auth)))
+        throw new DomainError('unauthenticated', 'Your staff session has ended. Sign in again.');
       const stats = await ports.staffStats(showtimeId, await liveCounts(io, showtimeId));
       if (!stats) throw new DomainError('not_found', 'No such showtime on sale.');
       await socket.join(rooms.staff(showtimeId));
@@ -322,13 +322,46 @@ async function liveCounts(
   }
 }
 
+/** The socket's handshake presented as an HTTP request, for the HTTP principal resolvers. */
+function requestOf(socket: RealtimeSocket) {
+  return handshakeRequest(socket.request, (socket.handshake.auth as { token?: unknown } | undefined)?.token);
+}
+
+/** Whether the staff session (or API token) the socket connected with is still valid and still staff. */
+async function stillStaff(socket: RealtimeSocket, auth: HandshakeAuth): Promise<boolean> {
+  const now = await auth.resolvePrincipal(requestOf(socket)).catch(() => null);
+  if (now?.kind !== 'staff') return false;
+  socket.data.principal = socketPrincipal(now); // a role change takes effect too
+  return true;
+}
+
+/** A staff socket's session is checked again every this many statistics intervals (5 s by default). */
+const STAFF_RECHECK_TICKS = 5;
+
 /**
  * Pushes the statistics of every staff room that has sockets on this node, once per interval, to this node's
  * sockets only. Each node computes for its own staff sockets; the figures are the same on every node because they
- * are read from Redis (and the room sizes are asked of every node).
+ * are read from Redis (and the room sizes are asked of every node). Staff sockets are re-authenticated every
+ * STAFF_RECHECK_TICKS intervals: a signed-out or deactivated account stops receiving statistics and is disconnected.
  */
-function startStaffStats(io: RealtimeServer, ports: RealtimePorts, intervalMs: number, logger: Logger) {
+function startStaffStats(io: RealtimeServer, deps: RealtimeDeps, intervalMs: number, logger: Logger) {
+  const { ports } = deps;
+  const checkedAt = new WeakMap<RealtimeSocket, number>();
+  const recheckMs = intervalMs * STAFF_RECHECK_TICKS;
   let running = false;
+  const recheck = async (room: string) => {
+    const due = [...(io.of('/').adapter.rooms.get(room) ?? [])]
+      .map((id) => io.of('/').sockets.get(id))
+      .filter((sk): sk is RealtimeSocket => !!sk && Date.now() - (checkedAt.get(sk) ?? 0) >= recheckMs);
+    await Promise.all(
+      due.map(async (sk) => {
+        checkedAt.set(sk, Date.now());
+        if (await stillStaff(sk, deps.auth)) return;
+        logger.info({ socketId: sk.id }, 'staff session ended; disconnecting its socket');
+        sk.disconnect(true);
+      }),
+    );
+  };
   const tick = async () => {
     if (running) return;
     running = true;
@@ -339,6 +372,7 @@ function startStaffStats(io: RealtimeServer, ports: RealtimePorts, intervalMs: n
         .map((r) => r.slice(prefix.length));
       await Promise.all(
         showtimeIds.map(async (showtimeId) => {
+          await recheck(rooms.staff(showtimeId));
           const stats = await ports.staffStats(showtimeId, await liveCounts(io, showtimeId));
           if (stats) io.local.to(rooms.staff(showtimeId)).emit('staff:stats', stats);
         }),
