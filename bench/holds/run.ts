@@ -3,7 +3,8 @@
  *
  *   pnpm exec tsx bench/holds/run.ts       REDIS_URL / DATABASE_URL default to this machine's services
  *                                          (database seatrush_bench, created and migrated when missing);
- *                                          BENCH_WAIT_QUIET=1.5 first waits for the 1-minute load to drop.
+ *                                          BENCH_WAIT_QUIET=1.5 first waits for the 1-minute load to drop;
+ *                                          BENCH_CPU_PROF=<dir> writes V8 CPU profiles of both servers there.
  *
  * 1. The hold script's rate against Redis: raw EVALSHA calls, and through `inventory.hold()`.
  * 2. A Seatrush web node (its own process, production mode) and the baseline (bench/baseline/server.ts: bare
@@ -20,7 +21,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,6 +49,7 @@ const log = (s: string) => process.stdout.write(`${s}\n`);
 
 interface LoadResult {
   tool: string;
+  requests: number;
   rps: number;
   p50ms: number;
   p99ms: number;
@@ -71,7 +73,12 @@ function startProcess(
   env: Record<string, string>,
   ready: RegExp | null,
 ): Promise<ChildProcess> {
-  const child = spawn(tsx, args, {
+  // BENCH_CPU_PROF=<dir>: V8 CPU profiles of both servers (written when they stop).
+  const prof = process.env.BENCH_CPU_PROF;
+  const [cmd, argv] = prof
+    ? [process.execPath, ['--cpu-prof', '--cpu-prof-dir', prof, '--import', 'tsx', ...args]]
+    : [tsx, args];
+  const child = spawn(cmd, argv, {
     cwd: REPO,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -131,7 +138,8 @@ function wrk(
       : {};
   const errors = /Socket errors:.*|Non-2xx or 3xx responses: \d+/.exec(out)?.[0] ?? '';
   if (Number.isNaN(rps)) throw new Error(`wrk failed:\n${out}`);
-  return { tool: `wrk -t2 -c100 -d${seconds}s`, rps, p50ms: pct('50'), p99ms: pct('99'), statuses, errors };
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+  return { tool: `wrk -t2 -c100 -d${seconds}s`, requests, rps, p50ms: pct('50'), p99ms: pct('99'), statuses, errors };
 }
 
 function ab(url: string, headers: string[], body: string, n: number, concurrency = 100): LoadResult {
@@ -150,6 +158,7 @@ function ab(url: string, headers: string[], body: string, n: number, concurrency
   const failed = Number(/Failed requests:\s+(\d+)/.exec(out)?.[1] ?? 0);
   return {
     tool: `ab -k -n ${n} -c ${concurrency}`,
+    requests: n,
     rps,
     // ab's percentiles are whole milliseconds; one at a time, the mean time per request says more.
     p50ms:
@@ -160,6 +169,31 @@ function ab(url: string, headers: string[], body: string, n: number, concurrency
     statuses: { non2xx, ok: n - non2xx - failed },
     errors: failed ? `failed: ${failed}` : '',
   };
+}
+
+/** CPU time (ms) used so far by a process and all its descendants (the tsx wrapper runs the server as a child). */
+function treeCpuMs(pid: number): number {
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop()!;
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in USER_HZ (100) ticks
+      const kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
+      if (kids) stack.push(...kids.split(' ').map(Number));
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
+}
+
+interface Costed extends LoadResult {
+  /** CPU per request: the server process and Redis (what the answer cost the machine, load tool excluded). */
+  serverUs: number;
+  redisUs: number;
 }
 
 async function main(): Promise<void> {
@@ -285,6 +319,18 @@ async function main(): Promise<void> {
       ),
     );
     const baseline = `http://127.0.0.1:${baselinePort}/hold`;
+    const [seatrushPid, baselinePid] = [children[0]!.pid!, children[1]!.pid!];
+    const redisCpuMs = async () => {
+      const info = await redis.info('cpu');
+      const g = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+      return (g('used_cpu_user') + g('used_cpu_sys')) * 1000;
+    };
+    const costed = async (pid: number, run: () => LoadResult): Promise<Costed> => {
+      const [c0, r0] = [treeCpuMs(pid), await redisCpuMs()];
+      const r = run();
+      const [c1, r1] = [treeCpuMs(pid), await redisCpuMs()];
+      return { ...r, serverUs: ((c1 - c0) * 1000) / r.requests, redisUs: ((r1 - r0) * 1000) / r.requests };
+    };
 
     const session = (await (
       await fetch(`${seatrush}/api/buyer/session`, {
@@ -312,7 +358,7 @@ async function main(): Promise<void> {
     const flash = await createFlashSale(prisma, TICKETS);
     await inventory.load(flash);
     const url = `${seatrush}/api/showtimes/${flash}/holds`;
-    const sWrk = wrk(url, auth, body, 10);
+    const sWrk = await costed(seatrushPid, () => wrk(url, auth, body, 10));
     // On a busy machine 10 s may not sell out: keep selling (not measured) so the floods below are floods.
     let sExtra = 0;
     while ((await inventory.snapshot(flash)).zones.ga!.available > 0 && sExtra < 12) {
@@ -322,25 +368,27 @@ async function main(): Promise<void> {
     const sSnap = await inventory.snapshot(flash);
     const sSpan = await holdSpan(flash);
     const sRecount = await inventory.recount(flash);
-    const sAb = ab(url, floodHeaders, body, 10_000);
-    const sFlood = wrk(url, auth, body, 10);
-    const sOne = ab(url, floodHeaders, body, 5_000, 1);
-    const sAvail = wrk(`${seatrush}/api/showtimes/${flash}/availability`, '', '', 5, 'GET');
+    const sAb = await costed(seatrushPid, () => ab(url, floodHeaders, body, 10_000));
+    const sFlood = await costed(seatrushPid, () => wrk(url, auth, body, 10));
+    const sOne = await costed(seatrushPid, () => ab(url, floodHeaders, body, 5_000, 1));
+    const sAvail = await costed(seatrushPid, () =>
+      wrk(`${seatrush}/api/showtimes/${flash}/availability`, '', '', 5, 'GET'),
+    );
 
     // Baseline: the same load (it has no sessions or idempotency, so the headers are ignored).
     await redis.set(baselineKey, 1_000_000);
     wrk(baseline, '-', body, 3);
     await redis.set(baselineKey, TICKETS);
-    const bWrk = wrk(baseline, '-', body, 10);
+    const bWrk = await costed(baselinePid, () => wrk(baseline, '-', body, 10));
     let bExtra = 0;
     while (Number(await redis.get(baselineKey)) > 0 && bExtra < 12) {
       wrk(baseline, '-', body, 5);
       bExtra++;
     }
     const bLeft = Number(await redis.get(baselineKey));
-    const bAb = ab(baseline, floodHeaders, body, 10_000);
-    const bFlood = wrk(baseline, '-', body, 10);
-    const bOne = ab(baseline, floodHeaders, body, 5_000, 1);
+    const bAb = await costed(baselinePid, () => ab(baseline, floodHeaders, body, 10_000));
+    const bFlood = await costed(baselinePid, () => wrk(baseline, '-', body, 10));
+    const bOne = await costed(baselinePid, () => ab(baseline, floodHeaders, body, 5_000, 1));
 
     const ga = sSnap.zones.ga!;
     const sold = ga.sold + ga.held;
@@ -356,10 +404,14 @@ async function main(): Promise<void> {
     log(
       `  Baseline: sold ${TICKETS - bLeft} (${bLeft === 0 ? 'OK' : 'WRONG'}); wrk answers ${JSON.stringify(bWrk.statuses)}`,
     );
-    const row = (name: string, r: LoadResult) =>
-      `| ${name.padEnd(40)} | ${r.tool.padEnd(20)} | ${String(Math.round(r.rps)).padStart(7)} | ${r.p50ms.toFixed(2).padStart(6)} | ${r.p99ms.toFixed(2).padStart(6)} |`;
-    log('\n| run                                      | tool                 |   req/s | p50 ms | p99 ms |');
-    log('|------------------------------------------|----------------------|---------|--------|--------|');
+    const row = (name: string, r: Costed) =>
+      `| ${name.padEnd(40)} | ${r.tool.padEnd(21)} | ${String(Math.round(r.rps)).padStart(7)} | ${r.p50ms.toFixed(2).padStart(6)} | ${r.p99ms.toFixed(2).padStart(6)} | ${r.serverUs.toFixed(0).padStart(6)} + ${r.redisUs.toFixed(0).padStart(3)} |`;
+    log(
+      '\n| run                                      | tool                  |   req/s | p50 ms | p99 ms | CPU µs/req: server + Redis |',
+    );
+    log(
+      '|------------------------------------------|-----------------------|---------|--------|--------|--------------|',
+    );
     log(row('Seatrush: sell-out, then sold-out flood', sWrk));
     log(row('Baseline: sell-out, then sold-out flood', bWrk));
     log(row('Seatrush: sold-out flood', sAb));
@@ -396,6 +448,12 @@ async function main(): Promise<void> {
       'sold-out answers >= 2x faster (ab -c 1, time per request)',
       2 * sOne.p50ms <= bOne.p50ms,
       `${sOne.p50ms.toFixed(3)} vs ${bOne.p50ms.toFixed(3)} ms (${x(bOne.p50ms, sOne.p50ms)})`,
+    );
+    const cpu = (r: Costed) => r.serverUs + r.redisUs;
+    check(
+      'sold-out answers >= 2x cheaper (CPU per answer, server + Redis, ab -c 100)',
+      2 * cpu(sAb) <= cpu(bAb),
+      `${cpu(sAb).toFixed(0)} vs ${cpu(bAb).toFixed(0)} µs (${x(cpu(bAb), cpu(sAb))})`,
     );
     check(
       'sold == 10,000',
