@@ -11,9 +11,14 @@ import {
 import { createVenue } from '../src/catalog/venues.ts';
 import { createEvent } from '../src/catalog/events.ts';
 import { createShowtime } from '../src/catalog/showtimes.ts';
-import { createInventory, type Inventory } from '../src/inventory/inventory.ts';
-import { startExtraNode, startTestStack, type ExtraNode, type TestStack } from './support/env.ts';
-import { silent } from './support/inventory-harness.ts';
+import type { Inventory } from '../src/inventory/inventory.ts';
+import {
+  stackInventory,
+  startExtraNode,
+  startTestStack,
+  type ExtraNode,
+  type TestStack,
+} from './support/env.ts';
 import { waitFor } from './support/orders-fixtures.ts';
 import { connected, openSocket } from './support/realtime-client.ts';
 
@@ -27,12 +32,7 @@ let inv: Inventory;
 
 beforeAll(async () => {
   stack = await startTestStack({ worker: true });
-  inv = createInventory({
-    redis: stack.container.redis,
-    prisma: stack.container.prisma,
-    prefix: stack.config.redisPrefix,
-    logger: silent,
-  });
+  inv = stackInventory(stack);
 });
 afterAll(async () => {
   await stack?.close();

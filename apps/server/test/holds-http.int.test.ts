@@ -2,10 +2,9 @@
    Response bodies are read untyped on purpose: the assertions are what check their shape. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInventory, type Inventory } from '../src/inventory/inventory.ts';
-import { startTestStack, type TestStack } from './support/env.ts';
+import type { Inventory } from '../src/inventory/inventory.ts';
+import { stackInventory, startTestStack, type TestStack } from './support/env.ts';
 import { createShowtimeFixture, type Fixture } from './support/inventory-fixtures.ts';
-import { silent } from './support/inventory-harness.ts';
 
 /**
  * The buyer HTTP API of the inventory, through a real node: guest sessions, holds (answered by the hot-path
@@ -17,12 +16,7 @@ let inv: Inventory;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  inv = createInventory({
-    redis: stack.container.redis,
-    prisma: stack.container.prisma,
-    prefix: stack.config.redisPrefix,
-    logger: silent,
-  });
+  inv = stackInventory(stack);
 });
 afterAll(async () => {
   await stack.close();

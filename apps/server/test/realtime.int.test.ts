@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { ShowtimeMirror, type ServerToClientEvents, type ShowtimeSync } from '@seatrush/shared';
-import { createInventory, type Inventory } from '../src/inventory/inventory.ts';
+import type { Inventory } from '../src/inventory/inventory.ts';
 import { createHoldsApi } from '../src/http/holds.ts';
 import { createMetrics } from '../src/observability/metrics.ts';
 import { inventoryPorts } from '../src/realtime/ports.ts';
-import { startExtraNode, startTestStack, type ExtraNode, type TestStack } from './support/env.ts';
+import {
+  stackInventory,
+  startExtraNode,
+  startTestStack,
+  type ExtraNode,
+  type TestStack,
+} from './support/env.ts';
 import { createShowtimeFixture, type Fixture } from './support/inventory-fixtures.ts';
 import { apiClient, staffWithToken } from './support/catalog-fixtures.ts';
 import { revokeApiToken } from '../src/auth/tokens.ts';
@@ -113,13 +118,7 @@ describe('real-time across three nodes', () => {
     stack = await startTestStack();
     extra = [await startExtraNode(stack), await startExtraNode(stack)];
     urls = [stack.url, ...extra.map((n) => n.url)];
-    inv = createInventory({
-      redis: stack.container.redis,
-      prisma: stack.container.prisma,
-      prefix: stack.config.redisPrefix,
-      logger: pino({ level: 'silent' }),
-      now: () => Date.now() + skewMs,
-    });
+    inv = stackInventory(stack, () => Date.now() + skewMs);
     f = await createShowtimeFixture(stack.container.prisma, {
       sections: [{ key: 'A', rows: 4, seatsPerRow: 10, category: 'std' }],
       gaZones: [{ key: 'ga', capacity: 50, category: 'floor' }],
@@ -537,12 +536,7 @@ describe('a reader that falls behind the change log', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    inv = createInventory({
-      redis: stack.container.redis,
-      prisma: stack.container.prisma,
-      prefix: stack.config.redisPrefix,
-      logger: pino({ level: 'silent' }),
-    });
+    inv = stackInventory(stack);
     f = await createShowtimeFixture(stack.container.prisma, {
       sections: [{ key: 'A', rows: 10, seatsPerRow: 10, category: 'std' }],
     });

@@ -469,8 +469,11 @@ export function createInventory(deps: InventoryDeps): Inventory {
       if (codeOf(reply) === ScriptCode.SoldOut) gate?.noteSoldOut(showtimeId, target, version);
       fail(reply);
     }
-    const record = parseHold(String(reply[2]));
     rememberRequest(requestKey);
+    return holdResult(showtimeId, parseHold(String(reply[2])), Number(reply[3]) === 1);
+  }
+
+  function holdResult(showtimeId: string, record: HoldRecord, replayed: boolean): HoldResult {
     return {
       holdId: record.id,
       holdToken: tokenFor(record.id),
@@ -479,7 +482,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
       items: record.items,
       totalCents: record.totalCents,
       currency: record.currency,
-      replayed: Number(reply[3]) === 1,
+      replayed,
     };
   }
 
@@ -501,18 +504,8 @@ export function createInventory(deps: InventoryDeps): Inventory {
       if (ended[1] !== null) throw new DomainError('hold_not_found');
       return null;
     }
-    const record = parseHold(rec);
     rememberRequest(`${showtimeId}|${req.buyerId}|${req.requestId}`);
-    return {
-      holdId: record.id,
-      holdToken: tokenFor(record.id),
-      showtimeId,
-      expiresAt: new Date(record.expiresAt).toISOString(),
-      items: record.items,
-      totalCents: record.totalCents,
-      currency: record.currency,
-      replayed: true,
-    };
+    return holdResult(showtimeId, parseHold(rec), true);
   }
 
   async function holdsOf(showtimeId: string, buyerId: string): Promise<HoldRecord[]> {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { createContainer, type Container } from '../../src/container.ts';
 import { startNode, type RunningNode } from '../../src/node.ts';
+import { createInventory, type Inventory } from '../../src/inventory/inventory.ts';
 import { createTestDatabase } from './db.ts';
 import { pino } from 'pino';
 
@@ -84,4 +85,18 @@ export async function startExtraNode(
       await container.close();
     },
   };
+}
+
+/** The stack's live inventory, for a test to read or change directly (a silent logger; `now` to shift its clock). */
+export function stackInventory(
+  stack: Pick<TestStack, 'container' | 'config'>,
+  now?: () => number,
+): Inventory {
+  return createInventory({
+    redis: stack.container.redis,
+    prisma: stack.container.prisma,
+    prefix: stack.config.redisPrefix,
+    logger: pino({ level: 'silent' }),
+    ...(now ? { now } : {}),
+  });
 }
