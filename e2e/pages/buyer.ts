@@ -309,6 +309,31 @@ export class BuyerShowtimePage {
   }
 }
 
+/** The "Best available" panel of the showtime page. */
+export class BestAvailablePanel {
+  readonly root: Locator;
+  constructor(readonly page: Page) {
+    this.root = page.getByRole('region', { name: 'Best available' });
+  }
+
+  get quantity(): Locator {
+    return this.root.getByLabel('Seats', { exact: true });
+  }
+
+  get category(): Locator {
+    return this.root.getByLabel('Category', { exact: true });
+  }
+
+  /** Chooses the quantity and category (by key) and presses "Find N best seats". */
+  async find(quantity: number, category: string) {
+    await this.quantity.selectOption(String(quantity));
+    await this.category.selectOption(category);
+    await this.root
+      .getByRole('button', { name: `Find ${quantity} best ${quantity === 1 ? 'seat' : 'seats'}` })
+      .click();
+  }
+}
+
 export class BuyerCheckoutPage {
   constructor(readonly page: Page) {}
 

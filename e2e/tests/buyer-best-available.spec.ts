@@ -1,37 +1,11 @@
-import type { Locator, Page } from '@playwright/test';
 import { expect, test, whenHeld } from '../fixtures/buyer.ts';
-import { BuyerShowtimePage } from '../pages/buyer.ts';
+import { BestAvailablePanel, BuyerShowtimePage } from '../pages/buyer.ts';
 
 /**
  * "Best available" (issue 7): the buyer asks for N seats of a category, the server picks N adjacent seats in one
  * row and holds them, and the page shows which. The small theatre: STALLS row A premium, rows B–C standard, 10
  * seats each, and a standing floor (a category without seats, so not offered here).
  */
-
-/** The "Best available" panel of the showtime page. */
-class BestAvailablePanel {
-  readonly root: Locator;
-  constructor(readonly page: Page) {
-    this.root = page.getByRole('region', { name: 'Best available' });
-  }
-
-  get quantity(): Locator {
-    return this.root.getByLabel('Seats', { exact: true });
-  }
-
-  get category(): Locator {
-    return this.root.getByLabel('Category', { exact: true });
-  }
-
-  /** Chooses the quantity and category (by key) and presses "Find N best seats". */
-  async find(quantity: number, category: string) {
-    await this.quantity.selectOption(String(quantity));
-    await this.category.selectOption(category);
-    await this.root
-      .getByRole('button', { name: `Find ${quantity} best ${quantity === 1 ? 'seat' : 'seats'}` })
-      .click();
-  }
-}
 
 test.describe('buyer: best available', () => {
   test('picks 3 best premium seats together and shows them held by me on the map', async ({
