@@ -139,7 +139,15 @@ function wrk(
   const errors = /Socket errors:.*|Non-2xx or 3xx responses: \d+/.exec(out)?.[0] ?? '';
   if (Number.isNaN(rps)) throw new Error(`wrk failed:\n${out}`);
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
-  return { tool: `wrk -t2 -c100 -d${seconds}s`, requests, rps, p50ms: pct('50'), p99ms: pct('99'), statuses, errors };
+  return {
+    tool: `wrk -t2 -c100 -d${seconds}s`,
+    requests,
+    rps,
+    p50ms: pct('50'),
+    p99ms: pct('99'),
+    statuses,
+    errors,
+  };
 }
 
 function ab(url: string, headers: string[], body: string, n: number, concurrency = 100): LoadResult {
