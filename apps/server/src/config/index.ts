@@ -53,6 +53,8 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+/** Every environment variable the server reads (for checks of deployment files). */
+export const envNames = Object.keys(envSchema.shape) as (keyof Env)[];
 
 export interface Config {
   env: Env['NODE_ENV'];
