@@ -221,31 +221,42 @@ export async function onlinePurchase(
   const buyer = await playwright.request.newContext({ baseURL });
   try {
     await ok(await buyer.post('/api/buyer/session', { data: { email } }), 'buyer session');
-    const hold = await ok<{ holdId: string; holdToken: string }>(
-      await buyer.post(`/api/showtimes/${showtimeId}/holds`, {
-        data: { seats },
-        headers: { 'idempotency-key': uniq('e2e-hold') },
-      }),
-      'hold',
-    );
-    const co = await ok<{ paymentUrl: string; orderCode: string }>(
-      await buyer.post(`/api/holds/${hold.holdId}/checkout`, { data: { holdToken: hold.holdToken, email } }),
-      'checkout',
-    );
-    const paymentId = new URL(co.paymentUrl, baseURL).pathname.split('/').pop()!;
-    await ok(await buyer.post(`/sandbox-pay/${paymentId}`, { data: { card: '4242424242424242' } }), 'pay');
-    await expect
-      .poll(
-        async () =>
-          ((await (await staff.get(`/api/staff/orders/${co.orderCode}`)).json()) as { status: string })
-            .status,
-        {
-          timeout: 15_000,
-        },
-      )
-      .toBe('PAID');
-    return co.orderCode;
+    return await purchaseAs(buyer, baseURL, staff, showtimeId, seats, email);
   } finally {
     await buyer.dispose();
   }
+}
+
+/** The same purchase in an existing buyer session (`buyer` carries its cookie), e.g. a page's `page.request`. */
+export async function purchaseAs(
+  buyer: APIRequestContext,
+  baseURL: string | undefined,
+  staff: APIRequestContext,
+  showtimeId: string,
+  seats: string[],
+  email: string,
+): Promise<string> {
+  const hold = await ok<{ holdId: string; holdToken: string }>(
+    await buyer.post(`/api/showtimes/${showtimeId}/holds`, {
+      data: { seats },
+      headers: { 'idempotency-key': uniq('e2e-hold') },
+    }),
+    'hold',
+  );
+  const co = await ok<{ paymentUrl: string; orderCode: string }>(
+    await buyer.post(`/api/holds/${hold.holdId}/checkout`, { data: { holdToken: hold.holdToken, email } }),
+    'checkout',
+  );
+  const paymentId = new URL(co.paymentUrl, baseURL).pathname.split('/').pop()!;
+  await ok(await buyer.post(`/sandbox-pay/${paymentId}`, { data: { card: '4242424242424242' } }), 'pay');
+  await expect
+    .poll(
+      async () =>
+        ((await (await staff.get(`/api/staff/orders/${co.orderCode}`)).json()) as { status: string }).status,
+      {
+        timeout: 15_000,
+      },
+    )
+    .toBe('PAID');
+  return co.orderCode;
 }

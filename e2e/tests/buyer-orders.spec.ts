@@ -1,19 +1,32 @@
 import { expectNoSeriousA11yViolations } from '../fixtures/a11y.ts';
 import { expect, knownBuyer, PRICE_TEXT, test, uniq } from '../fixtures/buyer.ts';
+import { purchaseAs } from '../pages/box-office-fixtures.ts';
 import { BuyerOrderPage, BuyerOrdersPage } from '../pages/buyer.ts';
 
-/** Issue 7: "My orders" lists the buyer session's orders from the server. */
+/**
+ * Issue 7: "My orders" lists the orders made in this browser's buyer session. A session is an email claim (anyone
+ * can open one for any address), so orders made elsewhere are found by code and email instead.
+ */
 test.describe('buyer: my orders', () => {
-  test("lists the session buyer's orders newest first and opens them; another buyer sees none of them", async ({
+  test("lists this session's orders newest first and opens them; another buyer, or another session of the same email, sees none", async ({
     page,
     world,
     buyerEmail,
-    paidOrder,
+    adminApi,
+    baseURL,
     otherBuyer,
+    browser,
   }) => {
-    const paid = await paidOrder(['STALLS-A-1', 'STALLS-A-2'], buyerEmail);
-    // The same buyer in this browser, with a reservation not paid yet.
+    // This browser's buyer pays for one order and has a reservation not paid yet.
     await knownBuyer(page.context(), buyerEmail);
+    const paid = await purchaseAs(
+      page.request,
+      baseURL,
+      adminApi,
+      world.showtime.id,
+      ['STALLS-A-1', 'STALLS-A-2'],
+      buyerEmail,
+    );
     const held = await page.request.post(`/api/showtimes/${world.showtime.id}/holds`, {
       data: { seats: ['STALLS-C-5'] },
       headers: { 'idempotency-key': uniq('e2e-hold') },
@@ -52,8 +65,20 @@ test.describe('buyer: my orders', () => {
     // Another buyer, with a session of their own, sees only their own (none).
     const theirs = new BuyerOrdersPage(otherBuyer.page);
     await theirs.goto();
-    await expect(otherBuyer.page.getByText('You have no orders yet.')).toBeVisible();
+    await expect(otherBuyer.page.getByText('No orders made in this browser yet.')).toBeVisible();
     await expect(otherBuyer.page.getByRole('link', { name: paid })).toHaveCount(0);
+
+    // Someone who only knows the email opens a session for it elsewhere: nothing of this buyer's shows.
+    const elsewhere = await browser.newContext({ baseURL });
+    try {
+      await knownBuyer(elsewhere, buyerEmail);
+      const stranger = await elsewhere.newPage();
+      await new BuyerOrdersPage(stranger).goto();
+      await expect(stranger.getByText('No orders made in this browser yet.')).toBeVisible();
+      await expect(stranger.getByRole('link', { name: paid })).toHaveCount(0);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   test('without a buyer session it keeps the find-by-code form and says where orders appear', async ({

@@ -17,6 +17,7 @@ import { createBestAvailable } from './inventory/best-hold.ts';
 import { inventorySaleHooks } from './inventory/sale-hooks.ts';
 import { buyerSessionRoutes, createBuyerSessions, type BuyerSessions } from './auth/buyer.ts';
 import { createHoldsApi, holdRoutes, type HoldsApi } from './http/holds.ts';
+import { createSessionHolds, type SessionHolds } from './auth/session-holds.ts';
 import { createFastPath } from './http/fast-path.ts';
 import { createRealtime } from './realtime/server.ts';
 import { inventoryPorts } from './realtime/ports.ts';
@@ -46,6 +47,8 @@ export interface NodeServices {
   soldOutGate: SoldOutGate;
   /** Buyer guest sessions (resolver + issuing). */
   buyers: BuyerSessions;
+  /** Which holds each buyer session made ("my orders" lists that session's orders). */
+  sessionHolds: SessionHolds;
   /** The buyer hold API, shared by the route table and the hot-path dispatcher. */
   holdsApi: HoldsApi;
   /** Orders, payments, refunds: use cases, queues (producer side), payment provider; workers on demand. */
@@ -72,12 +75,14 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
       tokenSecret: createHmac('sha256', c.config.sessionSecret).update('seatrush hold tokens').digest('hex'),
       gate: soldOutGate,
     });
+  const sessionHolds = overrides.sessionHolds ?? createSessionHolds(c.redis, c.config.redisPrefix, c.logger);
   return {
     staffAuth: overrides.staffAuth ?? createStaffAuth(c),
     saleHooks: overrides.saleHooks ?? inventorySaleHooks(inventory),
     inventory,
     soldOutGate,
     buyers: overrides.buyers ?? createBuyerSessions({ secret: c.config.sessionSecret }),
+    sessionHolds,
     holdsApi:
       overrides.holdsApi ??
       createHoldsApi({
@@ -85,6 +90,7 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
         gate: soldOutGate,
         metrics: c.metrics,
         bestAvailable: createBestAvailable({ inventory, prisma: c.prisma, logger: c.logger }),
+        sessionHolds,
       }),
     orders: overrides.orders ?? createOrdersModule(c, { inventory }),
   };
@@ -98,7 +104,7 @@ export function buildRoutes(c: Container, s: NodeServices): RouteDef[] {
     ...catalogRoutes({ prisma: c.prisma, logger: c.logger, saleHooks: s.saleHooks }),
     ...buyerSessionRoutes({ prisma: c.prisma, sessions: s.buyers, config: c.config }),
     ...holdRoutes(s.holdsApi),
-    ...orderRoutes(s.orders.core),
+    ...orderRoutes(s.orders.core, s.sessionHolds),
     ...paymentRoutes(s.orders.core, s.orders.sandbox),
     ...boxOfficeRoutes({
       prisma: c.prisma,

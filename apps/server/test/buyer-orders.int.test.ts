@@ -9,10 +9,12 @@ import {
 import { startTestStack, type TestStack } from './support/env.ts';
 import { staffWithToken } from './support/catalog-fixtures.ts';
 import { ordersWorld, waitFor, type OrdersWorld } from './support/orders-fixtures.ts';
+import { connected, openSocket } from './support/realtime-client.ts';
 
 /**
- * Issue 7: "my orders" for the buyer session — `GET /api/buyer/orders` lists the session buyer's orders,
- * newest first, a page at a time, and nobody else's.
+ * Issue 7: "my orders" for the buyer session — `GET /api/buyer/orders` lists the orders made in this session,
+ * newest first, a page at a time, and nobody else's: not another buyer's, and not those of another session opened
+ * with the same email (a guest session is an email claim, not proof).
  */
 
 let stack: TestStack;
@@ -42,13 +44,18 @@ const ada = () => w.buyers[0]!;
 const bob = () => w.buyers[1]!;
 
 let req = 0;
-/** A hold by `buyer` in `world`'s showtime, once the worker has made it a PENDING order. */
+/** A hold over HTTP in the buyer session `token`, in `world`'s showtime, once the worker made it a PENDING order. */
 async function orderFor(
   world: OrdersWorld,
-  buyer: { id: string },
+  token: string,
   ask: { seats: string[] } | { zone: string; quantity: number },
 ): Promise<Held & { code: string }> {
-  const h = await world.inv.hold(world.f.showtimeId, { buyerId: buyer.id, requestId: `bo${req++}`, ...ask });
+  const r = await world.api<Held>('post', `/api/showtimes/${world.f.showtimeId}/holds`, {
+    body: ask,
+    headers: { 'x-buyer-token': token, 'idempotency-key': `bo${req++}` },
+  });
+  expect(r.status, r.text).toBe(201);
+  const h = r.json;
   const row = await waitFor(
     () => stack.container.prisma.order.findUnique({ where: { holdId: h.holdId } }),
     30_000,
@@ -113,10 +120,10 @@ describe('GET /api/buyer/orders', () => {
 
   it("lists the session buyer's orders newest first, with event, start, items, total and the PENDING deadline", async () => {
     // One after the other, so their creation times are in this order.
-    first = await orderFor(w, ada(), { seats: ['A-1-1', 'A-1-2'] });
-    second = await orderFor(other, ada(), { seats: ['A-1-1'] });
-    third = await orderFor(w, ada(), { zone: 'ga', quantity: 3 });
-    bobs = await orderFor(w, bob(), { seats: ['A-2-1'] });
+    first = await orderFor(w, adaToken, { seats: ['A-1-1', 'A-1-2'] });
+    second = await orderFor(other, adaToken, { seats: ['A-1-1'] });
+    third = await orderFor(w, adaToken, { zone: 'ga', quantity: 3 });
+    bobs = await orderFor(w, bobToken, { seats: ['A-2-1'] });
     await pay(first, ada().email, first.code);
 
     const prisma = stack.container.prisma;
@@ -190,6 +197,17 @@ describe('GET /api/buyer/orders', () => {
     expect(withHers.orders.some((o) => adaCodes.has(o.code))).toBe(false);
   });
 
+  it("does not show a session opened with Ada's email the orders of her other session", async () => {
+    // Anyone can open a session for any address; only the code and email, or Ada's own session, show her orders.
+    const stranger = await sessionOf(ada().email);
+    expect(stranger.buyerId).toBe(ada().id);
+    expect(await list(stranger.token)).toEqual({ orders: [], nextCursor: null });
+    // An order made in that session is listed there, and not in Ada's first session.
+    const mine = await orderFor(w, stranger.token, { seats: ['A-2-5'] });
+    expect((await list(stranger.token)).orders.map((o) => o.code)).toEqual([mine.code]);
+    expect((await list(adaToken)).orders.map((o) => o.code)).toEqual([third.code, second.code, first.code]);
+  });
+
   it('accepts the session cookie as well as the token header', async () => {
     const r = await w.api<BuyerOrderListDto>('get', '/api/buyer/orders', { cookie: `sr_buyer=${bobToken}` });
     expect(r.status, r.text).toBe(200);
@@ -202,7 +220,7 @@ describe('GET /api/buyer/orders', () => {
     for (const opts of [
       {},
       { headers: { 'x-buyer-token': `${adaToken.slice(0, -4)}AAAA` } },
-      { cookie: 'sr_buyer=srb1.nobody.eA.9999999999.forged' },
+      { cookie: 'sr_buyer=srb1.nobody.eA.9999999999.c2Vzc2lvbg.forged' },
       { token: staff.token },
     ]) {
       const r = await w.api<Err>('get', '/api/buyer/orders', opts);
@@ -231,5 +249,27 @@ describe('GET /api/buyer/orders', () => {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
     }>('get', '/api/openapi.json');
     expect(doc.json.paths['/api/buyer/orders']?.get?.responses['200']).toBeDefined();
+  });
+  it('lists an order whose hold was made over the socket in the session', async () => {
+    const s = await connected(openSocket(stack.url, { token: bobToken }));
+    try {
+      const ack = (await s.timeout(5_000).emitWithAck('hold:create', {
+        showtimeId: w.f.showtimeId,
+        requestId: 'bo-socket',
+        seats: ['A-2-9'],
+      })) as {
+        ok: boolean;
+        data: Held;
+      };
+      expect(ack.ok).toBe(true);
+      const row = await waitFor(
+        () => stack.container.prisma.order.findUnique({ where: { holdId: ack.data.holdId } }),
+        30_000,
+        'order row',
+      );
+      expect((await list(bobToken)).orders.map((o) => o.code)).toEqual([row.code, bobs.code]);
+    } finally {
+      s.disconnect();
+    }
   });
 });

@@ -405,7 +405,7 @@ describe('real-time across three nodes', () => {
     expect(flood.filter((r) => r.ok).length).toBeGreaterThan(0);
     expect(dave.connected).toBe(true);
     // A forged buyer token is no session: the handshake succeeds as anonymous.
-    const forged = await socketTo(urls[2]!, { token: 'srb1.someone.ZW1haWw.9999999999.forged' });
+    const forged = await socketTo(urls[2]!, { token: 'srb1.someone.ZW1haWw.9999999999.c2Vzc2lvbg.forged' });
     expect(
       await raw(forged, 'hold:create', { showtimeId: f.showtimeId, requestId: 'forged-1', seats: ['A-1-6'] }),
     ).toMatchObject({

@@ -221,7 +221,7 @@ export interface InterServerEvents {
 /** Who a socket belongs to, set once by the handshake middleware. */
 export interface SocketData {
   principal:
-    | { kind: 'buyer'; buyerId: string; email: string }
+    | { kind: 'buyer'; buyerId: string; email: string; sessionId?: string }
     | { kind: 'staff'; staffId: string; role: 'admin' | 'box_office' }
     | null;
   /** Showtimes whose rooms this socket joined (bounded; see the server's limit). */

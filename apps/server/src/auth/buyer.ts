@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { buyerSessionRequestSchema, buyerSessionSchema } from '@seatrush/shared';
 import type { Config } from '../config/index.ts';
@@ -14,11 +14,12 @@ import { parseCookies, serializeCookie } from './cookies.ts';
  * lookup. Browsers get it as the httpOnly `sr_buyer` cookie (SameSite=Lax); API clients send it back as
  * `X-Buyer-Token` or `Authorization: Bearer`.
  *
- * Token: `srb1.<buyerId>.<base64url email>.<expires (unix s)>.<base64url signature>`.
+ * Token: `srb1.<buyerId>.<base64url email>.<expires (unix s)>.<session id>.<base64url signature>`; the session id
+ * is random per issued token (holds record it: "my orders" lists the orders of one session, see session-holds.ts).
  */
 export const BUYER_COOKIE = 'sr_buyer';
 const TOKEN_PREFIX = 'srb1.';
-const SESSION_TTL_SECONDS = 30 * 24 * 3600;
+export const SESSION_TTL_SECONDS = 30 * 24 * 3600;
 const VERIFIED_CACHE_MAX = 20_000;
 
 /** The parts of a request the resolver reads (so the hot path can pass a bare `http` request). */
@@ -48,9 +49,16 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
     if (hit) return hit.exp * 1000 > now() ? hit.principal : null;
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 600) return null;
     const parts = token.split('.');
-    if (parts.length !== 5) return null;
-    const [, buyerId, emailB64, expRaw, sig] = parts as [string, string, string, string, string];
-    const expected = Buffer.from(sign(`${buyerId}.${emailB64}.${expRaw}`));
+    if (parts.length !== 6) return null;
+    const [, buyerId, emailB64, expRaw, sessionId, sig] = parts as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const expected = Buffer.from(sign(`${buyerId}.${emailB64}.${expRaw}.${sessionId}`));
     const given = Buffer.from(sig);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
     const exp = Number(expRaw);
@@ -59,6 +67,7 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
       kind: 'buyer' as const,
       buyerId,
       email: Buffer.from(emailB64, 'base64url').toString('utf8'),
+      sessionId,
     };
     if (verified.size >= VERIFIED_CACHE_MAX) verified.clear();
     verified.set(token, { principal, exp });
@@ -85,7 +94,8 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
   return {
     issue(buyerId, email) {
       const exp = Math.floor(now() / 1000) + SESSION_TTL_SECONDS;
-      const payload = `${buyerId}.${Buffer.from(email, 'utf8').toString('base64url')}.${exp}`;
+      const sessionId = randomBytes(16).toString('base64url');
+      const payload = `${buyerId}.${Buffer.from(email, 'utf8').toString('base64url')}.${exp}.${sessionId}`;
       return { token: `${TOKEN_PREFIX}${payload}.${sign(payload)}`, expiresAt: new Date(exp * 1000) };
     },
     verify,

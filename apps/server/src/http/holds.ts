@@ -17,6 +17,7 @@ import type { Inventory } from '../inventory/inventory.ts';
 import type { SoldOutGate } from '../inventory/gate.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { route, type Principal, type RouteDef } from './route.ts';
+import type { SessionHolds } from '../auth/session-holds.ts';
 
 /**
  * The buyer's hold API. Each use case is implemented once here and called both by the Express route table and,
@@ -63,13 +64,15 @@ export interface HoldsApiDeps {
   metrics: Metrics;
   /** Best available (`{ best }` requests are refused with `validation_failed` without it). */
   bestAvailable?: BestAvailableHolds;
+  /** Records which buyer session made each hold ("my orders"). */
+  sessionHolds?: SessionHolds;
 }
 
 /** A snapshot served from memory is at most this old even if a change message were lost without a disconnect. */
 const AVAILABILITY_MAX_AGE_MS = 1000;
 
 export function createHoldsApi(deps: HoldsApiDeps): HoldsApi {
-  const { inventory, gate, metrics, bestAvailable } = deps;
+  const { inventory, gate, metrics, bestAvailable, sessionHolds } = deps;
   const cache = new Map<string, { stamp: string; at: number; full: string; compact: string }>();
   const labelsJson = new Map<string, { key: string; json: string }>();
 
@@ -103,6 +106,7 @@ export function createHoldsApi(deps: HoldsApiDeps): HoldsApi {
         else
           throw new DomainError('validation_failed', 'Best available is not offered here; name the seats.');
         metrics.holds.inc({ outcome: hold.replayed ? 'replayed' : 'created' });
+        if (buyer.sessionId && !hold.replayed) sessionHolds?.note(buyer.sessionId, hold.holdId);
         return { status: hold.replayed ? 200 : 201, body: hold };
       } catch (err) {
         metrics.holds.inc({ outcome: err instanceof DomainError ? err.code : 'error' });

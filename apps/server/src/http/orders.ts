@@ -29,6 +29,7 @@ import {
   type FullOrder,
 } from '../orders/views.ts';
 import { route, type Principal, type RouteDef } from './route.ts';
+import type { SessionHolds } from '../auth/session-holds.ts';
 
 /** The caller may see the order: its buyer's session, or the buyer's email given with the code. */
 function mayAccess(o: FullOrder, principal: Principal | null, email: string | undefined): boolean {
@@ -53,7 +54,7 @@ async function orderFor(
  * Checkout, the buyer's order page, their order list and refunds; the box office's order search, detail and
  * refunds.
  */
-export function orderRoutes(core: OrdersCore): RouteDef[] {
+export function orderRoutes(core: OrdersCore, sessionHolds: SessionHolds): RouteDef[] {
   const tags = ['orders'];
   const staffTags = ['staff orders'];
   return [
@@ -91,14 +92,16 @@ export function orderRoutes(core: OrdersCore): RouteDef[] {
       method: 'get',
       path: '/api/buyer/orders',
       access: 'buyer',
-      summary: "The session buyer's orders, newest first, a page at a time; PENDING ones with their deadline",
+      summary:
+        'The orders made in this buyer session, newest first, a page at a time; PENDING ones with their deadline',
       tags,
       query: buyerOrdersQuerySchema,
       response: buyerOrderListSchema,
       handler: async ({ query, principal }) => {
         if (principal?.kind !== 'buyer') throw new DomainError('unauthenticated');
+        const holdIds = principal.sessionId ? await sessionHolds.holdIds(principal.sessionId) : [];
         return {
-          body: await listBuyerOrders(core.prisma, principal.buyerId, query),
+          body: await listBuyerOrders(core.prisma, principal.buyerId, holdIds, query),
           headers: { 'cache-control': 'no-store' },
         };
       },

@@ -14,7 +14,13 @@ export type Principal =
       /** Set when `via` is `token`: audit entries name the token, not just its owner. */
       tokenId?: string;
     }
-  | { kind: 'buyer'; buyerId: string; email: string };
+  | {
+      kind: 'buyer';
+      buyerId: string;
+      email: string;
+      /** The session (one issued token); holds record it so "my orders" lists that session's orders only. */
+      sessionId?: string;
+    };
 
 export interface RouteContext<P, Q, B> {
   params: P;

@@ -199,20 +199,23 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 /**
- * "My orders": one buyer's orders, newest first (ties broken by id, so pages never skip or repeat an order),
- * `limit` per page from after `cursor`. Only orders whose buyer is `buyerId`, whatever the cursor says.
+ * "My orders": the orders of one buyer session — the buyer's orders made by `holdIds` (the session's holds, see
+ * auth/session-holds.ts) — newest first (ties broken by id, so pages never skip or repeat an order), `limit` per
+ * page from after `cursor`. Only orders whose buyer is `buyerId`, whatever the cursor says.
  *
  * Errors: `validation_failed` (a cursor this function did not make).
  */
 export async function listBuyerOrders(
   prisma: PrismaClient,
   buyerId: string,
+  holdIds: string[],
   opts: { limit: number; cursor?: string | undefined },
 ): Promise<BuyerOrderListDto> {
   const after = opts.cursor === undefined ? null : decodeCursor(opts.cursor);
   const rows = await prisma.order.findMany({
     where: {
       buyerId,
+      holdId: { in: holdIds },
       ...(after
         ? {
             OR: [

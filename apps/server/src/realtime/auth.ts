@@ -42,6 +42,12 @@ export function handshakeRequest(raw: IncomingMessage, authToken: unknown): Requ
 /** The part of a principal a socket keeps (no session id, no token). */
 export function socketPrincipal(p: Principal | null): SocketData['principal'] {
   if (!p) return null;
-  if (p.kind === 'buyer') return { kind: 'buyer', buyerId: p.buyerId, email: p.email };
+  if (p.kind === 'buyer')
+    return {
+      kind: 'buyer',
+      buyerId: p.buyerId,
+      email: p.email,
+      ...(p.sessionId ? { sessionId: p.sessionId } : {}),
+    };
   return { kind: 'staff', staffId: p.staffId, role: p.role };
 }

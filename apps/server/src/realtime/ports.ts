@@ -161,7 +161,7 @@ export function inventoryPorts(deps: InventoryPortsDeps): RealtimePorts<Change> 
 
     async createHold(buyer, input) {
       const { showtimeId, requestId, ...ask } = input;
-      const principal = { kind: 'buyer' as const, buyerId: buyer.buyerId, email: buyer.email };
+      const principal = { kind: 'buyer' as const, ...buyer };
       return (await deps.holdsApi.createHold(showtimeId, principal, { 'idempotency-key': requestId }, ask))
         .body;
     },

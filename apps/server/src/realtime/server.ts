@@ -43,7 +43,10 @@ export interface RealtimePorts<C = unknown> {
   /** The buyer's live holds in a showtime (no tokens). */
   holdsOf(showtimeId: string, buyerId: string): Promise<MyHold[]>;
   /** The hold use case, exactly as `POST /api/showtimes/:id/holds` runs it. */
-  createHold(buyer: { buyerId: string; email: string }, input: SocketHoldCreate): Promise<HoldResponse>;
+  createHold(
+    buyer: { buyerId: string; email: string; sessionId?: string },
+    input: SocketHoldCreate,
+  ): Promise<HoldResponse>;
   /** The release use case, exactly as `DELETE /api/holds/:holdId` runs it. */
   releaseHold(holdId: string, holdToken: string): Promise<void>;
   /** The checkout use case of `POST /api/holds/:holdId/checkout` (absent on nodes without the orders module). */

@@ -163,7 +163,12 @@ function MyOrders({ mine, retry, loadMore }: { mine: Mine; retry: () => void; lo
         <RecentOnDevice />
       </>
     );
-  if (mine.orders.length === 0) return <p className="muted">You have no orders yet.</p>;
+  if (mine.orders.length === 0)
+    return (
+      <p className="muted">
+        No orders made in this browser yet. For an order made elsewhere, use its code and email.
+      </p>
+    );
   const now = serverNow();
   return (
     <>

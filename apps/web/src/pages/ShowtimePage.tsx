@@ -139,7 +139,10 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
         setServerHolds((hs) => hs.filter((x) => x.holdId !== fact.holdId));
         // A release this tab asked for is already acknowledged by cancel(); only tell about the others.
         if (fact.reason === 'released' && releasing.current.has(fact.holdId)) return;
-        setEnded({ reason: fact.reason, hold: h });
+        // This tab's own clock may have ended the hold first (and forgotten it): keep what that dialog says.
+        setEnded((prev) =>
+          h === null && prev?.hold?.holdId === fact.holdId ? prev : { reason: fact.reason, hold: h },
+        );
       },
     });
     sub.current = s;
