@@ -51,6 +51,7 @@ describe('payment success and expiry at the same instant', () => {
     let rivalWins = 0;
     let tooSlow = 0;
     const webhookErrors: string[] = [];
+    let redelivered = 0; // webhooks answered 5xx and sent again
     const rivals: Array<Promise<void>> = [];
     const t0 = Date.now();
     const setups = await inChunks(N, 25, async (i) => {
@@ -86,21 +87,29 @@ describe('payment success and expiry at the same instant', () => {
       // The webhook lands within a few hundred milliseconds of the deadline, either side; for every other hold a
       // rival asks for the seat exactly at the deadline.
       const webhookAt = deadline + Math.round((Math.random() - 0.7) * 400);
-      const sendWebhook = () =>
-        fetch(`${stack.url}/api/payments/webhook`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'seatrush-signature': signWebhook(
-              stack.config.paymentWebhookSecret,
-              success,
-              Math.floor(Date.now() / 1000),
-            ),
-          },
-          body: success,
-        }).then(async (r) => {
-          if (r.status !== 200) webhookErrors.push(`${r.status} ${await r.text()}`);
-        });
+      // Like a real provider: a 5xx answer (the server overloaded) is delivered again a moment later; anything
+      // else but 200 is a failure of the test.
+      const sendWebhook = async () => {
+        for (let attempt = 1; ; attempt++) {
+          const r = await fetch(`${stack.url}/api/payments/webhook`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'seatrush-signature': signWebhook(
+                stack.config.paymentWebhookSecret,
+                success,
+                Math.floor(Date.now() / 1000),
+              ),
+            },
+            body: success,
+          });
+          if (r.status === 200) return;
+          const text = await r.text();
+          if (r.status < 500 || attempt === 5) return void webhookErrors.push(`${r.status} ${text}`);
+          redelivered++;
+          await new Promise((res) => setTimeout(res, 500 * attempt));
+        }
+      };
       const rivalHold = () =>
         w.inv
           .hold(w.f.showtimeId, { buyerId: rival.id, requestId: `x${i}`, seats: [seats[i]!] })
@@ -203,7 +212,7 @@ describe('payment success and expiry at the same instant', () => {
       where: { action: 'order.reclaimed', entityId: { in: orders.map((o) => o.id) } },
     });
     console.log(
-      `race: ${paid} paid (${reclaimed} of them after expiry, re-claimed), ${expired} expired and refunded, ${rivalWins} rival holds`,
+      `race: ${paid} paid (${reclaimed} of them after expiry, re-claimed), ${expired} expired and refunded, ${rivalWins} rival holds; ${redelivered} webhooks redelivered after a 5xx`,
     );
   }, 600_000);
 });

@@ -40,7 +40,8 @@ export async function startTestStack(
 ): Promise<TestStack> {
   const db = await createTestDatabase();
   const config = testConfig({ DATABASE_URL: db.url, ...(opts.env ?? {}) });
-  const container = createContainer(config, pino({ level: 'silent' }));
+  // TEST_LOG_LEVEL=error (say) shows the node's own logs while debugging a test.
+  const container = createContainer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   const node = await startNode(container, { web: opts.web ?? true, worker: opts.worker ?? false, port: 0 });
   return {
     config,
