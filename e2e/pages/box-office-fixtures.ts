@@ -206,22 +206,28 @@ export const test = base.extend<Fixtures>({
  */
 export const expect = baseExpect.configure({ timeout: 10_000 });
 
+/** What a purchase needs: the server, a staff client (to wait for PAID), the showtime, the seats, the email. */
+type Purchase = [
+  baseURL: string | undefined,
+  staff: APIRequestContext,
+  showtimeId: string,
+  seats: string[],
+  email: string,
+];
+
 /**
  * A buyer's online purchase through the public API (guest session → hold → checkout → sandbox card), waited on
  * until the order is PAID (the webhook is asynchronous). Uses its own request context: its own buyer cookie.
  */
 export async function onlinePurchase(
   playwright: { request: { newContext(o: { baseURL?: string }): Promise<APIRequestContext> } },
-  baseURL: string | undefined,
-  staff: APIRequestContext,
-  showtimeId: string,
-  seats: string[],
-  email: string,
+  ...purchase: Purchase
 ): Promise<string> {
+  const [baseURL, , , , email] = purchase;
   const buyer = await playwright.request.newContext({ baseURL });
   try {
     await ok(await buyer.post('/api/buyer/session', { data: { email } }), 'buyer session');
-    return await purchaseAs(buyer, baseURL, staff, showtimeId, seats, email);
+    return await purchaseAs(buyer, ...purchase);
   } finally {
     await buyer.dispose();
   }
@@ -230,11 +236,7 @@ export async function onlinePurchase(
 /** The same purchase in an existing buyer session (`buyer` carries its cookie), e.g. a page's `page.request`. */
 export async function purchaseAs(
   buyer: APIRequestContext,
-  baseURL: string | undefined,
-  staff: APIRequestContext,
-  showtimeId: string,
-  seats: string[],
-  email: string,
+  ...[baseURL, staff, showtimeId, seats, email]: Purchase
 ): Promise<string> {
   const hold = await ok<{ holdId: string; holdToken: string }>(
     await buyer.post(`/api/showtimes/${showtimeId}/holds`, {
