@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { generateVenue, type SeatMapDocument, type SeatMapSection } from '@seatrush/shared';
+import {
+  generateVenue,
+  rowLetters,
+  seatLabel,
+  type SeatMapDocument,
+  type SeatMapSection,
+} from '@seatrush/shared';
 import { buildSeatLayout, largestBlock, pickBestSeats, type SeatLayout } from './best-available.ts';
 
 /**
@@ -19,7 +25,7 @@ function venue(sections: Record<string, string[]>): {
   for (const [key, rows] of Object.entries(sections)) {
     const section: SeatMapSection = { key, name: key, rows: [] };
     rows.forEach((spec, r) => {
-      const label = String.fromCharCode(65 + r);
+      const label = rowLetters(r);
       const seats: SeatMapSection['rows'][number]['seats'] = [];
       let x = 0;
       for (const ch of spec) {
@@ -28,9 +34,9 @@ function venue(sections: Record<string, string[]>): {
           continue;
         }
         const number = seats.length + 1;
-        const seatLabel = `${key}-${label}-${number}`;
-        if (ch === 'x' || ch === 'P') taken.add(seatLabel);
-        if (ch === '?') unknown.add(seatLabel);
+        const name = seatLabel(key, label, number);
+        if (ch === 'x' || ch === 'P') taken.add(name);
+        if (ch === '?') unknown.add(name);
         seats.push({
           number,
           x,
