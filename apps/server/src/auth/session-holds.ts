@@ -8,11 +8,14 @@ import { SESSION_TTL_SECONDS } from './buyer.ts';
  * stranger the buyer's order codes (and with them the tickets and refunds); an order made elsewhere is found with
  * its code and email instead. A sorted set per session (hold id, scored by time), trimmed to the newest
  * MAX_PER_SESSION and kept as long as the session lives.
+ *
+ * `note` is on the hold hot path, so notes are written in batches: everything noted during one turn of the event
+ * loop goes to Redis in one pipeline (one ZADD, trim and EXPIRE per session), not one round trip per hold.
  */
 export interface SessionHolds {
   /** Records a hold of the session. Fire and forget: a failure only leaves the order out of the list. */
   note(sessionId: string, holdId: string): void;
-  /** The session's hold ids, newest first. */
+  /** The session's hold ids, newest first. Includes every hold noted before the call. */
   holdIds(sessionId: string): Promise<string[]>;
 }
 
@@ -20,17 +23,41 @@ const MAX_PER_SESSION = 500;
 
 export function createSessionHolds(redis: Redis, prefix: string, logger: Logger): SessionHolds {
   const key = (sessionId: string) => `${prefix}:buyer-session:${sessionId}:holds`;
+  /** Notes not yet sent: session id → flat [score, holdId, score, holdId, ...] for ZADD. */
+  let pending = new Map<string, (string | number)[]>();
+  let flushing: Promise<void> | null = null;
+
+  const flush = (): Promise<void> => {
+    const batch = pending;
+    pending = new Map();
+    flushing = null;
+    const p = redis.pipeline();
+    for (const [sessionId, members] of batch) {
+      const k = key(sessionId);
+      p.zadd(k, ...members)
+        .zremrangebyrank(k, 0, -(MAX_PER_SESSION + 1))
+        .expire(k, SESSION_TTL_SECONDS);
+    }
+    return p.exec().then(
+      (results) => {
+        const failed = results?.find(([err]) => err)?.[0];
+        if (failed)
+          logger.warn({ err: failed, sessions: batch.size }, 'could not record the session of holds');
+      },
+      (err: unknown) => logger.warn({ err, sessions: batch.size }, 'could not record the session of holds'),
+    );
+  };
+
   return {
     note(sessionId, holdId) {
-      const k = key(sessionId);
-      redis
-        .multi()
-        .zadd(k, Date.now(), holdId)
-        .zremrangebyrank(k, 0, -(MAX_PER_SESSION + 1))
-        .expire(k, SESSION_TTL_SECONDS)
-        .exec()
-        .catch((err: unknown) => logger.warn({ err, holdId }, 'could not record the session of a hold'));
+      let members = pending.get(sessionId);
+      if (!members) pending.set(sessionId, (members = []));
+      members.push(Date.now(), holdId);
+      flushing ??= new Promise((resolve) => setImmediate(() => resolve(flush())));
     },
-    holdIds: (sessionId) => redis.zrevrange(key(sessionId), 0, -1),
+    async holdIds(sessionId) {
+      if (flushing) await flushing;
+      return redis.zrevrange(key(sessionId), 0, -1);
+    },
   };
 }

@@ -1,0 +1,41 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSessionHolds } from '../src/auth/session-holds.ts';
+import { createRedis } from '../src/db/redis.ts';
+import { createLogger } from '../src/observability/logger.ts';
+import { redisUrl, testPrefix } from './support/env.ts';
+
+const redis = createRedis(redisUrl());
+const prefix = testPrefix();
+const logger = createLogger({ logLevel: 'silent' });
+
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe('session holds (the buyer session record behind "my orders")', () => {
+  it('records every hold noted in one turn of the event loop, per session, newest first', async () => {
+    const holds = createSessionHolds(redis, prefix, logger);
+    for (let i = 0; i < 30; i++) holds.note(i % 2 ? 'session-b' : 'session-a', `hold-${i}`);
+    // Read without waiting: the read sees what was noted before it.
+    const [a, b] = await Promise.all([holds.holdIds('session-a'), holds.holdIds('session-b')]);
+    expect(a).toHaveLength(15);
+    expect(b).toHaveLength(15);
+    expect(a.every((id) => Number(id.slice(5)) % 2 === 0)).toBe(true);
+    expect(b.every((id) => Number(id.slice(5)) % 2 === 1)).toBe(true);
+    expect(await redis.ttl(`${prefix}:buyer-session:session-a:holds`)).toBeGreaterThan(0);
+  });
+
+  it('keeps the newest 500 holds of a session', async () => {
+    const holds = createSessionHolds(redis, prefix, logger);
+    for (let i = 0; i < 520; i++) {
+      holds.note('session-c', `hold-${i}`);
+      if (i % 100 === 99) await new Promise((r) => setTimeout(r, 2)); // several batches, later scores
+    }
+    const ids = await holds.holdIds('session-c');
+    expect(ids).toHaveLength(500);
+    expect(ids).toContain('hold-519');
+    expect(ids).not.toContain('hold-0');
+  });
+});
