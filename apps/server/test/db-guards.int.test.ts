@@ -5,16 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrisma, type PrismaClient } from '../src/db/prisma.ts';
+import { errorStatus } from '@seatrush/shared';
+import { toDomainError } from '../src/http/errors.ts';
 import { createTestDatabase } from './support/db.ts';
 
 let prisma: PrismaClient;
 let drop: () => Promise<void>;
+let dbUrl: string;
 let showtimeId: string;
 let buyerId: string;
 
 beforeAll(async () => {
   const db = await createTestDatabase();
   drop = db.drop;
+  dbUrl = db.url;
   prisma = createPrisma(db.url, 20);
   const venue = await prisma.venue.create({ data: { slug: 'guard-hall', name: 'Guard Hall', seatMap: {} } });
   const event = await prisma.event.create({ data: { slug: 'guard-event', name: 'Guard' } });
@@ -99,5 +103,36 @@ describe('database oversell guards', () => {
     expect(zone.claimed).toBe(5);
     await expect(claimGa(1)).rejects.toThrow(/ZoneInventory_claimed_within_capacity/);
     await expect(claimGa(-6)).rejects.toThrow(/ZoneInventory_claimed_within_capacity/);
+  });
+});
+
+describe('transactions under a burst', () => {
+  it('a burst that queues for the pool longer than Prisma’s default 2 s wait still completes', async () => {
+    const small = createPrisma(dbUrl, 2);
+    try {
+      // 240 transactions of ≥ 25 ms on 2 connections: the last ones wait ~3 s for a connection.
+      const started = Date.now();
+      const results = await Promise.allSettled(
+        Array.from({ length: 240 }, () =>
+          small.$transaction(async (tx) => {
+            await tx.$executeRaw`SELECT pg_sleep(0.025)`;
+            return 1;
+          }),
+        ),
+      );
+      const failed = results.filter((r) => r.status === 'rejected');
+      expect(Date.now() - started).toBeGreaterThan(2_000); // it really queued past the old limit
+      expect(failed.map((r) => String((r).reason).slice(0, 200))).toEqual([]);
+    } finally {
+      await small.$disconnect();
+    }
+  }, 60_000);
+});
+
+describe('toDomainError', () => {
+  it('answers a transaction that timed out waiting for the pool with 503 busy', () => {
+    const mapped = toDomainError(Object.assign(new Error('Transaction API error'), { code: 'P2028' }));
+    expect(mapped?.code).toBe('busy');
+    expect(errorStatus.busy).toBe(503);
   });
 });

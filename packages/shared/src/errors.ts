@@ -35,6 +35,7 @@ export const errorCodes = [
   'webhook_invalid',
   'refund_not_allowed',
   'not_ready',
+  'busy',
   'internal',
 ] as const;
 
@@ -72,6 +73,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   webhook_invalid: 400,
   refund_not_allowed: 409,
   not_ready: 503,
+  busy: 503,
   internal: 500,
 };
 
@@ -107,6 +109,7 @@ export const errorMessages: Record<ErrorCode, string> = {
   webhook_invalid: 'The notification could not be verified.',
   refund_not_allowed: 'This order cannot be refunded.',
   not_ready: 'The service is starting up. Please try again shortly.',
+  busy: 'We are very busy right now and could not finish that. Please try again in a moment.',
   internal: 'Something went wrong on our side. Please try again.',
 };
 

@@ -13,16 +13,22 @@ export function errorEnvelope(err: DomainError): { status: number; body: { ok: f
 
 export function sendError(res: Response, err: DomainError): void {
   const { status, body } = errorEnvelope(err);
+  if (err.code === 'busy') res.setHeader('retry-after', '1');
   res.status(status).json(body);
 }
 
-/** Maps body-parser failures to precise 4xx codes; anything unknown becomes `internal` (logged, no stack out). */
+/**
+ * Maps body-parser failures to precise 4xx codes and a database transaction that timed out under load to `busy`
+ * (503); anything unknown becomes `internal` (logged, no stack out).
+ */
 export function toDomainError(err: unknown): DomainError | null {
   if (err instanceof DomainError) return err;
-  const e = err as { type?: string; status?: number; message?: string };
+  const e = err as { type?: string; status?: number; message?: string; code?: unknown };
   if (e?.type === 'entity.parse.failed')
     return new DomainError('malformed_json', `The request body is not valid JSON: ${e.message ?? ''}`.trim());
   if (e?.type === 'entity.too.large') return new DomainError('payload_too_large');
+  // Prisma: a transaction that could not get a pool connection (or ran out of time) under a burst.
+  if (e?.code === 'P2028') return new DomainError('busy');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new DomainError('unsupported_media_type');
   // Other 4xx from middleware (e.g. a missing static file): a stable code, never the raw message (it can hold paths).
