@@ -122,7 +122,7 @@ describe('transactions under a burst', () => {
       );
       const failed = results.filter((r) => r.status === 'rejected');
       expect(Date.now() - started).toBeGreaterThan(2_000); // it really queued past the old limit
-      expect(failed.map((r) => String((r).reason).slice(0, 200))).toEqual([]);
+      expect(failed.map((r) => String(r.reason).slice(0, 200))).toEqual([]);
     } finally {
       await small.$disconnect();
     }
