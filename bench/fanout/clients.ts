@@ -41,8 +41,10 @@ export type ChildMsg =
       total: number;
       equal: number;
       connected: number;
-      /** Latency histogram: index = milliseconds (last bucket = that many or more). */
+      /** Delivery latency (receive − the node's emit stamp `at`): index = ms (last bucket = that many or more). */
       hist: number[];
+      /** Staleness (receive − `since`, when the delta's oldest change reached the node): window + flush + delivery. */
+      staleHist: number[];
       deliveries: number;
       gaps: number;
       resyncs: number;
@@ -60,6 +62,7 @@ interface Client {
 
 const clients: Client[] = [];
 let hist = new Uint32Array(HIST_MAX_MS + 1);
+let staleHist = new Uint32Array(HIST_MAX_MS + 1);
 let deliveries = 0;
 let gaps = 0;
 let resyncs = 0;
@@ -107,8 +110,9 @@ function open(url: string, showtimeId: string): Promise<Client> {
     });
     const c: Client = { socket, mirror: new ShowtimeMirror(showtimeId) };
     socket.on('seats:changed', (d) => {
-      const lag = Date.now() - d.at;
-      hist[Math.min(HIST_MAX_MS, Math.max(0, lag))]!++;
+      const now = Date.now();
+      hist[Math.min(HIST_MAX_MS, Math.max(0, now - d.at))]!++;
+      staleHist[Math.min(HIST_MAX_MS, Math.max(0, now - (d.since ?? d.at)))]!++;
       deliveries++;
       if (c.mirror.applyDelta(d) === 'gap') {
         gaps++;
@@ -213,6 +217,7 @@ async function check(t: Truth, waitMs: number): Promise<void> {
     equal,
     connected: clients.filter((c) => c.socket.connected).length,
     hist: Array.from(hist),
+    staleHist: Array.from(staleHist),
     deliveries,
     gaps,
     resyncs,
@@ -226,6 +231,7 @@ process.on('message', (m: ParentMsg) => {
   else if (m.type === 'check') void check(m.truth, m.waitMs);
   else if (m.type === 'reset') {
     hist = new Uint32Array(HIST_MAX_MS + 1);
+    staleHist = new Uint32Array(HIST_MAX_MS + 1);
     deliveries = gaps = resyncs = reconnects = 0;
   } else if (m.type === 'stop') {
     for (const c of clients) c.socket.disconnect();

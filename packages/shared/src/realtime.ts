@@ -96,13 +96,18 @@ export const seatChangesSchema = z.object({
 });
 export type SeatChanges = z.infer<typeof seatChangesSchema>;
 
-/** `seats:changed`: versions `from` (exclusive) to `to` (inclusive). `at` is the server's send time (ms epoch). */
+/**
+ * `seats:changed`: versions `from` (exclusive) to `to` (inclusive). `at` is the server's send time (ms epoch);
+ * `since` is when the oldest change in the delta reached the sending node (ms epoch, same clock), so `at − since`
+ * is the time the delta waited in its coalescing window, and receive time − `since` its whole staleness.
+ */
 export const seatsChangedSchema = z.object({
   showtimeId: z.string(),
   from: versionSchema,
   to: versionSchema,
   changes: seatChangesSchema,
   at: z.number(),
+  since: z.number().optional(),
 });
 export type SeatsChanged = z.infer<typeof seatsChangedSchema>;
 

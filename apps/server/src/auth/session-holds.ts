@@ -9,8 +9,10 @@ import { SESSION_TTL_SECONDS } from './buyer.ts';
  * its code and email instead. A sorted set per session (hold id, scored by time), trimmed to the newest
  * MAX_PER_SESSION and kept as long as the session lives.
  *
- * `note` is on the hold hot path, so notes are written in batches: everything noted during one turn of the event
- * loop goes to Redis in one pipeline (one ZADD, trim and EXPIRE per session), not one round trip per hold.
+ * `note` is on the hold hot path, so notes are written in batches: everything noted within FLUSH_MS goes to Redis
+ * in one pipeline (one ZADD, trim and EXPIRE per session), not one round trip per hold — in a rush that is one
+ * write for hundreds of holds, and when holds trickle in over sockets it still spares most writes. A read waits
+ * for the notes before it, so a session always lists its own holds.
  */
 export interface SessionHolds {
   /** Records a hold of the session. Fire and forget: a failure only leaves the order out of the list. */
@@ -20,6 +22,7 @@ export interface SessionHolds {
 }
 
 const MAX_PER_SESSION = 500;
+const FLUSH_MS = 20;
 
 export function createSessionHolds(redis: Redis, prefix: string, logger: Logger): SessionHolds {
   const key = (sessionId: string) => `${prefix}:buyer-session:${sessionId}:holds`;
@@ -53,7 +56,7 @@ export function createSessionHolds(redis: Redis, prefix: string, logger: Logger)
       let members = pending.get(sessionId);
       if (!members) pending.set(sessionId, (members = []));
       members.push(Date.now(), holdId);
-      flushing ??= new Promise((resolve) => setImmediate(() => resolve(flush())));
+      flushing ??= new Promise((resolve) => setTimeout(() => resolve(flush()), FLUSH_MS));
     },
     async holdIds(sessionId) {
       if (flushing) await flushing;

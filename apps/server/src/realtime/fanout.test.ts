@@ -149,11 +149,17 @@ describe('Fanout', () => {
 
   it('coalesces published changes into one delta per window, in version order, without reading the log', async () => {
     const a = await streaming();
+    const published = Date.now();
     for (let v = 11; v <= 30; v++) sub.publish('s1', v);
     await until(() => deltas(a.got).some((d) => d.to === 30));
     await wait(150);
     const got = deltas(a.got);
     expect(reads).toEqual([]);
+    // `since`: when the delta's oldest change reached the node — after publishing, no later than the send.
+    for (const d of got) {
+      expect(d.since).toBeGreaterThanOrEqual(published);
+      expect(d.since).toBeLessThanOrEqual(d.at);
+    }
     // 20 changes published at once, a 100 ms window: one delta (at most a leading one before it).
     expect(got.length).toBeLessThanOrEqual(2);
     expect(got[0]!.from).toBe(10);

@@ -48,6 +48,8 @@ export interface FanoutOptions<C> {
     deliveries: number;
     seats: number;
     ms: number;
+    /** From the oldest change in the delta reaching this node to the emit (the window's wait + the flush). */
+    waitedMs: number;
     fromLog: boolean;
     reset?: boolean;
   }) => void;
@@ -70,6 +72,8 @@ interface RoomState<C> {
   timer: NodeJS.Timeout | null;
   lastFlush: number;
   lastMessage: number;
+  /** When the oldest change not yet sent reached this node (null: nothing waiting since the last flush). */
+  changedSince: number | null;
 }
 
 const SHOWTIME_ROOM = 'st:';
@@ -109,6 +113,7 @@ export class Fanout<C> {
         timer: null,
         lastFlush: 0,
         lastMessage: Date.now(),
+        changedSince: null,
       });
     });
     adapter.on('delete-room', (room: string) => {
@@ -167,6 +172,7 @@ export class Fanout<C> {
     const state = this.rooms.get(m.showtimeId);
     if (!state) return;
     state.lastMessage = Date.now();
+    state.changedSince ??= state.lastMessage;
     if (state.inflight) {
       state.inflight.push(m);
       return;
@@ -228,6 +234,8 @@ export class Fanout<C> {
     state.flushing = true;
     state.dirty = false;
     const started = Date.now();
+    const since = state.changedSince ?? started;
+    state.changedSince = null;
     const fromLog = state.needLog;
     try {
       let read: ChangeRead;
@@ -242,7 +250,7 @@ export class Fanout<C> {
         state.pending = [];
       }
       if (this.rooms.get(state.showtimeId) !== state) return;
-      this.emit(state, read, started, fromLog);
+      this.emit(state, read, started, since, fromLog);
     } catch (err) {
       // Redis hiccup: keep the base, read the log next window.
       state.needLog = true;
@@ -260,15 +268,23 @@ export class Fanout<C> {
     }
   }
 
-  private emit(state: RoomState<C>, read: ChangeRead, started: number, fromLog: boolean): void {
+  private emit(
+    state: RoomState<C>,
+    read: ChangeRead,
+    started: number,
+    since: number,
+    fromLog: boolean,
+  ): void {
     if (read.kind === 'missing' || state.base === null) return;
     const local = this.o.io.local;
+    const at = Date.now();
     const report = (seats: number, reset?: boolean) =>
       this.o.onFlush?.({
         showtimeId: state.showtimeId,
         deliveries: this.o.io.of('/').adapter.rooms.get(state.room)?.size ?? 0,
         seats,
         ms: Date.now() - started,
+        waitedMs: at - since,
         fromLog,
         ...(reset ? { reset } : {}),
       });
@@ -283,7 +299,8 @@ export class Fanout<C> {
         from: 0,
         to: read.version,
         changes: read.changes,
-        at: Date.now(),
+        at,
+        since,
       });
       report(read.changes.all?.length ?? 0, true);
       return;
@@ -300,7 +317,8 @@ export class Fanout<C> {
       from: state.base,
       to: read.to,
       changes: read.changes,
-      at: Date.now(),
+      at,
+      since,
     };
     state.base = read.to;
     state.emitted = true;

@@ -116,10 +116,11 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
     coalesceMs: config.realtimeCoalesceMs,
     deliveryBudget: config.realtimeDeliveryBudget,
     sweepMs: 1_000,
-    onFlush: ({ deliveries, ms, fromLog, reset }) => {
+    onFlush: ({ deliveries, ms, waitedMs, fromLog, reset }) => {
       m.deltas.inc({ source: reset ? 'reset' : fromLog ? 'log' : 'messages' });
       m.deliveries.inc(deliveries);
       m.flush.observe(ms / 1000);
+      m.waited.observe(waitedMs / 1000);
     },
   });
   await fanout.start();
@@ -399,6 +400,7 @@ function metricsFor(metrics: Metrics) {
       deltas: existing as Counter<'source'>,
       deliveries: registry.getSingleMetric('seatrush_realtime_deliveries_total') as Counter,
       flush: registry.getSingleMetric('seatrush_realtime_flush_seconds') as Histogram,
+      waited: registry.getSingleMetric('seatrush_realtime_delta_wait_seconds') as Histogram,
     };
   }
   return {
@@ -417,6 +419,12 @@ function metricsFor(metrics: Metrics) {
       name: 'seatrush_realtime_flush_seconds',
       help: 'Time to gather (messages or a log read), merge and emit one delta',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    waited: new Histogram({
+      name: 'seatrush_realtime_delta_wait_seconds',
+      help: 'From the oldest change of a delta reaching this node to its emit (coalescing window + flush)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
   };
