@@ -211,6 +211,31 @@ describe('holds over HTTP', () => {
       415,
       'unsupported_media_type',
     );
+    // A body the node already validated (it remembers validated bodies for floods) is still refused under
+    // another media type, and still needs a session.
+    const valid = JSON.stringify({ zone: 'ga', quantity: 1 });
+    const first = await call('POST', holdPath(f.showtimeId), {
+      body: valid,
+      headers: { ...as(b.token), 'content-type': 'application/json' },
+    });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const release = await call('DELETE', `/api/holds/${first.body.holdId}`, {
+      headers: { authorization: `Bearer ${first.body.holdToken}` },
+    });
+    expect(release.status).toBeLessThan(300);
+    await expectError(
+      call('POST', holdPath(f.showtimeId), {
+        body: valid,
+        headers: { ...as(b.token), 'content-type': 'text/plain' },
+      }),
+      415,
+      'unsupported_media_type',
+    );
+    await expectError(
+      call('POST', holdPath(f.showtimeId), { body: valid, headers: { 'content-type': 'application/json' } }),
+      401,
+      'unauthenticated',
+    );
     const both = await expectError(
       post({ seats: ['A-1-1'], zone: 'ga', quantity: 1 }),
       400,

@@ -6,6 +6,7 @@ import {
   errorStatus,
   holdRequestSchema,
   showtimeParamsSchema,
+  type HoldRequest,
 } from '@seatrush/shared';
 import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -84,6 +85,8 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     c.inc();
   };
   const holdTimer = metrics.httpDuration.labels({ method: 'post', route: HOLD_ROUTE });
+  const parsedBodies = new Memo<HoldRequest>();
+  const parsedIds = new Memo<{ id: string }>();
   const availabilityTimer = metrics.httpDuration.labels({ method: 'get', route: AVAILABILITY_ROUTE });
 
   const hold = (req: IncomingMessage, res: ServerResponse, rawId: string, requestId: string) => {
@@ -93,13 +96,18 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     readBody(req, fail, (text) => {
       try {
         // Same order as Express: JSON parsing (express.json), authentication, CSRF, media type, params, body.
-        const body = parseJsonBody(req, text);
+        // A flood repeats the same body: its validated form is looked up, not parsed again (same errors first).
+        let parsed = parsedBodies.get(text);
+        const body = parsed ? null : parseJsonBody(req, text);
         const principal = deps.resolveBuyer(req);
         if (!principal) throw new DomainError('unauthenticated');
         deps.checkCsrf(req as unknown as Request, principal);
-        if (body === NOT_JSON) throw new DomainError('unsupported_media_type');
-        const params = parsePart(showtimeParamsSchema, { id: decode(rawId) }, 'params');
-        const parsed = parsePart(holdRequestSchema, body, 'body');
+        if (!parsed) {
+          if (body === NOT_JSON) throw new DomainError('unsupported_media_type');
+          parsed = parsedBodies.remember(text, parsePart(holdRequestSchema, body, 'body'));
+        } else if (!JSON_TYPE.test(req.headers['content-type'] ?? ''))
+          throw new DomainError('unsupported_media_type');
+        const params = parsedIds.get(rawId) ?? parsedIds.remember(rawId, parseShowtimeId(rawId));
         // A sold-out flood is answered right here, synchronously, from the node's gate.
         const refusal = api.refusalFromMemory(params.id, principal, req.headers, parsed);
         if (refusal) return fail(refusal);
@@ -116,7 +124,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
   const availability = (res: ServerResponse, rawId: string, search: string, requestId: string) => {
     const end = availabilityTimer.startTimer();
     (async () => {
-      const params = parsePart(showtimeParamsSchema, { id: decode(rawId) }, 'params');
+      const params = parseShowtimeId(rawId);
       const query = parsePart(
         availabilityQuerySchema,
         Object.fromEntries(new URLSearchParams(search)),
@@ -193,6 +201,36 @@ function readBody(req: IncomingMessage, fail: (err: unknown) => void, done: (tex
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+function parseShowtimeId(rawId: string): { id: string } {
+  return parsePart(showtimeParamsSchema, { id: decode(rawId) }, 'params');
+}
+
+/**
+ * Validated request parts by their raw text (bodies of up to 512 characters, path ids), so the identical requests
+ * of a flood skip JSON.parse and zod. Only successes are kept; values are frozen (shared between requests); the
+ * memo forgets everything when it reaches 1,024 entries.
+ */
+class Memo<T extends object> {
+  private readonly map = new Map<string, T>();
+  get(key: string): T | undefined {
+    return this.map.get(key);
+  }
+  remember(key: string, value: T): T {
+    if (key.length > 512) return value;
+    if (this.map.size >= 1024) this.map.clear();
+    this.map.set(key, deepFreeze(value));
+    return value;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
 const NOT_JSON = Symbol('not json');
 
 /** Like `express.json({ strict: true })`: an empty body is `{}`, a body of another media type is not parsed. */
