@@ -327,7 +327,10 @@ async function main(): Promise<void> {
       ),
     );
     const baseline = `http://127.0.0.1:${baselinePort}/hold`;
-    const [seatrushPid, baselinePid] = [children[0]!.pid!, children[1]!.pid!];
+    const floorPort = await freePort();
+    children.push(await startProcess(['bench/baseline/floor.ts'], { PORT: String(floorPort) }, /listening/));
+    const floor = `http://127.0.0.1:${floorPort}/hold`;
+    const [seatrushPid, baselinePid, floorPid] = [children[0]!.pid!, children[1]!.pid!, children[2]!.pid!];
     const redisCpuMs = async () => {
       const info = await redis.info('cpu');
       const g = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
@@ -398,6 +401,12 @@ async function main(): Promise<void> {
     const bFlood = await costed(baselinePid, () => wrk(baseline, '-', body, 10));
     const bOne = await costed(baselinePid, () => ab(baseline, floodHeaders, body, 5_000, 1));
 
+    // The floor: a constant answer from bare `http` (bench/baseline/floor.ts), under the same floods.
+    wrk(floor, '-', body, 3);
+    const fAb = await costed(floorPid, () => ab(floor, floodHeaders, body, 10_000));
+    const fFlood = await costed(floorPid, () => wrk(floor, '-', body, 10));
+    const fOne = await costed(floorPid, () => ab(floor, floodHeaders, body, 5_000, 1));
+
     const ga = sSnap.zones.ga!;
     const sold = ga.sold + ga.held;
     log(`\nflash sale: ${TICKETS} GA tickets, one buyer (no per-buyer limit)`);
@@ -428,6 +437,9 @@ async function main(): Promise<void> {
     log(row('Baseline: sold-out flood', bFlood));
     log(row('Seatrush: sold-out, one at a time *', sOne));
     log(row('Baseline: sold-out, one at a time *', bOne));
+    log(row('Floor (bare http, constant): flood', fAb));
+    log(row('Floor (bare http, constant): flood', fFlood));
+    log(row('Floor (bare http, constant): one at a time *', fOne));
     log(row('Seatrush: GET availability', sAvail));
     log('* concurrency 1: the p50 column is the mean time per request');
     log(
@@ -462,6 +474,11 @@ async function main(): Promise<void> {
       'sold-out answers >= 2x cheaper (CPU per answer, server + Redis, ab -c 100)',
       2 * cpu(sAb) <= cpu(bAb),
       `${cpu(sAb).toFixed(0)} vs ${cpu(bAb).toFixed(0)} µs (${x(cpu(bAb), cpu(sAb))})`,
+    );
+    log(
+      `  (the floor — no work at all — reaches ${x(fAb.rps, bAb.rps)} (ab) and ${x(fFlood.rps, bFlood.rps)} (wrk) of the ` +
+        `baseline's flood throughput and ${x(bOne.p50ms, fOne.p50ms)} of its one-at-a-time speed in this run: a ` +
+        `throughput target above the floor's ratio cannot be met by any Node server with the load tool on the same cores)`,
     );
     check(
       'sold == 10,000',
