@@ -321,6 +321,39 @@ describe('hold', () => {
     await expectRecountOk(f.showtimeId);
   });
 
+  it('replay answers a request id as a retry would, atomically, and never holds anything', async () => {
+    const f = await showtime();
+    const before = await inv.snapshot(f.showtimeId);
+    expect(
+      await inv.replay(f.showtimeId, { buyerId: 'b1', requestId: 'never', seats: ['A-1-1'] }),
+    ).toBeNull();
+    const first = await inv.hold(f.showtimeId, { buyerId: 'b1', requestId: 'rk', seats: ['A-1-1', 'A-1-2'] });
+    const held = await inv.snapshot(f.showtimeId);
+    expect(
+      await inv.replay(f.showtimeId, { buyerId: 'b1', requestId: 'rk', seats: ['A-1-2', 'A-1-1'] }),
+    ).toEqual({
+      ...first,
+      replayed: true,
+    });
+    await expectCode(
+      inv.replay(f.showtimeId, { buyerId: 'b1', requestId: 'rk', seats: ['A-1-3'] }),
+      'idempotency_conflict',
+    );
+    // A key nobody used holds nothing, on this node or another.
+    expect(
+      await h.another().replay(f.showtimeId, { buyerId: 'b2', requestId: 'rk', zone: 'ga', quantity: 1 }),
+    ).toBeNull();
+    const after = await inv.snapshot(f.showtimeId);
+    expect(after.version).toBe(held.version);
+    expect(after.zones).toEqual(before.zones);
+    await inv.release(first.holdId, first.holdToken);
+    await expectCode(
+      inv.replay(f.showtimeId, { buyerId: 'b1', requestId: 'rk', seats: ['A-1-1', 'A-1-2'] }),
+      'hold_not_found',
+    );
+    await expectRecountOk(f.showtimeId);
+  });
+
   it('decides concurrent requests from one node one by one (batched): one winner, and retries get their hold', async () => {
     const f = await showtime({ perBuyerLimit: null });
     const racers = await Promise.all(

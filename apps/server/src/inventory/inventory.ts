@@ -194,6 +194,8 @@ interface WireHoldRequest {
   s?: string[];
   z?: string;
   q?: number;
+  /** 1: replay only (see hold-11+2n.lua). */
+  o?: 1;
 }
 interface HoldReply {
   reply: Reply;
@@ -488,24 +490,17 @@ export function createInventory(deps: InventoryDeps): Inventory {
 
   async function replay(showtimeId: string, req: HoldRequest): Promise<HoldResult | null> {
     const ask: HoldAsk = req.best ? { seats: req.seats ?? [], best: req.best } : toAsk(req);
-    const prior = await redis.get(idempotencyKey(prefix, showtimeId, req.buyerId, req.requestId));
-    if (prior === null) return null;
-    // The same decisions, in the same order, as holdOne in hold-11+2n.lua.
-    const sep = prior.indexOf('\n');
-    const holdId = prior.slice(0, sep);
-    if (prior.slice(sep + 1) !== holdFingerprint(ask)) throw new DomainError('idempotency_conflict');
-    const k = keys(showtimeId);
-    const [rec, ended] = await Promise.all([
-      redis.hget(k.holds, holdId),
-      redis.zmscore(k.ended, `${holdId}|e`, `${holdId}|r`),
-    ]);
-    if (!rec) {
-      if (ended[0] !== null) throw new DomainError('hold_expired');
-      if (ended[1] !== null) throw new DomainError('hold_not_found');
-      return null;
-    }
+    // The hold script in replay-only mode: the same idempotency decisions as a hold, in one atomic read.
+    const { reply } = await submitHold(showtimeId, {
+      wire: { h: '', t: '', b: req.buyerId, r: req.requestId, f: holdFingerprint(ask), m: 'ga', o: 1 },
+      idemKey: idempotencyKey(prefix, showtimeId, req.buyerId, req.requestId),
+      indexKey: buyerHoldsKey(prefix, showtimeId, req.buyerId),
+    });
+    const code = Number(reply[0]);
+    if (code === 0) return null;
+    if (code < 0) fail(reply);
     rememberRequest(`${showtimeId}|${req.buyerId}|${req.requestId}`);
-    return holdResult(showtimeId, parseHold(rec), true);
+    return holdResult(showtimeId, parseHold(String(reply[2])), true);
   }
 
   async function holdsOf(showtimeId: string, buyerId: string): Promise<HoldRecord[]> {

@@ -14,10 +14,12 @@ KEYS  1 meta  2 seats  3 seatinfo  4 states  5 counts  6 holds  7 expiry  8 buye
       then per request i (1-based): 11+2i-1 its idempotency key, 11+2i its buyer's hold-id index (a set)
 ARGV  1 now (ms)  2 showtimeId  3 channel  4 requests: JSON array of
         { h = new holdId, t = tokenHash, b = buyerId, r = requestId, f = fingerprint,
-          m = 'seats' | 'ga', z = zone, q = quantity, s = seat labels }
+          m = 'seats' | 'ga', z = zone, q = quantity, s = seat labels,
+          o = 1: replay only — answer an earlier request with this id as below, else { 0 }; holds nothing }
       5 idempotency TTL (ms)
 Returns { version, reply_1, ..., reply_n }, reply_i one of
   { 1, holdId, holdJson, replayed (0|1) }
+  { 0 } (replay only: no earlier hold with this request id)
   { code, detailJson } with code
     -1 not loaded · -2 sale not open {state} · -3 unknown seats {seats} · -4 seats taken {seats}
     -5 sold out {zone?, available} · -6 limit exceeded {limit, current, requested} · -7 unknown zone {zone}
@@ -93,6 +95,7 @@ local function holdOne(r, idemKey, indexKey)
     if why == 'r' then return fail(-16) end
     -- Otherwise the hold was lost with a rebuild: this request starts afresh.
   end
+  if r.o then return { 0 } end
   if not state then return fail(-1) end
   if state ~= 'on_sale' then return fail(-2, { state = state }) end
 
