@@ -138,6 +138,7 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
 
   const services = createNodeServices(c, opts.services);
   stops.push(() => services.orders.close());
+  stops.push(() => services.sessionHolds.flush());
 
   if (opts.web) {
     const gate = createAuthGate(c.config, [

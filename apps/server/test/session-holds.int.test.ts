@@ -39,3 +39,15 @@ describe('session holds (the buyer session record behind "my orders")', () => {
     expect(ids).not.toContain('hold-0');
   });
 });
+
+describe('session holds at shutdown', () => {
+  it('flush() writes what is waiting at once, and a read already waiting is answered', async () => {
+    const holds = createSessionHolds(redis, prefix, logger);
+    holds.note('session-d', 'hold-1');
+    const reading = holds.holdIds('session-d');
+    await holds.flush();
+    expect(await reading).toEqual(['hold-1']);
+    expect(await redis.zrange(`${prefix}:buyer-session:session-d:holds`, 0, -1)).toEqual(['hold-1']);
+    await holds.flush(); // nothing waiting: a no-op
+  });
+});

@@ -19,6 +19,8 @@ export interface SessionHolds {
   note(sessionId: string, holdId: string): void;
   /** The session's hold ids, newest first. Includes every hold noted before the call. */
   holdIds(sessionId: string): Promise<string[]>;
+  /** Writes what is still waiting (at shutdown, before Redis closes). */
+  flush(): Promise<void>;
 }
 
 const MAX_PER_SESSION = 500;
@@ -28,12 +30,10 @@ export function createSessionHolds(redis: Redis, prefix: string, logger: Logger)
   const key = (sessionId: string) => `${prefix}:buyer-session:${sessionId}:holds`;
   /** Notes not yet sent: session id → flat [score, holdId, score, holdId, ...] for ZADD. */
   let pending = new Map<string, (string | number)[]>();
-  let flushing: Promise<void> | null = null;
+  /** The scheduled write of `pending`, and the promise a read waits on (resolved once it is written). */
+  let scheduled: { timer: NodeJS.Timeout; written: Promise<void>; resolve: () => void } | null = null;
 
-  const flush = (): Promise<void> => {
-    const batch = pending;
-    pending = new Map();
-    flushing = null;
+  const write = (batch: Map<string, (string | number)[]>): Promise<void> => {
     const p = redis.pipeline();
     for (const [sessionId, members] of batch) {
       const k = key(sessionId);
@@ -41,14 +41,23 @@ export function createSessionHolds(redis: Redis, prefix: string, logger: Logger)
         .zremrangebyrank(k, 0, -(MAX_PER_SESSION + 1))
         .expire(k, SESSION_TTL_SECONDS);
     }
-    return p.exec().then(
-      (results) => {
-        const failed = results?.find(([err]) => err)?.[0];
-        if (failed)
-          logger.warn({ err: failed, sessions: batch.size }, 'could not record the session of holds');
-      },
-      (err: unknown) => logger.warn({ err, sessions: batch.size }, 'could not record the session of holds'),
-    );
+    const warn = (err: unknown) =>
+      logger.warn({ err, sessions: batch.size }, 'could not record the session of holds');
+    return p.exec().then((results) => {
+      const failed = results?.find(([err]) => err)?.[0];
+      if (failed) warn(failed);
+    }, warn);
+  };
+
+  const flush = (): Promise<void> => {
+    const s = scheduled;
+    scheduled = null;
+    if (s) clearTimeout(s.timer);
+    const batch = pending;
+    pending = new Map();
+    const done = batch.size ? write(batch) : Promise.resolve();
+    if (s) void done.then(s.resolve);
+    return done;
   };
 
   return {
@@ -56,11 +65,16 @@ export function createSessionHolds(redis: Redis, prefix: string, logger: Logger)
       let members = pending.get(sessionId);
       if (!members) pending.set(sessionId, (members = []));
       members.push(Date.now(), holdId);
-      flushing ??= new Promise((resolve) => setTimeout(() => resolve(flush()), FLUSH_MS));
+      if (!scheduled) {
+        let resolve!: () => void;
+        const written = new Promise<void>((r) => (resolve = r));
+        scheduled = { timer: setTimeout(() => void flush(), FLUSH_MS), written, resolve };
+      }
     },
     async holdIds(sessionId) {
-      if (flushing) await flushing;
+      if (scheduled) await scheduled.written;
       return redis.zrevrange(key(sessionId), 0, -1);
     },
+    flush,
   };
 }
