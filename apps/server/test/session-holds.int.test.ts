@@ -47,7 +47,7 @@ describe('session holds at shutdown', () => {
     const reading = holds.holdIds('session-d');
     await holds.flush();
     expect(await reading).toEqual(['hold-1']);
-    expect(await redis.zrange(`${prefix}:buyer-session:session-d:holds`, 0, -1)).toEqual(['hold-1']);
+    expect(await redis.zrange(`${prefix}:buyer-session:session-d:holds`, '0', '-1')).toEqual(['hold-1']);
     await holds.flush(); // nothing waiting: a no-op
   });
 });

@@ -449,9 +449,10 @@ export function createInventory(deps: InventoryDeps): Inventory {
     const refusal = refusalFromMemory(showtimeId, req);
     if (refusal) throw refusal;
     const holdId = makeHoldId(showtimeId, randomPart(12));
+    const token = tokenFor(holdId);
     const wire: WireHoldRequest = {
       h: holdId,
-      t: sha256(tokenFor(holdId)),
+      t: sha256(token),
       b: req.buyerId,
       r: req.requestId,
       f: holdFingerprint(ask),
@@ -472,13 +473,20 @@ export function createInventory(deps: InventoryDeps): Inventory {
       fail(reply);
     }
     rememberRequest(requestKey);
-    return holdResult(showtimeId, parseHold(String(reply[2])), Number(reply[3]) === 1);
+    const record = parseHold(String(reply[2]));
+    // A replay answers an earlier hold: its token is that hold's, not the one derived for this attempt.
+    return holdResult(showtimeId, record, Number(reply[3]) === 1, record.id === holdId ? token : undefined);
   }
 
-  function holdResult(showtimeId: string, record: HoldRecord, replayed: boolean): HoldResult {
+  function holdResult(
+    showtimeId: string,
+    record: HoldRecord,
+    replayed: boolean,
+    token = tokenFor(record.id),
+  ): HoldResult {
     return {
       holdId: record.id,
-      holdToken: tokenFor(record.id),
+      holdToken: token,
       showtimeId,
       expiresAt: new Date(record.expiresAt).toISOString(),
       items: record.items,
