@@ -231,6 +231,7 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
 const NOT_JSON = Symbol('not json');
 
 /** Like `express.json({ strict: true })`: an empty body is `{}`, a body of another media type is not parsed. */
