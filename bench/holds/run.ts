@@ -31,6 +31,7 @@ import { createRedis } from '../../apps/server/src/db/redis.ts';
 import { createInventory } from '../../apps/server/src/inventory/inventory.ts';
 import {
   idempotencyKey,
+  holdScriptKeys,
   showtimeKeys,
   buyerHoldsKey,
   inventoryChannel,
@@ -250,19 +251,7 @@ async function main(): Promise<void> {
       return n / ((performance.now() - t0) / 1000);
     };
     const channel = inventoryChannel(prefix);
-    const holdKeys = [
-      k.meta,
-      k.seats,
-      k.seatinfo,
-      k.states,
-      k.counts,
-      k.holds,
-      k.expiry,
-      k.buyers,
-      k.ended,
-      k.log,
-      k.outbox,
-    ];
+    const holdKeys = holdScriptKeys(k);
     // One request per script call (what a quiet node sends), then 50 per call (what a node sends in a rush).
     const rawCall = (from: number, n: number) => {
       const reqs = Array.from({ length: n }, (_, j) => {

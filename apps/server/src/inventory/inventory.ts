@@ -17,6 +17,7 @@ import { ScriptCode, scriptError, type FailureDetail } from './codes.ts';
 import type { SoldOutGate } from './gate.ts';
 import {
   buyerHoldsKey,
+  holdScriptKeys,
   idempotencyKey,
   inventoryChannel,
   loadedShowtimesKey,
@@ -266,19 +267,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
     return st;
   };
 
-  const holdKeys = (k: ShowtimeKeys) => [
-    k.meta,
-    k.seats,
-    k.seatinfo,
-    k.states,
-    k.counts,
-    k.holds,
-    k.expiry,
-    k.buyers,
-    k.ended,
-    k.log,
-    k.outbox,
-  ];
+  const holdKeys = holdScriptKeys;
 
   // --- Loading ------------------------------------------------------------------------------------------
 

@@ -62,6 +62,23 @@ export function showtimeKeys(prefix: string, showtimeId: string): ShowtimeKeys {
   };
 }
 
+/** The 11 keys the hold, release and expire scripts take first (their contract blocks), in order. */
+export function holdScriptKeys(k: ShowtimeKeys): string[] {
+  return [
+    k.meta,
+    k.seats,
+    k.seatinfo,
+    k.states,
+    k.counts,
+    k.holds,
+    k.expiry,
+    k.buyers,
+    k.ended,
+    k.log,
+    k.outbox,
+  ];
+}
+
 /** Staging copies of the state keys for one load attempt; renamed onto the live keys in one script. */
 export function stagingKeys(
   prefix: string,
