@@ -252,9 +252,10 @@ export class Fanout<C> {
       if (this.rooms.get(state.showtimeId) !== state) return;
       this.emit(state, read, started, since, fromLog);
     } catch (err) {
-      // Redis hiccup: keep the base, read the log next window.
+      // Redis hiccup: keep the base, read the log next window (its changes are still as old as they were).
       state.needLog = true;
       state.dirty = true;
+      state.changedSince = since;
       this.o.logger.warn({ err, showtimeId: state.showtimeId }, 'reading the change log failed');
     } finally {
       // Changes published during the read: keep those after what was just sent, if they connect.
