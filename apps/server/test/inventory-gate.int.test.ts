@@ -104,6 +104,39 @@ describe('sold-out gate', () => {
     expect(await code(b.inventory.hold(f.showtimeId, ask('y', { zone: 'ga', quantity: 1 })))).toBe('ok');
   });
 
+  it('answers a retry of a hold made on another node with that hold, not sold_out from memory', async () => {
+    const a = await node();
+    const b = await node();
+    const f = await gaShowtime(2, a.inventory);
+    // The last tickets are held on node A; the buyer's retry (lost response, a balancer) lands on node B.
+    const first = await a.inventory.hold(f.showtimeId, {
+      buyerId: 'x',
+      requestId: 'retry-me',
+      zone: 'ga',
+      quantity: 2,
+    });
+    await eventually(() => b.gate.isSoldOut(f.showtimeId, 'ga'), "node B's gate to close");
+    const before = b.calls();
+    const again = await b.inventory.hold(f.showtimeId, {
+      buyerId: 'x',
+      requestId: 'retry-me',
+      zone: 'ga',
+      quantity: 2,
+    });
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(b.calls()).toBe(before + 1); // asked Redis, which knows the key
+    // Everybody else still gets the memory answer.
+    expect(await code(b.inventory.hold(f.showtimeId, ask('y', { zone: 'ga', quantity: 1 })))).toBe(
+      'sold_out',
+    );
+    expect(
+      await code(
+        b.inventory.hold(f.showtimeId, { buyerId: 'y', requestId: 'retry-me', zone: 'ga', quantity: 1 }),
+      ),
+    ).toBe('sold_out');
+    expect(b.calls()).toBe(before + 1);
+  });
+
   it('reopens on expiry, refund and rebuild, and closes for seats when every seat is taken', async () => {
     const a = await node();
     const f = await gaShowtime(2, h.inventory);

@@ -14,6 +14,11 @@ import { inventoryChannel } from './keys.ts';
  * Never closed longer than that propagation: a closed flag is set only from a message or a refusal newer than
  * what the gate knew (versions), every flag is dropped when the subscription drops (messages may have been
  * missed), and a flag older than `maxClosedMs` is re-checked against Redis by the next request.
+ *
+ * A retry is not turned away: every hold's change carries its request tag, and a request whose tag the gate has
+ * seen goes to Redis, which answers it with its hold (on whichever node the hold was made). The gap left: a retry
+ * of a hold made before this node's subscription started (node start, lost connection) while the zone is sold
+ * out gets "sold out" — the buyer's seat map still shows the hold ("my holds" on join).
  */
 export interface SoldOutGate {
   start(): Promise<void>;
@@ -24,6 +29,11 @@ export interface SoldOutGate {
   soldOutError(showtimeId: string, target: string): DomainError;
   /** A script refused with sold-out at `version`. */
   noteSoldOut(showtimeId: string, target: string, version: number): void;
+  /**
+   * Whether a hold with this request tag (`requestTag`) was made since the gate subscribed: such a request is a
+   * retry and must get its hold from Redis, not "sold out" from memory. False positives are harmless.
+   */
+  mayHaveHeld(showtimeId: string, tag: string): boolean;
   /**
    * Changes whenever the showtime may have changed (null while the subscription is down). A value cached under
    * a stamp is current as long as the stamp is the same.
@@ -44,7 +54,12 @@ interface ShowtimeState {
   seq: number;
   flags: Map<string, Flag>;
   errors: Map<string, DomainError>;
+  /** Request tags of holds seen on the channel, in two generations of at most TAGS_PER_GENERATION each. */
+  tags: Set<string>;
+  olderTags: Set<string>;
 }
+
+const TAGS_PER_GENERATION = 100_000;
 
 export interface GateOptions {
   /** A client to duplicate for the subscription (the gate owns and closes the duplicate). */
@@ -70,7 +85,7 @@ export function createSoldOutGate(opts: GateOptions): SoldOutGate {
   const state = (showtimeId: string): ShowtimeState => {
     let s = showtimes.get(showtimeId);
     if (!s) {
-      s = { seq: 0, flags: new Map(), errors: new Map() };
+      s = { seq: 0, flags: new Map(), errors: new Map(), tags: new Set(), olderTags: new Set() };
       showtimes.set(showtimeId, s);
     }
     return s;
@@ -104,6 +119,14 @@ export function createSoldOutGate(opts: GateOptions): SoldOutGate {
     if (msg.z)
       for (const [zone, counts] of Object.entries(msg.z)) setFlag(s, zone, counts[0] <= 0, msg.v, load);
     if (msg.sa !== undefined) setFlag(s, GATE_SEATS, msg.sa <= 0, msg.v, load);
+    if (Array.isArray(msg.rk))
+      for (const tag of msg.rk) {
+        if (s.tags.size >= TAGS_PER_GENERATION) {
+          s.olderTags = s.tags;
+          s.tags = new Set();
+        }
+        s.tags.add(tag);
+      }
     if (listeners.size) {
       const change = decodeChange(msg);
       for (const l of listeners) {
@@ -181,6 +204,10 @@ export function createSoldOutGate(opts: GateOptions): SoldOutGate {
     noteSoldOut(showtimeId, target, version) {
       if (!isHealthy || !Number.isFinite(version)) return;
       setFlag(state(showtimeId), target, true, version, false);
+    },
+    mayHaveHeld(showtimeId, tag) {
+      const s = showtimes.get(showtimeId);
+      return !!s && (s.tags.has(tag) || s.olderTags.has(tag));
     },
     stamp(showtimeId) {
       if (!isHealthy) return null;

@@ -197,6 +197,8 @@ interface WireHoldRequest {
   q?: number;
   /** 1: replay only (see hold-11+2n.lua). */
   o?: 1;
+  /** The request tag (`requestTag`), published with the hold for the other nodes' gates. */
+  k?: string;
 }
 interface HoldReply {
   reply: Reply;
@@ -382,7 +384,9 @@ export function createInventory(deps: InventoryDeps): Inventory {
     if (!gate) return null;
     const target = req.seats !== undefined || req.best !== undefined ? GATE_SEATS : req.zone;
     if (target === undefined || !gate.isSoldOut(showtimeId, target)) return null;
+    // A retry of a hold made here, or on another node (its tag came with the change), goes to Redis for its hold.
     if (recentRequests.has(`${showtimeId}|${req.buyerId}|${req.requestId}`)) return null;
+    if (gate.mayHaveHeld(showtimeId, requestTag(req.buyerId, req.requestId))) return null;
     return gate.soldOutError(showtimeId, target);
   }
 
@@ -445,6 +449,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
       b: req.buyerId,
       r: req.requestId,
       f: holdFingerprint(ask),
+      k: requestTag(req.buyerId, req.requestId),
       ...('seats' in ask ? { m: 'seats', s: ask.seats } : { m: 'ga', z: ask.zone, q: ask.quantity }),
     };
     const job = {
@@ -943,6 +948,20 @@ export interface WireChange {
   sa?: number;
   x?: Array<{ holdId: string; buyerId: string; reason: 'expired' | 'released' }>;
   state?: SaleState;
+  /** Request tags of the holds made (hold batches only). */
+  rk?: string[];
+}
+
+/**
+ * A short tag of a hold request's idempotency identity (buyer + request id): 32-bit FNV-1a, base 36. Published with
+ * every hold, so a node whose gate says "sold out" still sends a retry of a hold made elsewhere to Redis. A
+ * collision only costs one Redis call.
+ */
+export function requestTag(buyerId: string, requestId: string): string {
+  let h = 0x811c9dc5;
+  for (const s of [buyerId, '|', requestId])
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
 }
 
 export function decodeChange(w: WireChange): Change {

@@ -6,7 +6,8 @@ while its previous call was in flight: one request when it is quiet, many in a r
 
 Per request: idempotent on (buyer, request id) — a repeated id with the same fingerprint answers the existing
 hold (replayed = 1), with another fingerprint it is refused; the per-buyer limit counts live holds + sold tickets;
-the hold is appended to the outbox atomically with the deduction. A requested seat held by an overdue hold is
+the hold is appended to the outbox atomically with the deduction. The batch's change carries `rk`, the request tags
+of the holds it made, so every node's sold-out gate can tell a retry of a hold from a new request. A requested seat held by an overdue hold is
 freed on the spot, and up to 10 overdue holds are expired first, so a stale hold never stands between a buyer and
 a seat even when no sweeper ran.
 
@@ -14,7 +15,7 @@ KEYS  1 meta  2 seats  3 seatinfo  4 states  5 counts  6 holds  7 expiry  8 buye
       then per request i (1-based): 11+2i-1 its idempotency key, 11+2i its buyer's hold-id index (a set)
 ARGV  1 now (ms)  2 showtimeId  3 channel  4 requests: JSON array of
         { h = new holdId, t = tokenHash, b = buyerId, r = requestId, f = fingerprint,
-          m = 'seats' | 'ga', z = zone, q = quantity, s = seat labels,
+          m = 'seats' | 'ga', z = zone, q = quantity, s = seat labels, k = request tag (published in `rk`),
           o = 1: replay only — answer an earlier request with this id as below, else { 0 }; holds nothing }
       5 idempotency TTL (ms)
 Returns { version, reply_1, ..., reply_n }, reply_i one of
@@ -50,7 +51,7 @@ if state == 'on_sale' and dueAt and dueAt <= NOW then
 end
 
 -- Holds made by this batch, written with one HSET / ZADD at the end (and read from here until then).
-local made, madeOrder = {}, {}
+local made, madeOrder, madeTags = {}, {}, {}
 local zones = {}
 
 local function zoneOf(zone)
@@ -175,6 +176,7 @@ local function holdOne(r, idemKey, indexKey)
   })
   made[r.h] = rec
   madeOrder[#madeOrder + 1] = r.h
+  if r.k then madeTags[#madeTags + 1] = r.k end
   redis.call('SET', idemKey, r.h .. '\n' .. r.f, 'PX', idemTtl)
   -- An index only (ended holds are pruned by its reader); the holds hash stays the truth.
   redis.call('SADD', indexKey, r.h)
@@ -200,5 +202,5 @@ if #madeOrder > 0 then
   redis.call('HSET', K.holds, unpack(hset))
   redis.call('ZADD', K.expiry, unpack(zadd))
 end
-out[1] = finish(#madeOrder > 0 and 'hold' or 'expire')
+out[1] = finish(#madeOrder > 0 and 'hold' or 'expire', #madeTags > 0 and { rk = madeTags } or nil)
 return out
