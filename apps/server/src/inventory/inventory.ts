@@ -959,8 +959,9 @@ export interface WireChange {
  */
 export function requestTag(buyerId: string, requestId: string): string {
   let h = 0x811c9dc5;
-  for (const s of [buyerId, '|', requestId])
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < buyerId.length; i++) h = Math.imul(h ^ buyerId.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 0x7c, 0x01000193); // '|'
+  for (let i = 0; i < requestId.length; i++) h = Math.imul(h ^ requestId.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(36);
 }
 
