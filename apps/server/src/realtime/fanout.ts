@@ -167,6 +167,8 @@ export class Fanout<C> {
   }
 
   private onMessage(message: string): void {
+    // No showtime room on this node (a node only serving HTTP, or nobody watching): nothing to decode for.
+    if (!this.rooms.size) return;
     const m = this.o.decode(message);
     if (!m) return;
     const state = this.rooms.get(m.showtimeId);
