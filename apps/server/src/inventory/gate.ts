@@ -16,9 +16,10 @@ import { inventoryChannel } from './keys.ts';
  * missed), and a flag older than `maxClosedMs` is re-checked against Redis by the next request.
  *
  * A retry is not turned away: every hold's change carries its request tag, and a request whose tag the gate has
- * seen goes to Redis, which answers it with its hold (on whichever node the hold was made). The gap left: a retry
- * of a hold made before this node's subscription started (node start, lost connection) while the zone is sold
- * out gets "sold out" — the buyer's seat map still shows the hold ("my holds" on join).
+ * seen goes to Redis, which answers it with its hold (on whichever node the hold was made); the node's own holds
+ * are noted at once (`noteHeld`), and tags outlive a lost subscription. The gap left: a retry of a hold another
+ * node made before this node started, or while its subscription was down, gets "sold out" while the zone is sold
+ * out — the buyer's seat map still shows the hold ("my holds" on join).
  */
 export interface SoldOutGate {
   start(): Promise<void>;
@@ -34,6 +35,8 @@ export interface SoldOutGate {
    * retry and must get its hold from Redis, not "sold out" from memory. False positives are harmless.
    */
   mayHaveHeld(showtimeId: string, tag: string): boolean;
+  /** This node answered a request with a hold (known before its change arrives on the channel). */
+  noteHeld(showtimeId: string, tag: string): void;
   /**
    * Changes whenever the showtime may have changed (null while the subscription is down). A value cached under
    * a stamp is current as long as the stamp is the same.
@@ -96,11 +99,20 @@ export function createSoldOutGate(opts: GateOptions): SoldOutGate {
     if (force || !f || version > f.version) s.flags.set(target, { closed, version, at: now() });
   };
 
+  const addTag = (s: ShowtimeState, tag: string) => {
+    if (s.tags.size >= TAGS_PER_GENERATION) {
+      s.olderTags = s.tags;
+      s.tags = new Set();
+    }
+    s.tags.add(tag);
+  };
+
   const unhealthy = (why: string) => {
     if (isHealthy) opts.logger.warn({ why }, 'sold-out gate paused: inventory subscription lost');
     isHealthy = false;
     epoch++;
-    showtimes.clear();
+    // Flags may be stale now; the request tags are facts about holds made, and stay.
+    for (const s of showtimes.values()) s.flags.clear();
   };
 
   const onMessage = (ch: string, raw: string) => {
@@ -119,14 +131,7 @@ export function createSoldOutGate(opts: GateOptions): SoldOutGate {
     if (msg.z)
       for (const [zone, counts] of Object.entries(msg.z)) setFlag(s, zone, counts[0] <= 0, msg.v, load);
     if (msg.sa !== undefined) setFlag(s, GATE_SEATS, msg.sa <= 0, msg.v, load);
-    if (Array.isArray(msg.rk))
-      for (const tag of msg.rk) {
-        if (s.tags.size >= TAGS_PER_GENERATION) {
-          s.olderTags = s.tags;
-          s.tags = new Set();
-        }
-        s.tags.add(tag);
-      }
+    if (Array.isArray(msg.rk)) for (const tag of msg.rk) addTag(s, tag);
     if (listeners.size) {
       const change = decodeChange(msg);
       for (const l of listeners) {
@@ -208,6 +213,9 @@ export function createSoldOutGate(opts: GateOptions): SoldOutGate {
     mayHaveHeld(showtimeId, tag) {
       const s = showtimes.get(showtimeId);
       return !!s && (s.tags.has(tag) || s.olderTags.has(tag));
+    },
+    noteHeld(showtimeId, tag) {
+      addTag(state(showtimeId), tag);
     },
     stamp(showtimeId) {
       if (!isHealthy) return null;

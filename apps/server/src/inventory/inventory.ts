@@ -211,7 +211,6 @@ interface HoldJob {
   resolve(r: HoldReply): void;
   reject(err: unknown): void;
 }
-const RECENT_REQUESTS_MAX = 100_000;
 const MISSING_CACHE_MS = 1000;
 const CHANGES_MAX = 2000;
 
@@ -235,16 +234,6 @@ export function createInventory(deps: InventoryDeps): Inventory {
       keyCache.set(showtimeId, k);
     }
     return k;
-  };
-
-  /** Requests this node answered with a hold: a retry must reach Redis (for the replay) even when the gate is closed. */
-  const recentRequests = new Set<string>();
-  const rememberRequest = (key: string) => {
-    if (recentRequests.size >= RECENT_REQUESTS_MAX) {
-      const oldest = recentRequests.values().next();
-      if (!oldest.done) recentRequests.delete(oldest.value);
-    }
-    recentRequests.add(key);
   };
 
   const tokenFor = (holdId: string) =>
@@ -384,8 +373,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
     if (!gate) return null;
     const target = req.seats !== undefined || req.best !== undefined ? GATE_SEATS : req.zone;
     if (target === undefined || !gate.isSoldOut(showtimeId, target)) return null;
-    // A retry of a hold made here, or on another node (its tag came with the change), goes to Redis for its hold.
-    if (recentRequests.has(`${showtimeId}|${req.buyerId}|${req.requestId}`)) return null;
+    // A retry of a hold made here or on another node (its tag came with the change) goes to Redis for its hold.
     if (gate.mayHaveHeld(showtimeId, requestTag(req.buyerId, req.requestId))) return null;
     return gate.soldOutError(showtimeId, target);
   }
@@ -438,7 +426,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
   async function hold(showtimeId: string, req: HoldRequest): Promise<HoldResult> {
     const ask = toAsk(req);
     const target = 'seats' in ask ? GATE_SEATS : ask.zone;
-    const requestKey = `${showtimeId}|${req.buyerId}|${req.requestId}`;
+    const tag = requestTag(req.buyerId, req.requestId);
     const refusal = refusalFromMemory(showtimeId, req);
     if (refusal) throw refusal;
     const holdId = makeHoldId(showtimeId, randomPart(12));
@@ -449,7 +437,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
       b: req.buyerId,
       r: req.requestId,
       f: holdFingerprint(ask),
-      k: requestTag(req.buyerId, req.requestId),
+      k: tag,
       ...('seats' in ask ? { m: 'seats', s: ask.seats } : { m: 'ga', z: ask.zone, q: ask.quantity }),
     };
     const job = {
@@ -466,7 +454,8 @@ export function createInventory(deps: InventoryDeps): Inventory {
       if (codeOf(reply) === ScriptCode.SoldOut) gate?.noteSoldOut(showtimeId, target, version);
       fail(reply);
     }
-    rememberRequest(requestKey);
+    // Known at once, before this hold's change reaches the gate: a quick retry must not be told "sold out".
+    gate?.noteHeld(showtimeId, tag);
     const record = parseHold(String(reply[2]));
     // A replay answers an earlier hold: its token is that hold's, not the one derived for this attempt.
     return holdResult(showtimeId, record, Number(reply[3]) === 1, record.id === holdId ? token : undefined);
@@ -501,7 +490,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
     const code = Number(reply[0]);
     if (code === 0) return null;
     if (code < 0) fail(reply);
-    rememberRequest(`${showtimeId}|${req.buyerId}|${req.requestId}`);
+    gate?.noteHeld(showtimeId, requestTag(req.buyerId, req.requestId));
     return holdResult(showtimeId, parseHold(String(reply[2])), true);
   }
 
