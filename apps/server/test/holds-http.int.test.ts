@@ -56,6 +56,17 @@ async function session(
   };
 }
 
+/** The node's Prometheus series (`name{labels}` → value). */
+async function scrape(): Promise<Map<string, number>> {
+  const text = await (await fetch(`${stack.url}/metrics`)).text();
+  const series = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^(\S+) (\S+)$/.exec(line);
+    if (m && !line.startsWith('#')) series.set(m[1]!, Number(m[2]));
+  }
+  return series;
+}
+
 const holdPath = (id: string) => `/api/showtimes/${id}/holds`;
 const as = (token: string, key: string | null = randomUUID()) => ({
   authorization: `Bearer ${token}`,
@@ -375,6 +386,7 @@ describe('flash sale over HTTP', () => {
     await inv.load(f.showtimeId);
     const b = await session();
     const body = JSON.stringify({ zone: 'ga', quantity: 1 });
+    const before = await scrape();
     const statuses = new Map<string, number>();
     let next = 0;
     const worker = async () => {
@@ -396,6 +408,18 @@ describe('flash sale over HTTP', () => {
     };
     await Promise.all(Array.from({ length: 200 }, worker));
     expect(Object.fromEntries(statuses)).toEqual({ '201 ok': 10_000, '409 sold_out': 10_000 });
+    // The hot path counts in tallies (observability/metrics.ts): a scrape still shows every answer.
+    const after = await scrape();
+    const delta = (series: string) => (after.get(series) ?? 0) - (before.get(series) ?? 0);
+    const route = 'route="/api/showtimes/:id/holds"';
+    expect(delta(`seatrush_http_requests_total{method="post",${route},status="201"}`)).toBe(10_000);
+    expect(delta(`seatrush_http_requests_total{method="post",${route},status="409"}`)).toBe(10_000);
+    expect(delta('seatrush_holds_total{outcome="created"}')).toBe(10_000);
+    expect(delta('seatrush_holds_total{outcome="sold_out"}')).toBe(10_000);
+    // Timed: the holds and the sold-out answers that came from Redis; those from the gate's memory are not.
+    const timed = delta(`seatrush_http_request_duration_seconds_count{method="post",${route}}`);
+    expect(timed).toBeGreaterThanOrEqual(10_000);
+    expect(timed).toBeLessThan(20_000);
     const a = await call('GET', `/api/showtimes/${f.showtimeId}/availability`);
     expect(a.body.zones.ga).toEqual({ capacity: 10_000, available: 0, held: 10_000, sold: 0 });
     expect((await inv.recount(f.showtimeId)).diffs).toEqual([]);

@@ -19,6 +19,7 @@ import { parseCookies, serializeCookie } from './cookies.ts';
  */
 export const BUYER_COOKIE = 'sr_buyer';
 const TOKEN_PREFIX = 'srb1.';
+const BEARER_PREFIX = `Bearer ${TOKEN_PREFIX}`;
 export const SESSION_TTL_SECONDS = 30 * 24 * 3600;
 const VERIFIED_CACHE_MAX = 20_000;
 
@@ -79,7 +80,7 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
     const header = h['x-buyer-token'];
     if (typeof header === 'string' && header) return header;
     const auth = h.authorization;
-    if (typeof auth === 'string' && auth.startsWith(`Bearer ${TOKEN_PREFIX}`)) return auth.slice(7).trim();
+    if (typeof auth === 'string' && auth.startsWith(BEARER_PREFIX)) return auth.slice(7).trim();
     const cookie = h.cookie;
     if (typeof cookie === 'string' && cookie.includes(`${BUYER_COOKIE}=`))
       return parseCookies(cookie)[BUYER_COOKIE] ?? null;

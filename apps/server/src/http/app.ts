@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import { zodIssues } from '@seatrush/shared';
 import type { z } from 'zod';
 import { DomainError } from '../domain/errors.ts';
 import { errorMiddleware, sendError, toDomainError } from './errors.ts';
+import { requestIdOf } from './request-id.ts';
 import type { Access, Principal, RouteDef } from './route.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -80,7 +80,7 @@ export function createHttpApp(deps: HttpDeps, routes: RouteDef[]): express.Expre
     pinoHttp({
       logger: deps.logger,
       genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        const id = requestIdOf(req);
         res.setHeader('x-request-id', id);
         return id;
       },

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import {
   availabilityQuerySchema,
@@ -10,10 +9,11 @@ import {
 } from '@seatrush/shared';
 import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { Metrics } from '../observability/metrics.ts';
+import type { Metrics, Tally } from '../observability/metrics.ts';
 import { parsePart } from './app.ts';
 import { errorEnvelope } from './errors.ts';
 import { AVAILABILITY_ROUTE, HOLD_ROUTE, wantsLabels, type HoldsApi } from './holds.ts';
+import { requestIdOf } from './request-id.ts';
 import type { Principal } from './route.ts';
 
 /**
@@ -72,28 +72,37 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     return status;
   };
 
-  // The same series Express records, through label-bound children (no label hashing per request).
-  const counters = new Map<string, { inc(): void }>();
-  const finish = (method: string, route: string, end: () => void, status: number) => {
-    end();
-    const key = `${method} ${route} ${status}`;
-    let c = counters.get(key);
-    if (!c) {
-      c = metrics.httpRequests.labels({ method, route, status: String(status) });
-      counters.set(key, c);
-    }
-    c.inc();
+  // The same series Express records. Counts are tallies (observability/metrics.ts), kept per route and status;
+  // durations are observed for the requests that did work — a sold-out answer from memory is counted, not timed.
+  const routeTallies = new Map<string, Map<number, Tally>>();
+  const count = (method: 'get' | 'post', route: string, status: number) => {
+    let byStatus = routeTallies.get(route);
+    if (!byStatus) routeTallies.set(route, (byStatus = new Map<number, Tally>()));
+    let t = byStatus.get(status);
+    if (!t)
+      byStatus.set(
+        status,
+        (t = metrics.tally(metrics.httpRequests, { method, route, status: String(status) })),
+      );
+    t.inc();
   };
-  const holdTimer = metrics.httpDuration.labels({ method: 'post', route: HOLD_ROUTE });
+  const holdDuration = metrics.httpDuration.labels({ method: 'post', route: HOLD_ROUTE });
+  const availabilityDuration = metrics.httpDuration.labels({ method: 'get', route: AVAILABILITY_ROUTE });
   const parsedBodies = new Memo<HoldRequest>();
   const parsedIds = new Memo<{ id: string }>();
-  const availabilityTimer = metrics.httpDuration.labels({ method: 'get', route: AVAILABILITY_ROUTE });
+
+  const holdDone = (started: number, status: number) => {
+    holdDuration.observe((performance.now() - started) / 1000);
+    count('post', HOLD_ROUTE, status);
+  };
 
   const hold = (req: IncomingMessage, res: ServerResponse, rawId: string, requestId: string) => {
-    const end = holdTimer.startTimer();
-    const fail = (err: unknown) =>
-      finish('post', HOLD_ROUTE, end, sendError(res, err, requestId, HOLD_ROUTE));
-    readBody(req, fail, (text) => {
+    const started = performance.now();
+    readBody(req, (err, text) => {
+      if (err) {
+        holdDone(started, sendError(res, err, requestId, HOLD_ROUTE));
+        return;
+      }
       try {
         // Same order as Express: JSON parsing (express.json), authentication, CSRF, media type, params, body.
         // A flood repeats the same body: its validated form is looked up, not parsed again (same errors first).
@@ -110,19 +119,29 @@ export function createFastPath(deps: FastPathDeps): FastPath {
         const params = parsedIds.get(rawId) ?? parsedIds.remember(rawId, parseShowtimeId(rawId));
         // A sold-out flood is answered right here, synchronously, from the node's gate.
         const refusal = api.refusalFromMemory(params.id, principal, req.headers, parsed);
-        if (refusal) return fail(refusal);
-        api.createHold(params.id, principal, req.headers, parsed).then((r) => {
-          send(res, r.status, JSON.stringify(r.body), requestId);
-          finish('post', HOLD_ROUTE, end, r.status);
-        }, fail);
-      } catch (err) {
-        fail(err);
+        if (refusal) {
+          count('post', HOLD_ROUTE, sendError(res, refusal, requestId, HOLD_ROUTE));
+          return;
+        }
+        api.createHold(params.id, principal, req.headers, parsed).then(
+          (r) => {
+            send(res, r.status, JSON.stringify(r.body), requestId);
+            holdDone(started, r.status);
+          },
+          (e: unknown) => holdDone(started, sendError(res, e, requestId, HOLD_ROUTE)),
+        );
+      } catch (e) {
+        holdDone(started, sendError(res, e, requestId, HOLD_ROUTE));
       }
     });
   };
 
   const availability = (res: ServerResponse, rawId: string, search: string, requestId: string) => {
-    const end = availabilityTimer.startTimer();
+    const started = performance.now();
+    const done = (status: number) => {
+      availabilityDuration.observe((performance.now() - started) / 1000);
+      count('get', AVAILABILITY_ROUTE, status);
+    };
     (async () => {
       const params = parseShowtimeId(rawId);
       const query = parsePart(
@@ -132,10 +151,8 @@ export function createFastPath(deps: FastPathDeps): FastPath {
       );
       const json = await api.availabilityJson(params.id, wantsLabels(query));
       send(res, 200, json, requestId);
-      finish('get', AVAILABILITY_ROUTE, end, 200);
-    })().catch((err: unknown) =>
-      finish('get', AVAILABILITY_ROUTE, end, sendError(res, err, requestId, AVAILABILITY_ROUTE)),
-    );
+      done(200);
+    })().catch((err: unknown) => done(sendError(res, err, requestId, AVAILABILITY_ROUTE)));
   };
 
   return (req, res) => {
@@ -150,20 +167,15 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     const tail = path.slice(slash);
     const rawId = path.slice(PREFIX.length, slash);
     if (method === 'POST' && tail === '/holds') {
-      hold(req, res, rawId, requestIdOf(req, res));
+      hold(req, res, rawId, requestIdOf(req));
       return true;
     }
     if (method === 'GET' && tail === '/availability') {
-      availability(res, rawId, q < 0 ? '' : url.slice(q + 1), requestIdOf(req, res));
+      availability(res, rawId, q < 0 ? '' : url.slice(q + 1), requestIdOf(req));
       return true;
     }
     return false;
   };
-}
-
-function requestIdOf(req: IncomingMessage, _res: ServerResponse): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && given ? given : randomUUID();
 }
 
 function decode(s: string): string {
@@ -174,8 +186,8 @@ function decode(s: string): string {
   }
 }
 
-/** Reads the body (callbacks, not a promise: this runs once per request of a flood). */
-function readBody(req: IncomingMessage, fail: (err: unknown) => void, done: (text: string) => void): void {
+/** Reads the body (a callback, not a promise: this runs once per request of a flood). */
+function readBody(req: IncomingMessage, done: (err: unknown, text: string) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let failed = false;
@@ -184,19 +196,19 @@ function readBody(req: IncomingMessage, fail: (err: unknown) => void, done: (tex
     size += chunk.length;
     if (size > BODY_LIMIT) {
       failed = true;
-      fail(new DomainError('payload_too_large'));
+      done(new DomainError('payload_too_large'), '');
       return;
     }
     chunks.push(chunk);
   });
   req.on('end', () => {
     if (!failed)
-      done(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+      done(null, chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
   });
   req.on('error', (err) => {
     if (failed) return;
     failed = true;
-    fail(err);
+    done(err, '');
   });
 }
 

@@ -15,7 +15,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { BestAvailableHolds } from '../inventory/best-hold.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { SoldOutGate } from '../inventory/gate.ts';
-import type { Metrics } from '../observability/metrics.ts';
+import type { Metrics, Tally } from '../observability/metrics.ts';
 import { route, type Principal, type RouteDef } from './route.ts';
 import type { SessionHolds } from '../auth/session-holds.ts';
 
@@ -75,6 +75,12 @@ export function createHoldsApi(deps: HoldsApiDeps): HoldsApi {
   const { inventory, gate, metrics, bestAvailable, sessionHolds } = deps;
   const cache = new Map<string, { stamp: string; at: number; full: string; compact: string }>();
   const labelsJson = new Map<string, { key: string; json: string }>();
+  const outcomes = new Map<string, Tally>();
+  const countOutcome = (outcome: string) => {
+    let t = outcomes.get(outcome);
+    if (!t) outcomes.set(outcome, (t = metrics.tally(metrics.holds, { outcome })));
+    t.inc();
+  };
 
   const buyerOf = (principal: Principal | null) => {
     if (principal?.kind !== 'buyer') throw new DomainError('unauthenticated', 'A buyer session is required.');
@@ -89,7 +95,7 @@ export function createHoldsApi(deps: HoldsApiDeps): HoldsApi {
         requestId: idempotencyKeyOf(headers),
         ...body,
       });
-      if (refusal) metrics.holds.inc({ outcome: refusal.code });
+      if (refusal) countOutcome(refusal.code);
       return refusal;
     },
 
@@ -105,11 +111,11 @@ export function createHoldsApi(deps: HoldsApiDeps): HoldsApi {
           hold = await bestAvailable.hold(showtimeId, { buyerId: buyer.buyerId, requestId, ...best });
         else
           throw new DomainError('validation_failed', 'Best available is not offered here; name the seats.');
-        metrics.holds.inc({ outcome: hold.replayed ? 'replayed' : 'created' });
+        countOutcome(hold.replayed ? 'replayed' : 'created');
         if (buyer.sessionId && !hold.replayed) sessionHolds?.note(buyer.sessionId, hold.holdId);
         return { status: hold.replayed ? 200 : 201, body: hold };
       } catch (err) {
-        metrics.holds.inc({ outcome: err instanceof DomainError ? err.code : 'error' });
+        countOutcome(err instanceof DomainError ? err.code : 'error');
         throw err;
       }
     },

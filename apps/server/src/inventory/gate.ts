@@ -34,9 +34,9 @@ export interface SoldOutGate {
    * Whether a hold with this request tag (`requestTag`) was made since the gate subscribed: such a request is a
    * retry and must get its hold from Redis, not "sold out" from memory. False positives are harmless.
    */
-  mayHaveHeld(showtimeId: string, tag: string): boolean;
+  mayHaveHeld(showtimeId: string, tag: number): boolean;
   /** This node answered a request with a hold (known before its change arrives on the channel). */
-  noteHeld(showtimeId: string, tag: string): void;
+  noteHeld(showtimeId: string, tag: number): void;
   /**
    * Changes whenever the showtime may have changed (null while the subscription is down). A value cached under
    * a stamp is current as long as the stamp is the same.
@@ -58,8 +58,8 @@ interface ShowtimeState {
   flags: Map<string, Flag>;
   errors: Map<string, DomainError>;
   /** Request tags of holds seen on the channel, in two generations of at most TAGS_PER_GENERATION each. */
-  tags: Set<string>;
-  olderTags: Set<string>;
+  tags: Set<number>;
+  olderTags: Set<number>;
 }
 
 const TAGS_PER_GENERATION = 100_000;
@@ -99,7 +99,7 @@ export function createSoldOutGate(opts: GateOptions): SoldOutGate {
     if (force || !f || version > f.version) s.flags.set(target, { closed, version, at: now() });
   };
 
-  const addTag = (s: ShowtimeState, tag: string) => {
+  const addTag = (s: ShowtimeState, tag: number) => {
     if (s.tags.size >= TAGS_PER_GENERATION) {
       s.olderTags = s.tags;
       s.tags = new Set();
@@ -131,7 +131,7 @@ export function createSoldOutGate(opts: GateOptions): SoldOutGate {
     if (msg.z)
       for (const [zone, counts] of Object.entries(msg.z)) setFlag(s, zone, counts[0] <= 0, msg.v, load);
     if (msg.sa !== undefined) setFlag(s, GATE_SEATS, msg.sa <= 0, msg.v, load);
-    if (Array.isArray(msg.rk)) for (const tag of msg.rk) addTag(s, tag);
+    if (Array.isArray(msg.rk)) for (const tag of msg.rk) if (typeof tag === 'number') addTag(s, tag);
     if (listeners.size) {
       const change = decodeChange(msg);
       for (const l of listeners) {

@@ -198,7 +198,7 @@ interface WireHoldRequest {
   /** 1: replay only (see hold-11+2n.lua). */
   o?: 1;
   /** The request tag (`requestTag`), published with the hold for the other nodes' gates. */
-  k?: string;
+  k?: number;
 }
 interface HoldReply {
   reply: Reply;
@@ -938,20 +938,20 @@ export interface WireChange {
   x?: Array<{ holdId: string; buyerId: string; reason: 'expired' | 'released' }>;
   state?: SaleState;
   /** Request tags of the holds made (hold batches only). */
-  rk?: string[];
+  rk?: number[];
 }
 
 /**
- * A short tag of a hold request's idempotency identity (buyer + request id): 32-bit FNV-1a, base 36. Published with
- * every hold, so a node whose gate says "sold out" still sends a retry of a hold made elsewhere to Redis. A
- * collision only costs one Redis call.
+ * A short tag of a hold request's idempotency identity (buyer + request id): 30 bits of FNV-1a, a small integer
+ * (no allocation, cheap to look up; every sold-out answer computes one). Published with every hold, so a node whose
+ * gate says "sold out" still sends a retry of a hold made elsewhere to Redis. A collision only costs one Redis call.
  */
-export function requestTag(buyerId: string, requestId: string): string {
+export function requestTag(buyerId: string, requestId: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < buyerId.length; i++) h = Math.imul(h ^ buyerId.charCodeAt(i), 0x01000193);
   h = Math.imul(h ^ 0x7c, 0x01000193); // '|'
   for (let i = 0; i < requestId.length; i++) h = Math.imul(h ^ requestId.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(36);
+  return h & 0x3fffffff;
 }
 
 export function decodeChange(w: WireChange): Change {
