@@ -4,7 +4,8 @@
  *   pnpm exec tsx bench/holds/run.ts       REDIS_URL / DATABASE_URL default to this machine's services
  *                                          (database seatrush_bench, created and migrated when missing);
  *                                          BENCH_WAIT_QUIET=1.5 first waits for the 1-minute load to drop;
- *                                          BENCH_CPU_PROF=<dir> writes V8 CPU profiles of both servers there.
+ *                                          BENCH_CPU_PROF=<dir> writes V8 CPU profiles of both servers there;
+ *                                          BENCH_PIN=0 leaves placement to the scheduler (see PIN below).
  *
  * 1. The hold script's rate against Redis: raw EVALSHA calls, and through `inventory.hold()`.
  * 2. A Seatrush web node (its own process, production mode) and the baseline (bench/baseline/server.ts: bare
@@ -48,6 +49,17 @@ const AB = process.env.AB ?? '/usr/bin/ab';
 const tsx = path.join(REPO, 'node_modules/.bin/tsx');
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
+// Placement: each server under test runs on core 0 and the load tool on core 1 (`taskset`), as if the load came
+// from another machine; Redis and everything else go where the scheduler puts them. Unpinned, whether the
+// scheduler happened to put the load tool beside the server or away from it moved every figure by up to ±30 %
+// between runs. BENCH_PIN=0 turns it off (and it is off without taskset or with one core).
+const PIN =
+  process.env.BENCH_PIN !== '0' &&
+  os.cpus().length >= 2 &&
+  spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+const onCore = (core: number, cmd: string, args: string[]): [string, string[]] =>
+  PIN ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+
 interface LoadResult {
   tool: string;
   requests: number;
@@ -79,7 +91,7 @@ function startProcess(
   const [cmd, argv] = prof
     ? [process.execPath, ['--cpu-prof', '--cpu-prof-dir', prof, '--import', 'tsx', ...args]]
     : [tsx, args];
-  const child = spawn(cmd, argv, {
+  const child = spawn(...onCore(0, cmd, argv), {
     cwd: REPO,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -126,7 +138,7 @@ function wrk(
   const args = ['-t2', '-c100', `-d${seconds}s`, '--latency'];
   if (method === 'POST') args.push('-s', path.join(REPO, 'bench/holds/post.lua'), url, '--', auth, body);
   else args.push(url);
-  const r = spawnSync(WRK, args, { encoding: 'utf8' });
+  const r = spawnSync(...onCore(1, WRK, args), { encoding: 'utf8' });
   const out = r.stdout + r.stderr;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
   const pct = (p: string) => {
@@ -158,7 +170,7 @@ function ab(url: string, headers: string[], body: string, n: number, concurrency
   const args = ['-k', '-n', String(n), '-c', String(concurrency), '-p', file, '-T', 'application/json'];
   for (const h of headers) args.push('-H', h);
   args.push(url);
-  const r = spawnSync(AB, args, { encoding: 'utf8' });
+  const r = spawnSync(...onCore(1, AB, args), { encoding: 'utf8' });
   const out = r.stdout + r.stderr;
   const rps = Number(/Requests per second:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
   const pct = (p: string) => Number(new RegExp(`\\s${p}%\\s+(\\d+)`).exec(out)?.[1] ?? NaN);
@@ -220,6 +232,11 @@ async function main(): Promise<void> {
   }
   log(`bench/holds — ${new Date().toISOString()} — prefix ${prefix}`);
   log(`machine: ${os.cpus().length} cores, node ${process.version}; load average at start: ${loadavg()}`);
+  log(
+    PIN
+      ? 'placement: servers on core 0, wrk/ab on core 1 (taskset; BENCH_PIN=0 for none)'
+      : 'placement: unpinned (the scheduler places servers and load tool)',
+  );
   await ensureDatabase(DATABASE_URL);
   const prisma = createPrisma(DATABASE_URL);
   const redis = createRedis(REDIS_URL);
