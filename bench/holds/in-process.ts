@@ -17,7 +17,7 @@ import { loadConfig } from '../../apps/server/src/config/index.ts';
 import { createContainer } from '../../apps/server/src/container.ts';
 import { startNode } from '../../apps/server/src/node.ts';
 import { createFlashSale } from './fixtures.ts';
-import { ensureDatabase } from './lib.ts';
+import { benchNodeEnv, ensureDatabase } from './lib.ts';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/seatrush_bench';
 const REQUESTS = Number(process.argv[2] ?? 20_000);
@@ -68,18 +68,13 @@ async function main(): Promise<void> {
   await ensureDatabase(DATABASE_URL);
   const config = loadConfig({
     ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
+    ...benchNodeEnv({
+      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      databaseUrl: DATABASE_URL,
+      prefix,
+    }),
     PORT: '0',
     ROLE: 'web',
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    DATABASE_URL,
-    REDIS_PREFIX: prefix,
-    SESSION_SECRET: 'bench-session-secret-0123456789',
-    TICKET_SIGNING_SECRET: 'bench-ticket-secret-0123456789',
-    PAYMENT_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
-    SEATRUSH_ADMIN_PASSWORD: 'bench-admin-password',
   });
   const c = createContainer(config);
   const node = await startNode(c, { web: true, worker: false });

@@ -22,3 +22,19 @@ export async function ensureDatabase(url: string): Promise<void> {
   const { applyMigrations } = await import('../../prisma/migrate.ts');
   await applyMigrations(url);
 }
+
+/** The environment of a Seatrush web node under bench: production mode, quiet logs, fixed bench secrets. */
+export function benchNodeEnv(opts: { redisUrl: string; databaseUrl: string; prefix: string }) {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    REDIS_URL: opts.redisUrl,
+    DATABASE_URL: opts.databaseUrl,
+    REDIS_PREFIX: opts.prefix,
+    SESSION_SECRET: 'bench-session-secret-0123456789',
+    TICKET_SIGNING_SECRET: 'bench-ticket-secret-0123456789',
+    PAYMENT_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
+    SEATRUSH_ADMIN_PASSWORD: 'bench-admin-password',
+  };
+}

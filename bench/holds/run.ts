@@ -39,7 +39,7 @@ import {
 } from '../../apps/server/src/inventory/keys.ts';
 import { runScript } from '../../apps/server/src/inventory/scripts.ts';
 import { createFlashSale } from './fixtures.ts';
-import { ensureDatabase, REPO } from './lib.ts';
+import { benchNodeEnv, ensureDatabase, REPO } from './lib.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/seatrush_bench';
@@ -314,18 +314,7 @@ async function main(): Promise<void> {
     // --- 2. The servers ---------------------------------------------------------------------------------------
     const seatrushPort = await freePort();
     const baselinePort = await freePort();
-    const env = {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      REDIS_URL,
-      DATABASE_URL,
-      REDIS_PREFIX: prefix,
-      SESSION_SECRET: 'bench-session-secret-0123456789',
-      TICKET_SIGNING_SECRET: 'bench-ticket-secret-0123456789',
-      PAYMENT_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
-      SEATRUSH_ADMIN_PASSWORD: 'bench-admin-password',
-    };
+    const env = benchNodeEnv({ redisUrl: REDIS_URL, databaseUrl: DATABASE_URL, prefix });
     children.push(
       await startProcess(
         ['apps/server/src/main.ts', '--role', 'web'],
