@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { processEnvOnlyInConfig } from './scripts/architecture/rules.mjs';
 
 export default tseslint.config(
   {
@@ -11,6 +12,8 @@ export default tseslint.config(
       '.data/**',
       '.tools/**',
       'apps/server/src/generated/**',
+      // Deliberately bad trees for scripts/architecture/architecture.test.ts, which lints them itself.
+      'scripts/architecture/fixtures/**',
       'playwright-report/**',
       'test-results/**',
       'e2e/playwright-report/**',
@@ -39,6 +42,7 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  processEnvOnlyInConfig,
   {
     files: ['apps/web/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },

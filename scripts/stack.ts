@@ -176,6 +176,7 @@ async function test(): Promise<void> {
   if (want('lint')) {
     await step('lint (eslint)', bin('eslint'), ['.', '--max-warnings=0']);
     await step('format (prettier --check)', bin('prettier'), ['--check', '.']);
+    await step('import boundaries (scripts/architecture)', process.execPath, ['scripts/architecture/check.mjs']);
   }
   if (want('typecheck')) {
     await step('typecheck (root)', bin('tsc'), ['-p', 'tsconfig.json']);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config/index.ts';
+import { ConfigError, configFromEnv } from './config/index.ts';
 import { createContainer } from './container.ts';
 import { startNode } from './node.ts';
 
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { role: { type: 'string' } }, allowPositionals: true });
   let config;
   try {
-    config = loadConfig({ ...process.env, ...(values.role ? { ROLE: values.role } : {}) });
+    config = configFromEnv({ overrides: values.role ? { ROLE: values.role } : {} });
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`seatrush: ${e.message}\n`);

@@ -4,25 +4,29 @@ import type { AddressInfo } from 'node:net';
 import type { Container } from './container.ts';
 import { createHttpApp } from './http/app.ts';
 import { healthRoutes } from './http/health.ts';
+import { checkReadiness } from './application/health/readiness.ts';
 import { createAuthGate } from './auth/principal.ts';
 import type { RouteDef } from './http/route.ts';
 import { openapiRoutes } from './http/openapi.ts';
 import { createStaffAuth, type StaffAuth } from './auth/staff.ts';
-import { staffRoutes } from './auth/staff-routes.ts';
-import { catalogRoutes } from './catalog/routes.ts';
+import { staffRoutes } from './http/staff-auth.ts';
+import { catalogRoutes } from './http/catalog.ts';
 import type { SaleHooks } from './catalog/common.ts';
 import { createInventory, type Inventory } from './inventory/inventory.ts';
 import { createSoldOutGate, type SoldOutGate } from './inventory/gate.ts';
 import { createBestAvailable } from './inventory/best-hold.ts';
 import { inventorySaleHooks } from './inventory/sale-hooks.ts';
-import { buyerSessionRoutes, createBuyerSessions, type BuyerSessions } from './auth/buyer.ts';
-import { createHoldsApi, holdRoutes, type HoldsApi } from './http/holds.ts';
+import { createBuyerSessions, type BuyerSessions } from './auth/buyer.ts';
+import { buyerSessionRoutes } from './http/buyer-session.ts';
+import { holdRoutes } from './http/holds.ts';
+import { createHoldUseCases, type HoldUseCases } from './application/holds/use-cases.ts';
+import type { HoldGuard } from './application/holds/hold-seats.ts';
 import { createSessionHolds, type SessionHolds } from './auth/session-holds.ts';
 import { createFastPath } from './http/fast-path.ts';
 import { createRealtime } from './realtime/server.ts';
 import { inventoryPorts } from './realtime/ports.ts';
-import { checkout } from './orders/checkout.ts';
-import { createOrdersModule, type OrdersModule } from './orders/module.ts';
+import { checkout } from './application/checkout/checkout.ts';
+import { createOrdersModule, type OrdersModule } from './orders-module.ts';
 import { orderRoutes } from './http/orders.ts';
 import { paymentRoutes } from './http/payments.ts';
 import { boxOfficeRoutes, queueBoardMount } from './http/box-office.ts';
@@ -49,8 +53,10 @@ export interface NodeServices {
   buyers: BuyerSessions;
   /** Which holds each buyer session made ("my orders" lists that session's orders). */
   sessionHolds: SessionHolds;
-  /** The buyer hold API, shared by the route table and the hot-path dispatcher. */
-  holdsApi: HoldsApi;
+  /** Checks before every buyer hold (admission, rate limits); none yet. A counter sale is exempt. */
+  holdGuards: readonly HoldGuard[];
+  /** The hold use cases, shared by the route table, the hot-path dispatcher, sockets and the box office. */
+  holds: HoldUseCases;
   /** Orders, payments, refunds: use cases, queues (producer side), payment provider; workers on demand. */
   orders: OrdersModule;
 }
@@ -75,6 +81,7 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
       tokenSecret: createHmac('sha256', c.config.sessionSecret).update('seatrush hold tokens').digest('hex'),
       gate: soldOutGate,
     });
+  const holdGuards = overrides.holdGuards ?? [];
   const sessionHolds = overrides.sessionHolds ?? createSessionHolds(c.redis, c.config.redisPrefix, c.logger);
   return {
     staffAuth: overrides.staffAuth ?? createStaffAuth(c),
@@ -83,14 +90,16 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
     soldOutGate,
     buyers: overrides.buyers ?? createBuyerSessions({ secret: c.config.sessionSecret }),
     sessionHolds,
-    holdsApi:
-      overrides.holdsApi ??
-      createHoldsApi({
+    holdGuards,
+    holds:
+      overrides.holds ??
+      createHoldUseCases({
         inventory,
         gate: soldOutGate,
         metrics: c.metrics,
         bestAvailable: createBestAvailable({ inventory, prisma: c.prisma, logger: c.logger }),
         sessionHolds,
+        guards: holdGuards,
       }),
     orders: overrides.orders ?? createOrdersModule(c, { inventory }),
   };
@@ -99,17 +108,21 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
 /** The whole route table of a web node. Exported so tests can walk every route (see routes-access test). */
 export function buildRoutes(c: Container, s: NodeServices): RouteDef[] {
   const routes: RouteDef[] = [
-    ...healthRoutes(c),
+    ...healthRoutes({
+      metrics: c.metrics,
+      readiness: () => checkReadiness({ redis: c.redis, prisma: c.prisma, databaseUrl: c.config.databaseUrl }),
+    }),
     ...staffRoutes({ prisma: c.prisma, auth: s.staffAuth }),
     ...catalogRoutes({ prisma: c.prisma, logger: c.logger, saleHooks: s.saleHooks }),
     ...buyerSessionRoutes({ prisma: c.prisma, sessions: s.buyers, config: c.config }),
-    ...holdRoutes(s.holdsApi),
+    ...holdRoutes(s.holds),
     ...orderRoutes(s.orders.core, s.sessionHolds),
     ...paymentRoutes(s.orders.core, s.orders.sandbox),
     ...boxOfficeRoutes({
       prisma: c.prisma,
       redis: c.redis,
       inventory: s.inventory,
+      holdSeats: s.holds.holdSeats,
       orders: s.orders.core,
       logger: c.logger,
     }),
@@ -162,7 +175,7 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
     stops.push(() => services.soldOutGate.stop());
     // The hot buyer routes are answered before Express (see http/fast-path.ts); everything else goes to Express.
     const fastPath = createFastPath({
-      api: services.holdsApi,
+      holds: services.holds,
       resolveBuyer: (req) => services.buyers.resolveSync(req),
       checkCsrf: gate.checkCsrf,
       logger: c.logger,
@@ -198,7 +211,7 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
       auth: gate,
       ports: inventoryPorts({
         inventory: services.inventory,
-        holdsApi: services.holdsApi,
+        holds: services.holds,
         redis: c.redis,
         prisma: c.prisma,
         redisPrefix: c.config.redisPrefix,

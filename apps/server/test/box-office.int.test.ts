@@ -11,7 +11,8 @@ import type {
 import { startTestStack, type TestStack } from './support/env.ts';
 import { signIn, staffWithToken, type ErrorEnvelope } from './support/catalog-fixtures.ts';
 import { createShowtimeFixture } from './support/inventory-fixtures.ts';
-import { ordersWorld, seatState, waitFor, type OrdersWorld } from './support/orders-fixtures.ts';
+import { ordersWorld, seatState, type OrdersWorld } from './support/orders-fixtures.ts';
+import { waitFor } from './support/wait.ts';
 import { connected, openSocket, type ClientSocket } from './support/realtime-client.ts';
 
 let stack: TestStack;

@@ -8,7 +8,8 @@ import {
 } from '@seatrush/shared';
 import { startTestStack, type TestStack } from './support/env.ts';
 import { staffWithToken } from './support/catalog-fixtures.ts';
-import { ordersWorld, waitFor, type OrdersWorld } from './support/orders-fixtures.ts';
+import { ordersWorld, type OrdersWorld } from './support/orders-fixtures.ts';
+import { waitFor } from './support/wait.ts';
 import { connected, openSocket } from './support/realtime-client.ts';
 
 /**

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckoutResponse } from '@seatrush/shared';
 import { startTestStack, type TestStack } from './support/env.ts';
-import { ordersWorld, waitFor, type OrdersWorld } from './support/orders-fixtures.ts';
+import { ordersWorld, type OrdersWorld } from './support/orders-fixtures.ts';
+import { waitFor } from './support/wait.ts';
 import { signWebhook } from '../src/payments/signature.ts';
 
 /**

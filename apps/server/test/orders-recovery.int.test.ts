@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExtraNode, startTestStack, type ExtraNode, type TestStack } from './support/env.ts';
-import { ordersWorld, waitFor } from './support/orders-fixtures.ts';
+import { ordersSettled, ordersWorld } from './support/orders-fixtures.ts';
+import { waitFor } from './support/wait.ts';
 import { createQueues } from '../src/queue/queues.ts';
 
 /**
@@ -152,7 +153,8 @@ describe('order persistence recovers', () => {
       90_000,
       'every order',
     );
-    await new Promise((r) => setTimeout(r, 1500)); // anything doubled would show up now
+    // Stalled jobs retried, outbox drained: anything doubled would be written by now.
+    await ordersSettled(w, undefined, 60_000);
     const orders = await prisma().order.findMany({
       where: { showtimeId: w.f.showtimeId },
       select: { holdId: true, status: true },

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckoutResponse, OrderDto } from '@seatrush/shared';
 import { startTestStack, type TestStack } from './support/env.ts';
-import { ordersWorld, seatState, waitFor, type OrdersWorld } from './support/orders-fixtures.ts';
+import { ordersWorld, seatState, type OrdersWorld } from './support/orders-fixtures.ts';
+import { waitFor } from './support/wait.ts';
 import { signWebhook } from '../src/payments/signature.ts';
 
 let stack: TestStack;

@@ -36,6 +36,7 @@ export const errorCodes = [
   'refund_not_allowed',
   'not_ready',
   'busy',
+  'unavailable',
   'internal',
 ] as const;
 
@@ -74,6 +75,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   refund_not_allowed: 409,
   not_ready: 503,
   busy: 503,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -110,6 +112,7 @@ export const errorMessages: Record<ErrorCode, string> = {
   refund_not_allowed: 'This order cannot be refunded.',
   not_ready: 'The service is starting up. Please try again shortly.',
   busy: 'We are very busy right now and could not finish that. Please try again in a moment.',
+  unavailable: 'Part of our service is briefly unavailable. Please try again in a few seconds.',
   internal: 'Something went wrong on our side. Please try again.',
 };
 

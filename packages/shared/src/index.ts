@@ -5,4 +5,5 @@ export * from './orders.ts';
 export * from './realtime.ts';
 export * from './inventory.ts';
 export * from './realtime-holds.ts';
+export * from './socket-events.ts';
 export * from './box-office.ts';

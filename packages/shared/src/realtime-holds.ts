@@ -10,7 +10,7 @@ import { checkoutBodySchema } from './orders.ts';
 /**
  * Payloads of the socket's hold commands: the HTTP hold body (same schema, same rules) plus what the URL and the
  * `Idempotency-Key` header carry over HTTP. Kept apart from realtime.ts because the inventory contract imports
- * realtime.ts, and these build on the inventory contract.
+ * realtime.ts, and these build on the inventory contract (the event maps naming them are in socket-events.ts).
  */
 export const socketHoldCreateSchema = holdRequestSchema.safeExtend({
   showtimeId: inventoryShowtimeIdSchema,

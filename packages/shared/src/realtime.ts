@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import type { Envelope } from './errors.ts';
 import { idSchema, saleStateSchema, type SaleStateName } from './catalog.ts';
-import type { HoldResponse } from './inventory.ts';
-import type { CheckoutResponse } from './orders.ts';
-import type { SocketHoldCheckout, SocketHoldCreate, SocketHoldRelease } from './realtime-holds.ts';
 
 /**
  * The Socket.IO contract between the buyer app / box-office dashboard and the server (docs/realtime.md).
@@ -137,8 +133,9 @@ export type ShowtimeResync = z.infer<typeof showtimeResyncSchema>;
 export const showtimeLeaveSchema = z.strictObject({ showtimeId: idSchema });
 export type ShowtimeLeave = z.infer<typeof showtimeLeaveSchema>;
 
-// `hold:create` / `hold:release` payload schemas build on the inventory's hold schemas and live in
-// realtime-holds.ts (the inventory contract imports this file, so importing it back here would be a cycle).
+// `hold:create` / `hold:release` / `hold:checkout` payload schemas build on the inventory's hold schemas and live
+// in realtime-holds.ts; the event maps that name every payload live in socket-events.ts. The inventory contract
+// imports this file, so neither may be imported back here (the lint fails on a cycle).
 
 export const staffJoinSchema = z.strictObject({ showtimeId: idSchema });
 export type StaffJoin = z.infer<typeof staffJoinSchema>;
@@ -193,45 +190,6 @@ export const staffStatsSchema = z.object({
     .nullable(),
 });
 export type StaffStats = z.infer<typeof staffStatsSchema>;
-
-// --- Event maps -----------------------------------------------------------------------------------------
-
-export type Ack<T> = (res: Envelope<T>) => void;
-
-export interface ClientToServerEvents {
-  'showtime:join': (payload: ShowtimeJoin, ack: Ack<ShowtimeSync>) => void;
-  'showtime:resync': (payload: ShowtimeResync, ack: Ack<ShowtimeSync>) => void;
-  'showtime:leave': (payload: ShowtimeLeave, ack: Ack<{ left: true }>) => void;
-  'hold:create': (payload: SocketHoldCreate, ack: Ack<HoldResponse>) => void;
-  'hold:release': (payload: SocketHoldRelease, ack: Ack<{ released: true }>) => void;
-  'hold:checkout': (payload: SocketHoldCheckout, ack: Ack<CheckoutResponse>) => void;
-  'staff:join': (payload: StaffJoin, ack: Ack<StaffStats>) => void;
-  'staff:leave': (payload: StaffJoin, ack: Ack<{ left: true }>) => void;
-}
-
-export interface ServerToClientEvents {
-  'seats:changed': (delta: SeatsChanged) => void;
-  'showtime:stale': (fact: ShowtimeStale) => void;
-  'hold:expired': (fact: HoldEnded) => void;
-  'hold:lost': (fact: HoldEnded) => void;
-  'staff:stats': (stats: StaffStats) => void;
-}
-
-/** Node-to-node requests through the Redis adapter. */
-export interface InterServerEvents {
-  /** How many sockets this node has in `room`. */
-  'room:size': (room: string, ack: (size: number) => void) => void;
-}
-
-/** Who a socket belongs to, set once by the handshake middleware. */
-export interface SocketData {
-  principal:
-    | { kind: 'buyer'; buyerId: string; email: string; sessionId?: string }
-    | { kind: 'staff'; staffId: string; role: 'admin' | 'box_office' }
-    | null;
-  /** Showtimes whose rooms this socket joined (bounded; see the server's limit). */
-  showtimes: string[];
-}
 
 /** Room names, the same on every node. */
 export const rooms = {

@@ -1,20 +1,11 @@
 import type { AuditEntryDto, AuditQuery } from '@seatrush/shared';
 import type { Db, PrismaClient } from '../db/prisma.ts';
-import type { Principal } from '../http/route.ts';
 
 /**
  * Who did something: `staff:<id>` (a signed-in staff member), `token:<id>` (an API token), `buyer:<id>`,
  * or `system` (seed, workers, sweepers).
  */
 export type Actor = `staff:${string}` | `token:${string}` | `buyer:${string}` | 'system';
-
-/** The actor string of a caller. API tokens are named by token so a leaked token's actions can be traced. */
-export function actorOf(principal: Principal | null): Actor {
-  if (!principal) return 'system';
-  if (principal.kind === 'buyer') return `buyer:${principal.buyerId}`;
-  if (principal.via === 'token' && principal.tokenId) return `token:${principal.tokenId}`;
-  return `staff:${principal.staffId}`;
-}
 
 export interface AuditInput {
   /** An `Actor`; typed as string so rows read back from the database can be passed on. */

@@ -1,7 +1,37 @@
 import type { Request } from 'express';
-import type { Principal } from '../http/route.ts';
+import type { Actor } from '../audit/audit.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Config } from '../config/index.ts';
+
+/** Who is calling: a staff member (session or API token) or a buyer (guest session). */
+export type Principal =
+  | {
+      kind: 'staff';
+      staffId: string;
+      role: 'admin' | 'box_office';
+      via: 'session' | 'token';
+      sessionId?: string;
+      /** Set when `via` is `token`: audit entries name the token, not just its owner. */
+      tokenId?: string;
+    }
+  | {
+      kind: 'buyer';
+      buyerId: string;
+      email: string;
+      /** The session (one issued token); holds record it so "my orders" lists that session's orders only. */
+      sessionId?: string;
+    };
+
+/** A buyer principal (holds, checkout, "my orders"). */
+export type BuyerPrincipal = Principal & { kind: 'buyer' };
+
+/** The actor string of a caller. API tokens are named by token so a leaked token's actions can be traced. */
+export function actorOf(principal: Principal | null): Actor {
+  if (!principal) return 'system';
+  if (principal.kind === 'buyer') return `buyer:${principal.buyerId}`;
+  if (principal.via === 'token' && principal.tokenId) return `token:${principal.tokenId}`;
+  return `staff:${principal.staffId}`;
+}
 
 /**
  * Identifies callers and guards against CSRF. Staff sessions and API tokens and buyer sessions are

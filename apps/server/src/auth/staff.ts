@@ -4,7 +4,6 @@ import type { Db, PrismaClient } from '../db/prisma.ts';
 import type { Redis } from '../db/redis.ts';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { Principal } from '../http/route.ts';
 import { DomainError } from '../domain/errors.ts';
 import { writeAudit, type Actor } from '../audit/audit.ts';
 import type { PrincipalResolver } from './principal.ts';
@@ -13,6 +12,7 @@ import { hashPassword, verifyPassword } from './passwords.ts';
 import { SessionStore } from './sessions.ts';
 import { LoginLimiter, DEFAULT_LOGIN_LIMITS, type LoginLimits } from './login-limiter.ts';
 import { resolveApiToken, TOKEN_PREFIX } from './tokens.ts';
+import { type Principal } from './principal.ts';
 
 /** The staff session cookie: httpOnly, SameSite=Lax, Secure on https. */
 export const STAFF_COOKIE = 'sr_staff';

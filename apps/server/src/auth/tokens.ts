@@ -2,9 +2,9 @@ import type { ApiTokenCreate, ApiTokenDto } from '@seatrush/shared';
 import type { Db, PrismaClient } from '../db/prisma.ts';
 import { DomainError } from '../domain/errors.ts';
 import { writeAudit, type Actor } from '../audit/audit.ts';
-import type { Principal } from '../http/route.ts';
 import type { Logger } from '../observability/logger.ts';
 import { randomSecret, sha256 } from './secrets.ts';
+import { type Principal } from './principal.ts';
 
 /** Every token starts with this, so secret scanners and our resolver recognise it. */
 export const TOKEN_PREFIX = 'srt_';

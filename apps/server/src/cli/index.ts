@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config/index.ts';
+import { ConfigError, configFromEnv } from '../config/index.ts';
 import { createContainer, type Container } from '../container.ts';
 import type { SaleHooks } from '../catalog/common.ts';
 import { createInventory, type Inventory } from '../inventory/inventory.ts';
@@ -104,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let container: Container | undefined;
   try {
-    const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+    const config = configFromEnv({ defaults: { LOG_LEVEL: 'warn' } });
     container = createContainer(config);
     const line = await command.run(container, args);
     process.stdout.write(`${line}\n`);

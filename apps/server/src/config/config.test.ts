@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './index.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError, configFromEnv, loadConfig } from './index.ts';
 
 describe('loadConfig', () => {
   it('gives development defaults, including the demo admin password', () => {
@@ -31,5 +31,23 @@ describe('loadConfig', () => {
       'https://a.example',
       'https://b.example',
     ]);
+  });
+});
+
+describe('configFromEnv', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('reads process.env over the defaults and under the overrides', () => {
+    vi.stubEnv('LOG_LEVEL', 'debug');
+    vi.stubEnv('ROLE', 'web');
+    vi.stubEnv('PORT', '4100');
+    const c = configFromEnv({
+      defaults: { LOG_LEVEL: 'warn', HOST: '127.0.0.2' },
+      overrides: { ROLE: 'worker' },
+    });
+    expect(c.logLevel).toBe('debug');
+    expect(c.host).toBe('127.0.0.2');
+    expect(c.role).toBe('worker');
+    expect(c.port).toBe(4100);
   });
 });

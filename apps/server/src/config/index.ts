@@ -94,8 +94,18 @@ const DEV_SECRETS = {
   PAYMENT_WEBHOOK_SECRET: 'dev-only-webhook-secret-change-me',
 } as const;
 
+type EnvSource = Record<string, string | undefined>;
+
+/**
+ * The process's configuration: `process.env`, over `defaults` and under `overrides`. The composition roots call
+ * this so that nothing outside config/ reads `process.env` (the lint enforces it). Throws `ConfigError`.
+ */
+export function configFromEnv(layers: { defaults?: EnvSource; overrides?: EnvSource } = {}): Config {
+  return loadConfig({ ...layers.defaults, ...process.env, ...layers.overrides });
+}
+
 /** Parses an environment (default: `process.env`). Throws `ConfigError` with one readable sentence. */
-export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(source: EnvSource = process.env): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     const first = parsed.error.issues[0];

@@ -8,9 +8,10 @@ import type { z } from 'zod';
 import { DomainError } from '../domain/errors.ts';
 import { errorMiddleware, sendError, toDomainError } from './errors.ts';
 import { requestIdOf } from './request-id.ts';
-import type { Access, Principal, RouteDef } from './route.ts';
+import type { Access, RouteDef } from './route.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { type Principal } from '../auth/principal.ts';
 
 export interface HttpDeps {
   logger: Logger;

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { errorStatus, type ErrorBody } from '@seatrush/shared';
 import { DomainError } from '../domain/errors.ts';
+import { OUTAGE_RETRY_AFTER_SECONDS, outageError } from '../db/outage.ts';
 import type { Logger } from '../observability/logger.ts';
 
 /** The error envelope and its HTTP status (shared by Express and the hot-path dispatcher). */
@@ -11,18 +12,31 @@ export function errorEnvelope(err: DomainError): { status: number; body: { ok: f
   return { status: errorStatus[err.code], body: { ok: false, error: body } };
 }
 
+/** Seconds a client should wait before trying again (`Retry-After`), for the codes that mean "later". */
+export function retryAfterOf(err: DomainError): number | undefined {
+  if (err.code === 'busy') return 1;
+  if (err.code !== 'unavailable' && err.code !== 'rate_limited') return undefined;
+  const given = err.details?.retryAfterSeconds;
+  if (typeof given === 'number' && given > 0) return Math.ceil(given);
+  return err.code === 'unavailable' ? OUTAGE_RETRY_AFTER_SECONDS : undefined;
+}
+
 export function sendError(res: Response, err: DomainError): void {
   const { status, body } = errorEnvelope(err);
-  if (err.code === 'busy') res.setHeader('retry-after', '1');
+  const retryAfter = retryAfterOf(err);
+  if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
   res.status(status).json(body);
 }
 
 /**
- * Maps body-parser failures to precise 4xx codes and a database transaction that timed out under load to `busy`
- * (503); anything unknown becomes `internal` (logged, no stack out).
+ * Maps body-parser failures to precise 4xx codes, a database transaction that timed out under load to `busy`
+ * (503) and PostgreSQL or Redis being unreachable to `unavailable` (503, db/outage.ts); anything unknown becomes
+ * `internal` (logged, no stack out). Used by every transport: Express, the hot path and socket acks.
  */
 export function toDomainError(err: unknown): DomainError | null {
   if (err instanceof DomainError) return err;
+  const outage = outageError(err);
+  if (outage) return outage;
   const e = err as { type?: string; status?: number; message?: string; code?: unknown };
   if (e?.type === 'entity.parse.failed')
     return new DomainError('malformed_json', `The request body is not valid JSON: ${e.message ?? ''}`.trim());

@@ -11,22 +11,29 @@ import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics, Tally } from '../observability/metrics.ts';
 import { parsePart } from './app.ts';
-import { errorEnvelope } from './errors.ts';
-import { AVAILABILITY_ROUTE, HOLD_ROUTE, wantsLabels, type HoldsApi } from './holds.ts';
+import { errorEnvelope, retryAfterOf, toDomainError } from './errors.ts';
+import {
+  AVAILABILITY_ROUTE,
+  HOLD_ROUTE,
+  holdInput,
+  holdStatus,
+  wantsLabels,
+} from './holds.ts';
+import type { HoldUseCases } from '../application/holds/use-cases.ts';
 import { requestIdOf } from './request-id.ts';
-import type { Principal } from './route.ts';
+import { type Principal } from '../auth/principal.ts';
 
 /**
  * The hot-path dispatcher: answers the two routes a flash sale hammers — `POST /api/showtimes/:id/holds` and
  * `GET /api/showtimes/:id/availability` — on the bare `http` server, before Express sees the request
  * (ENVIRONMENT.md measured Express at a quarter of bare `http` here). Everything else returns false and goes to
  * Express. It keeps the route table's contract: same zod schemas (validated with the same `parsePart`), same
- * authentication (the buyer session resolver) and CSRF rule, same use-case functions (http/holds.ts), same error
+ * authentication (the buyer session resolver) and CSRF rule, same use cases (application/holds, through the helpers of http/holds.ts), same error
  * envelope, same `x-request-id`. Express's route table still lists both routes (docs, access tests); a request
  * the dispatcher declines (HEAD, trailing slash, ...) is answered there by the same use cases.
  */
 export interface FastPathDeps {
-  api: HoldsApi;
+  holds: Pick<HoldUseCases, 'holdSeats' | 'availability'>;
   /** The buyer session resolver (hold creation needs a buyer; no other principal may hold). */
   resolveBuyer: (req: IncomingMessage) => Principal | null;
   checkCsrf: (req: Request, principal: Principal | null) => void;
@@ -40,25 +47,26 @@ const PREFIX = '/api/showtimes/';
 const BODY_LIMIT = 2 * 1024 * 1024;
 
 export function createFastPath(deps: FastPathDeps): FastPath {
-  const { api, logger, metrics } = deps;
+  const { holds, logger, metrics } = deps;
   // The sold-out answer is the same bytes every time: serialise each error instance once.
   const errorJson = new WeakMap<DomainError, string>();
 
-  const send = (res: ServerResponse, status: number, json: string, requestId: string) => {
+  const send = (res: ServerResponse, status: number, json: string, requestId: string, retryAfter?: number) => {
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(json),
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'x-request-id': requestId,
+      ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
     });
     res.end(json);
   };
 
   const sendError = (res: ServerResponse, err: unknown, requestId: string, route: string) => {
-    let e: DomainError;
-    if (err instanceof DomainError) e = err;
-    else {
+    // The same mapping as Express (http/errors.ts): an outage of PostgreSQL or Redis is `unavailable`, not a bug.
+    let e = toDomainError(err);
+    if (!e) {
       logger.error({ err, requestId, route }, 'unhandled error');
       e = new DomainError('internal');
     }
@@ -68,7 +76,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
       json = JSON.stringify(errorEnvelope(e).body);
       errorJson.set(e, json);
     }
-    send(res, status, json, requestId);
+    send(res, status, json, requestId, retryAfterOf(e));
     return status;
   };
 
@@ -118,15 +126,16 @@ export function createFastPath(deps: FastPathDeps): FastPath {
           throw new DomainError('unsupported_media_type');
         const params = parsedIds.get(rawId) ?? parsedIds.remember(rawId, parseShowtimeId(rawId));
         // A sold-out flood is answered right here, synchronously, from the node's gate.
-        const refusal = api.refusalFromMemory(params.id, principal, req.headers, parsed);
-        if (refusal) {
-          count('post', HOLD_ROUTE, sendError(res, refusal, requestId, HOLD_ROUTE));
+        const placed = holds.holdSeats.place(holdInput(params.id, principal, req.headers, parsed));
+        if (placed instanceof DomainError) {
+          count('post', HOLD_ROUTE, sendError(res, placed, requestId, HOLD_ROUTE));
           return;
         }
-        api.createHold(params.id, principal, req.headers, parsed).then(
-          (r) => {
-            send(res, r.status, JSON.stringify(r.body), requestId);
-            holdDone(started, r.status);
+        placed.then(
+          (o) => {
+            const status = holdStatus(o);
+            send(res, status, JSON.stringify(o.hold), requestId);
+            holdDone(started, status);
           },
           (e: unknown) => holdDone(started, sendError(res, e, requestId, HOLD_ROUTE)),
         );
@@ -149,7 +158,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
         Object.fromEntries(new URLSearchParams(search)),
         'query',
       );
-      const json = await api.availabilityJson(params.id, wantsLabels(query));
+      const json = await holds.availability.json({ showtimeId: params.id, withLabels: wantsLabels(query) });
       send(res, 200, json, requestId);
       done(200);
     })().catch((err: unknown) => done(sendError(res, err, requestId, AVAILABILITY_ROUTE)));

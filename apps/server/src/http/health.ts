@@ -1,9 +1,9 @@
 import { route, type RouteDef } from './route.ts';
-import type { Container } from '../container.ts';
-import { migrationStatus } from '../../../../prisma/migrate.ts';
+import type { Readiness } from '../application/health/readiness.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 /** Liveness, readiness and Prometheus metrics. */
-export function healthRoutes(c: Pick<Container, 'redis' | 'prisma' | 'metrics' | 'config'>): RouteDef[] {
+export function healthRoutes(c: { readiness: () => Promise<Readiness>; metrics: Metrics }): RouteDef[] {
   return [
     route({
       method: 'get',
@@ -20,27 +20,7 @@ export function healthRoutes(c: Pick<Container, 'redis' | 'prisma' | 'metrics' |
       summary: 'Readiness: Redis and PostgreSQL reachable, migrations applied',
       tags: ['ops'],
       handler: async () => {
-        const checks: Record<string, string> = {};
-        const withTimeout = <T>(p: Promise<T>) =>
-          Promise.race([
-            p,
-            new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000)),
-          ]);
-        try {
-          await withTimeout(c.redis.ping());
-          checks.redis = 'ok';
-        } catch (e) {
-          checks.redis = `unreachable: ${(e as Error).message}`;
-        }
-        try {
-          await withTimeout(c.prisma.$queryRaw`SELECT 1`);
-          const status = await withTimeout(migrationStatus(c.config.databaseUrl));
-          checks.postgres = 'ok';
-          checks.migrations = status.pending.length ? `pending: ${status.pending.join(', ')}` : 'ok';
-        } catch (e) {
-          checks.postgres = `unreachable: ${(e as Error).message}`;
-        }
-        const ready = Object.values(checks).every((v) => v === 'ok');
+        const { ready, checks } = await c.readiness();
         return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not_ready', checks } };
       },
     }),

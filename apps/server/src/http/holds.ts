@@ -8,21 +8,16 @@ import {
   idempotencyKeySchema,
   showtimeParamsSchema,
   type HoldRequest,
-  type HoldResponse,
-  type HoldView,
 } from '@seatrush/shared';
 import { DomainError } from '../domain/errors.ts';
-import type { BestAvailableHolds } from '../inventory/best-hold.ts';
-import type { Inventory } from '../inventory/inventory.ts';
-import type { SoldOutGate } from '../inventory/gate.ts';
-import type { Metrics, Tally } from '../observability/metrics.ts';
-import { route, type Principal, type RouteDef } from './route.ts';
-import type { SessionHolds } from '../auth/session-holds.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { HoldOutcome, HoldSeatsInput } from '../application/holds/hold-seats.ts';
+import type { HoldUseCases } from '../application/holds/use-cases.ts';
+import { route, type RouteDef } from './route.ts';
 
 /**
- * The buyer's hold API. Each use case is implemented once here and called both by the Express route table and,
- * for the hot routes (hold create, availability), by the hot-path dispatcher in fast-path.ts, which reaches them
- * without Express's per-request cost.
+ * The hold routes: HTTP adapters over the hold use cases (application/holds). The hot routes (hold create,
+ * availability) are also answered by the hot-path dispatcher (fast-path.ts) before Express, with the same helpers.
  */
 
 export const HOLD_ROUTE = '/api/showtimes/:id/holds';
@@ -30,133 +25,19 @@ export const AVAILABILITY_ROUTE = '/api/showtimes/:id/availability';
 
 type Headers = Record<string, string | string[] | undefined>;
 
-export interface HoldsApi {
-  /**
-   * The refusal `createHold` would answer without a Redis call (the node's sold-out gate), or null. Synchronous:
-   * the hot path answers a sold-out flood without a promise per request. Throws what `createHold` would throw
-   * for a missing buyer or Idempotency-Key.
-   */
-  refusalFromMemory(
-    showtimeId: string,
-    principal: Principal | null,
-    headers: Headers,
-    body: HoldRequest,
-  ): DomainError | null;
-  /**
-   * 201 with the new hold, or 200 when the Idempotency-Key was already answered with this hold. `{ best }` picks
-   * the seats first (inventory/best-hold.ts; `no_adjacent_seats` when nothing fits) and answers the same way.
-   */
-  createHold(
-    showtimeId: string,
-    principal: Principal | null,
-    headers: Headers,
-    body: HoldRequest,
-  ): Promise<{ status: number; body: HoldResponse }>;
-  /** The availability snapshot as JSON text (cached per node until the next change of the showtime). */
-  availabilityJson(showtimeId: string, withLabels: boolean): Promise<string>;
-  release(holdId: string, headers: Headers): Promise<void>;
-  view(holdId: string, headers: Headers): Promise<HoldView>;
+/** A hold create request's typed input: the buyer, the `Idempotency-Key` header and the validated body. */
+export function holdInput(
+  showtimeId: string,
+  principal: Principal | null,
+  headers: Headers,
+  request: HoldRequest,
+): HoldSeatsInput {
+  if (principal?.kind !== 'buyer') throw new DomainError('unauthenticated', 'A buyer session is required.');
+  return { showtimeId, buyer: principal, idempotencyKey: idempotencyKeyOf(headers), request };
 }
 
-export interface HoldsApiDeps {
-  inventory: Inventory;
-  gate?: SoldOutGate;
-  metrics: Metrics;
-  /** Best available (`{ best }` requests are refused with `validation_failed` without it). */
-  bestAvailable?: BestAvailableHolds;
-  /** Records which buyer session made each hold ("my orders"). */
-  sessionHolds?: SessionHolds;
-}
-
-/** A snapshot served from memory is at most this old even if a change message were lost without a disconnect. */
-const AVAILABILITY_MAX_AGE_MS = 1000;
-
-export function createHoldsApi(deps: HoldsApiDeps): HoldsApi {
-  const { inventory, gate, metrics, bestAvailable, sessionHolds } = deps;
-  const cache = new Map<string, { stamp: string; at: number; full: string; compact: string }>();
-  const labelsJson = new Map<string, { key: string; json: string }>();
-  const outcomes = new Map<string, Tally>();
-  const countOutcome = (outcome: string) => {
-    let t = outcomes.get(outcome);
-    if (!t) outcomes.set(outcome, (t = metrics.tally(metrics.holds, { outcome })));
-    t.inc();
-  };
-
-  const buyerOf = (principal: Principal | null) => {
-    if (principal?.kind !== 'buyer') throw new DomainError('unauthenticated', 'A buyer session is required.');
-    return principal;
-  };
-
-  return {
-    refusalFromMemory(showtimeId, principal, headers, body) {
-      const buyer = buyerOf(principal);
-      const refusal = inventory.refusalFromMemory(showtimeId, {
-        buyerId: buyer.buyerId,
-        requestId: idempotencyKeyOf(headers),
-        ...body,
-      });
-      if (refusal) countOutcome(refusal.code);
-      return refusal;
-    },
-
-    async createHold(showtimeId, principal, headers, body) {
-      const buyer = buyerOf(principal);
-      const requestId = idempotencyKeyOf(headers);
-      try {
-        const { best, ...ask } = body;
-        let hold;
-        if (best === undefined)
-          hold = await inventory.hold(showtimeId, { buyerId: buyer.buyerId, requestId, ...ask });
-        else if (bestAvailable)
-          hold = await bestAvailable.hold(showtimeId, { buyerId: buyer.buyerId, requestId, ...best });
-        else
-          throw new DomainError('validation_failed', 'Best available is not offered here; name the seats.');
-        countOutcome(hold.replayed ? 'replayed' : 'created');
-        if (buyer.sessionId && !hold.replayed) sessionHolds?.note(buyer.sessionId, hold.holdId);
-        return { status: hold.replayed ? 200 : 201, body: hold };
-      } catch (err) {
-        countOutcome(err instanceof DomainError ? err.code : 'error');
-        throw err;
-      }
-    },
-
-    async availabilityJson(showtimeId, withLabels) {
-      // The stamp is read before the snapshot: any change published after it makes the cached copy stale.
-      const stamp = gate?.stamp(showtimeId) ?? null;
-      const hit = cache.get(showtimeId);
-      if (stamp !== null && hit?.stamp === stamp && Date.now() - hit.at < AVAILABILITY_MAX_AGE_MS)
-        return withLabels ? hit.full : hit.compact;
-      const { seatLabels, ...rest } = await inventory.snapshot(showtimeId);
-      let labels = labelsJson.get(showtimeId);
-      if (labels?.key !== rest.labelsKey) {
-        labels = { key: rest.labelsKey, json: JSON.stringify(seatLabels) };
-        labelsJson.set(showtimeId, labels);
-      }
-      const compact = JSON.stringify(rest);
-      const full = `{"seatLabels":${labels.json},${compact.slice(1)}`;
-      if (stamp !== null) cache.set(showtimeId, { stamp, at: Date.now(), full, compact });
-      return withLabels ? full : compact;
-    },
-
-    async release(holdId, headers) {
-      await inventory.release(holdId, holdTokenOf(headers));
-    },
-
-    async view(holdId, headers) {
-      const h = await inventory.verifyHoldToken(holdId, holdTokenOf(headers));
-      return {
-        holdId: h.id,
-        showtimeId: h.showtimeId,
-        status: h.status,
-        expiresAt: new Date(h.expiresAt).toISOString(),
-        extended: h.extended,
-        items: h.items,
-        totalCents: h.totalCents,
-        currency: h.currency,
-      };
-    },
-  };
-}
+/** 201 with a new hold, 200 when the Idempotency-Key was already answered with this hold. */
+export const holdStatus = (o: HoldOutcome) => (o.replayed ? 200 : 201);
 
 function header(headers: Headers, name: string): string | undefined {
   const v = headers[name];
@@ -197,7 +78,7 @@ export const wantsLabels = (q: { seatLabels?: string | undefined }) =>
   q.seatLabels !== 'false' && q.seatLabels !== '0';
 
 /** The hold routes in the route table (docs, access tests, and the path for every non-hot request). */
-export function holdRoutes(api: HoldsApi): RouteDef[] {
+export function holdRoutes(uc: HoldUseCases): RouteDef[] {
   return [
     route({
       method: 'post',
@@ -210,8 +91,8 @@ export function holdRoutes(api: HoldsApi): RouteDef[] {
       body: holdRequestSchema,
       response: holdResponseSchema,
       handler: async ({ params, principal, req, body }) => {
-        const r = await api.createHold(params.id, principal, req.headers, body);
-        return { status: r.status, body: r.body, headers: { 'cache-control': 'no-store' } };
+        const o = await uc.holdSeats.hold(holdInput(params.id, principal, req.headers, body));
+        return { status: holdStatus(o), body: o.hold, headers: { 'cache-control': 'no-store' } };
       },
     }),
     route({
@@ -225,7 +106,7 @@ export function holdRoutes(api: HoldsApi): RouteDef[] {
       query: availabilityQuerySchema,
       response: availabilitySchema,
       handler: async ({ params, query, res }) => {
-        const json = await api.availabilityJson(params.id, wantsLabels(query));
+        const json = await uc.availability.json({ showtimeId: params.id, withLabels: wantsLabels(query) });
         res.setHeader('content-type', 'application/json; charset=utf-8');
         res.setHeader('cache-control', 'no-store');
         res.end(json);
@@ -241,7 +122,7 @@ export function holdRoutes(api: HoldsApi): RouteDef[] {
       params: holdParamsSchema,
       response: holdViewSchema,
       handler: async ({ params, req }) => ({
-        body: await api.view(params.holdId, req.headers),
+        body: await uc.manageHold.view({ holdId: params.holdId, holdToken: holdTokenOf(req.headers) }),
         headers: { 'cache-control': 'no-store' },
       }),
     }),
@@ -253,7 +134,7 @@ export function holdRoutes(api: HoldsApi): RouteDef[] {
       tags: ['holds'],
       params: holdParamsSchema,
       handler: async ({ params, req }) => {
-        await api.release(params.holdId, req.headers);
+        await uc.manageHold.release({ holdId: params.holdId, holdToken: holdTokenOf(req.headers) });
         return { status: 204 };
       },
     }),

@@ -15,10 +15,9 @@ import {
   staffRefundBodySchema,
 } from '@seatrush/shared';
 import { DomainError } from '../domain/errors.ts';
-import { actorOf } from '../audit/audit.ts';
 import type { OrdersCore } from '../orders/core.ts';
-import { checkout } from '../orders/checkout.ts';
-import { refundOrder } from '../orders/refunds.ts';
+import { checkout } from '../application/checkout/checkout.ts';
+import { refundOrder } from '../application/refunds/refund-order.ts';
 import {
   findOrder,
   listBuyerOrders,
@@ -28,8 +27,9 @@ import {
   staffOrderDetail,
   type FullOrder,
 } from '../orders/views.ts';
-import { route, type Principal, type RouteDef } from './route.ts';
+import { route, type RouteDef } from './route.ts';
 import type { SessionHolds } from '../auth/session-holds.ts';
+import { actorOf, type Principal } from '../auth/principal.ts';
 
 /** The caller may see the order: its buyer's session, or the buyer's email given with the code. */
 function mayAccess(o: FullOrder, principal: Principal | null, email: string | undefined): boolean {

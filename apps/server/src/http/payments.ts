@@ -4,7 +4,7 @@ import { sandboxPayBodySchema, sandboxTestCards } from '@seatrush/shared';
 import { DomainError } from '../domain/errors.ts';
 import { formatMoney } from '../domain/money.ts';
 import type { OrdersCore } from '../orders/core.ts';
-import { handleWebhook } from '../payments/events.ts';
+import { handleWebhook } from '../application/payments/payment-events.ts';
 import { SIGNATURE_HEADER } from '../payments/signature.ts';
 import type { SandboxAttempt, SandboxPayment, SandboxProvider } from '../payments/sandbox.ts';
 import { route, type RouteDef } from './route.ts';

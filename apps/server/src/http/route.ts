@@ -1,26 +1,9 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
+import type { Principal } from '../auth/principal.ts';
 
 /** Who may call a route. `admin` implies `box_office`; staff roles never imply buyer identity. */
 export type Access = 'public' | 'buyer' | 'box_office' | 'admin';
-
-export type Principal =
-  | {
-      kind: 'staff';
-      staffId: string;
-      role: 'admin' | 'box_office';
-      via: 'session' | 'token';
-      sessionId?: string;
-      /** Set when `via` is `token`: audit entries name the token, not just its owner. */
-      tokenId?: string;
-    }
-  | {
-      kind: 'buyer';
-      buyerId: string;
-      email: string;
-      /** The session (one issued token); holds record it so "my orders" lists that session's orders only. */
-      sessionId?: string;
-    };
 
 export interface RouteContext<P, Q, B> {
   params: P;

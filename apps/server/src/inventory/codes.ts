@@ -1,4 +1,5 @@
 import { DomainError } from '../domain/errors.ts';
+import type { Reply } from './scripts.ts';
 
 /**
  * Business failures returned by the Lua scripts as negative numbers (the first element of the reply). The
@@ -74,4 +75,32 @@ function pick(detail: FailureDetail, keys: string[]): Record<string, unknown> | 
   const out: Record<string, unknown> = {};
   for (const k of keys) if (detail[k] !== undefined) out[k] = detail[k];
   return Object.keys(out).length ? out : undefined;
+}
+
+/** The status code of a script reply (1 and above: success; negative: a `ScriptCode`). */
+export const codeOf = (reply: Reply): ScriptCode => Number(reply[0]);
+
+/** Throws the domain error of a refused script reply (`{ code, detailJson, … }`). */
+export function fail(reply: Reply): never {
+  throw scriptError(codeOf(reply), parseDetail(reply[1]));
+}
+
+function parseDetail(raw: unknown): FailureDetail {
+  if (typeof raw !== 'string' || !raw) return {};
+  try {
+    const v = JSON.parse(raw) as unknown;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+    const out = v as FailureDetail;
+    // cjson encodes an empty Lua table as {}; lists are always lists to callers.
+    for (const key of ['seats']) if (out[key] && !Array.isArray(out[key])) out[key] = [];
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+/** A JSON list of a script reply (cjson encodes an empty Lua table as `{}`). */
+export function jsonArray(raw: unknown): string[] {
+  const v = JSON.parse(String(raw)) as unknown;
+  return Array.isArray(v) ? (v as string[]) : [];
 }

@@ -1,8 +1,11 @@
 import type { Redis } from '../db/redis.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
-import { decodeChange, GATE_SEATS, type Change, type WireChange } from './inventory.ts';
+import { decodeChange, type Change, type WireChange } from './changes.ts';
 import { inventoryChannel } from './keys.ts';
+
+/** The gate target of seat holds (zones use their key). */
+export const GATE_SEATS = '*seats';
 
 /**
  * The node-local sold-out gate. Every inventory script publishes the availability it changed; the gate follows

@@ -62,7 +62,10 @@ export function showtimeKeys(prefix: string, showtimeId: string): ShowtimeKeys {
   };
 }
 
-/** The 11 keys the hold, release and expire scripts take first (their contract blocks), in order. */
+// One key-list builder per script family: each returns the KEYS of its scripts in the order of their contract
+// blocks (keys.test.ts checks every builder against the `KEYS` lines of the .lua files).
+
+/** hold-11+2n (its fixed part; each request then adds its idempotency key and its buyer's hold index), release-11, expire-11. */
 export function holdScriptKeys(k: ShowtimeKeys): string[] {
   return [
     k.meta,
@@ -77,6 +80,54 @@ export function holdScriptKeys(k: ShowtimeKeys): string[] {
     k.log,
     k.outbox,
   ];
+}
+
+/** extend-5. */
+export function extendScriptKeys(k: ShowtimeKeys): string[] {
+  return [k.meta, k.holds, k.expiry, k.ended, k.log];
+}
+
+/** confirm-10. */
+export function confirmScriptKeys(k: ShowtimeKeys): string[] {
+  return [k.meta, k.seats, k.seatinfo, k.states, k.counts, k.holds, k.expiry, k.ended, k.orders, k.log];
+}
+
+/** reclaim-12. */
+export function reclaimScriptKeys(k: ShowtimeKeys): string[] {
+  return [
+    k.meta,
+    k.seats,
+    k.seatinfo,
+    k.states,
+    k.counts,
+    k.holds,
+    k.expiry,
+    k.buyers,
+    k.ended,
+    k.orders,
+    k.log,
+    k.outbox,
+  ];
+}
+
+/** return-items-9. */
+export function returnItemsScriptKeys(k: ShowtimeKeys): string[] {
+  return [k.meta, k.seats, k.seatinfo, k.states, k.counts, k.buyers, k.orders, k.returned, k.log];
+}
+
+/** block-6, unblock-6. */
+export function blockScriptKeys(k: ShowtimeKeys): string[] {
+  return [k.meta, k.seats, k.seatinfo, k.states, k.counts, k.log];
+}
+
+/** set-state-2. */
+export function setStateScriptKeys(k: ShowtimeKeys): string[] {
+  return [k.meta, k.log];
+}
+
+/** load-commit-21: the staging keys, the live keys in the same order, then the change log. */
+export function loadCommitScriptKeys(staging: Record<StateKeyName, string>, live: ShowtimeKeys): string[] {
+  return [...STATE_KEY_NAMES.map((n) => staging[n]), ...STATE_KEY_NAMES.map((n) => live[n]), live.log];
 }
 
 /** Staging copies of the state keys for one load attempt; renamed onto the live keys in one script. */

@@ -1,6 +1,7 @@
 import { zodIssues, type Envelope, type ErrorBody } from '@seatrush/shared';
 import type { z } from 'zod';
 import { DomainError } from '../domain/errors.ts';
+import { outageError } from '../db/outage.ts';
 import type { Logger } from '../observability/logger.ts';
 
 /** The error half of the ack envelope, built exactly like the HTTP error body. */
@@ -35,8 +36,8 @@ export interface CommandContext {
  * Wraps one socket command: drops it when there is no ack callback (nobody to answer, and a client that does not
  * wait for answers must not be able to make the node do work), refuses it over the socket's rate limit
  * (`rate_limited`), validates the payload with its zod schema, runs the use case and answers with the shared
- * envelope. A `DomainError` becomes its code; anything else is logged with the socket's context and answered
- * `internal`, never with a stack. Never throws, never rejects.
+ * envelope. A `DomainError` becomes its code, an outage of PostgreSQL or Redis `unavailable`; anything else is
+ * logged with the socket's context and answered `internal`, never with a stack. Never throws, never rejects.
  */
 export function command<S extends z.ZodType, T>(
   ctx: CommandContext,
@@ -76,6 +77,9 @@ export function command<S extends z.ZodType, T>(
       (data) => reply({ ok: true, data }),
       (err: unknown) => {
         if (err instanceof DomainError) return reply(errorEnvelope(err));
+        // PostgreSQL or Redis unreachable: `unavailable` with details.retryAfterSeconds, as HTTP answers 503.
+        const outage = outageError(err);
+        if (outage) return reply(errorEnvelope(outage));
         ctx.log.error({ err, event }, 'socket command failed');
         reply(errorEnvelope(new DomainError('internal')));
       },

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { SocketData } from '@seatrush/shared';
-import type { Principal } from '../http/route.ts';
 import { parseCookies } from '../auth/cookies.ts';
+import { type Principal } from '../auth/principal.ts';
 
 /** What the handshake middleware needs from the HTTP auth gate: the same resolvers and CSRF rule as HTTP. */
 export interface HandshakeAuth {

@@ -7,11 +7,20 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
 import type { SeatsChanged } from '@seatrush/shared';
-import { Fanout, type ChangeRead, type HoldEndFact, type Published } from './fanout.ts';
+import {
+  Fanout,
+  type ChangeRead,
+  type FanoutClock,
+  type HoldEndFact,
+  type Published,
+} from './fanout.ts';
 import type { RealtimeServer } from './types.ts';
 
 /**
- * The pump against a real Socket.IO server (in-memory adapter), a fake subscriber and a scripted change log.
+ * The pump against a real Socket.IO server (in-memory adapter), a fake subscriber, a scripted change log and a
+ * hand-driven clock: windows and sweeps pass when a test moves the clock, never on the wall clock. What a client
+ * received is read after a round trip on its connection (`delivered`), which comes back after everything the
+ * server sent it before.
  * A test change is `{ seat?, ended?, reload? }`; the log read (`read`) is scripted per test.
  */
 
@@ -22,7 +31,49 @@ interface TestChange {
 }
 
 const CHANNEL = 'test:inventory';
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const T0 = 1_700_000_000_000;
+
+/** Timers that fire only when the test moves time forward, in the order they fall due. */
+class ManualClock implements FanoutClock {
+  private t = T0;
+  private seq = 0;
+  private readonly timers = new Map<number, { at: number; fn: () => void; every: number | null }>();
+
+  now(): number {
+    return this.t;
+  }
+  setTimeout(fn: () => void, ms: number): number {
+    this.timers.set(++this.seq, { at: this.t + Math.max(0, ms), fn, every: null });
+    return this.seq;
+  }
+  clearTimeout(timer: unknown): void {
+    this.timers.delete(timer as number);
+  }
+  setInterval(fn: () => void, ms: number): number {
+    this.timers.set(++this.seq, { at: this.t + ms, fn, every: ms });
+    return this.seq;
+  }
+  clearInterval(timer: unknown): void {
+    this.timers.delete(timer as number);
+  }
+
+  /** Moves time forward by `ms`, firing what falls due on the way; each flush's promises settle in between. */
+  async advance(ms: number): Promise<void> {
+    const end = this.t + ms;
+    for (;;) {
+      await new Promise((r) => setImmediate(r));
+      let next: [number, { at: number; fn: () => void; every: number | null }] | undefined;
+      for (const e of this.timers) if (e[1].at <= end && (!next || e[1].at < next[1].at)) next = e;
+      if (!next) break;
+      const [id, timer] = next;
+      this.t = timer.at;
+      if (timer.every === null) this.timers.delete(id);
+      else timer.at += timer.every;
+      timer.fn();
+    }
+    this.t = end;
+  }
+}
 
 class FakeSubscriber extends EventEmitter {
   subscribe() {
@@ -33,14 +84,6 @@ class FakeSubscriber extends EventEmitter {
   }
   publish(showtimeId: string, version: number, change: TestChange = { seat: version % 100 }) {
     this.emit('message', CHANNEL, JSON.stringify({ s: showtimeId, v: version, c: change }));
-  }
-}
-
-async function until(check: () => boolean, ms = 3_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await wait(5);
   }
 }
 
@@ -68,6 +111,7 @@ describe('Fanout', () => {
   let sub: FakeSubscriber;
   let fanout: Fanout<TestChange>;
   let url: string;
+  let clock: ManualClock;
   let reads: number[];
   let log: ChangeRead[];
   let failNext = false;
@@ -100,10 +144,12 @@ describe('Fanout', () => {
       s.on('join', (rooms: string[], ack: () => void) => {
         void Promise.resolve(s.join(rooms)).then(ack);
       });
+      s.on('roundtrip', (ack: () => void) => ack());
     });
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     sub = new FakeSubscriber();
+    clock = new ManualClock();
     fanout = new Fanout<TestChange>({
       io,
       subscriber: sub as unknown as Redis,
@@ -115,6 +161,7 @@ describe('Fanout', () => {
       coalesceMs: 100,
       deliveryBudget: 1_000_000,
       sweepMs: 400,
+      clock,
     });
     await fanout.start();
   });
@@ -135,38 +182,47 @@ describe('Fanout', () => {
     return { socket, got };
   }
 
-  /** A room streaming from version 10: the first join answer makes the pump read the log once. */
+  /** A room streaming from version 10: the first join answer makes the pump read the log once, at once. */
   async function streaming(rooms = ['st:s1']) {
     const c = await client(rooms);
     fanout.noteVersion('s1', 10);
-    await until(() => reads.length === 1);
+    await clock.advance(0);
+    expect(reads).toEqual([10]);
     reads = [];
     return c;
   }
+
+  /** Resolves once the client has everything the server sent it so far: a round trip on the same connection. */
+  const delivered = async (...cs: Array<{ socket: Socket }>) => {
+    await Promise.all(cs.map((c) => c.socket.timeout(2_000).emitWithAck('roundtrip')));
+  };
 
   const deltas = (got: Array<[string, unknown]>) =>
     got.filter(([e]) => e === 'seats:changed').map(([, d]) => d as SeatsChanged);
 
   it('coalesces published changes into one delta per window, in version order, without reading the log', async () => {
-    const a = await streaming();
-    const published = Date.now();
+    const a = await streaming(); // flushed (the log read) at T0
     for (let v = 11; v <= 30; v++) sub.publish('s1', v);
-    await until(() => deltas(a.got).some((d) => d.to === 30));
-    await wait(150);
+    // 20 changes published at once, a 100 ms window since the last flush: nothing before it closes, then one delta.
+    await clock.advance(99);
+    await delivered(a);
+    expect(deltas(a.got)).toEqual([]);
+    await clock.advance(1);
+    await clock.advance(150);
+    await delivered(a);
     const got = deltas(a.got);
     expect(reads).toEqual([]);
-    // `since`: when the delta's oldest change reached the node — after publishing, no later than the send.
-    for (const d of got) {
-      expect(d.since).toBeGreaterThanOrEqual(published);
-      expect(d.since).toBeLessThanOrEqual(d.at);
-    }
-    // 20 changes published at once, a 100 ms window: one delta (at most a leading one before it).
-    expect(got.length).toBeLessThanOrEqual(2);
-    expect(got[0]!.from).toBe(10);
-    for (let i = 1; i < got.length; i++) expect(got[i]!.from).toBe(got[i - 1]!.to);
+    expect(got).toHaveLength(1);
+    // `since`: when the delta's oldest change reached the node; `at`: the send, when the window closed.
+    expect(got[0]).toMatchObject({ from: 10, to: 30, since: T0, at: T0 + 100 });
     expect(got.flatMap((d) => d.changes.seats).filter((_, i) => i % 2 === 0)).toEqual(
       Array.from({ length: 20 }, (_, i) => 11 + i),
     );
+    // Quiet for longer than a window: the next change goes out at once (leading edge).
+    sub.publish('s1', 31);
+    await clock.advance(0);
+    await delivered(a);
+    expect(deltas(a.got).slice(1)).toMatchObject([{ from: 30, to: 31, since: T0 + 250, at: T0 + 250 }]);
   });
 
   it('ignores old versions, other showtimes and junk', async () => {
@@ -176,7 +232,8 @@ describe('Fanout', () => {
     sub.publish('other', 11);
     sub.emit('message', CHANNEL, 'not json');
     sub.emit('message', 'another-channel', JSON.stringify({ s: 's1', v: 11, c: {} }));
-    await wait(200);
+    await clock.advance(200); // two windows
+    await delivered(a);
     expect(reads).toEqual([]);
     expect(deltas(a.got)).toEqual([]);
   });
@@ -184,24 +241,35 @@ describe('Fanout', () => {
   it('reads the log when a published version is missing, and goes on from it', async () => {
     const a = await streaming();
     sub.publish('s1', 11);
-    await until(() => deltas(a.got).length === 1);
+    await clock.advance(100);
+    await delivered(a);
+    expect(deltas(a.got)).toMatchObject([{ from: 10, to: 11 }]);
     version = 14;
     sub.publish('s1', 13); // 12 was lost
     sub.publish('s1', 14);
-    await until(() => deltas(a.got).some((d) => d.to === 14));
+    await clock.advance(100);
+    await delivered(a);
+    expect(deltas(a.got).at(-1)).toMatchObject({ from: 11, to: 14 });
     expect(reads).toEqual([11]);
     sub.publish('s1', 15);
-    await until(() => deltas(a.got).some((d) => d.to === 15));
+    await clock.advance(100);
+    await delivered(a);
+    expect(deltas(a.got).at(-1)).toMatchObject({ from: 14, to: 15 });
     expect(reads).toEqual([11]);
     const got = deltas(a.got);
+    expect(got).toHaveLength(3);
     for (let i = 1; i < got.length; i++) expect(got[i]!.from).toBe(got[i - 1]!.to);
   });
 
   it('reads the log after a quiet sweep interval (a lost last message)', async () => {
-    const a = await streaming();
+    const a = await streaming(); // the room's last message: its start, at T0
     version = 12; // changes 11 and 12 happened, their messages were lost
-    await until(() => deltas(a.got).length === 1, 2_000);
-    expect(deltas(a.got)[0]).toMatchObject({ from: 10, to: 12 });
+    await clock.advance(399);
+    await delivered(a);
+    expect(reads).toEqual([]);
+    await clock.advance(1); // 400 ms (sweepMs) without a message
+    await delivered(a);
+    expect(deltas(a.got)).toMatchObject([{ from: 10, to: 12 }]);
     expect(reads).toEqual([10]);
   });
 
@@ -213,11 +281,15 @@ describe('Fanout', () => {
       changes: { seats: [], all: '0123', labelsKey: 'k', zones: {}, categories: {} },
     });
     sub.publish('s1', 5000); // a hole: the log is read, and it is too far behind
-    await until(() => deltas(a.got).length === 1);
-    expect(deltas(a.got)[0]).toMatchObject({ showtimeId: 's1', from: 0, to: 5000, changes: { all: '0123' } });
+    await clock.advance(100);
+    await delivered(a);
+    expect(deltas(a.got)).toMatchObject([
+      { showtimeId: 's1', from: 0, to: 5000, changes: { all: '0123' } },
+    ]);
     sub.publish('s1', 5001, { reload: true });
-    await until(() => a.got.some(([e]) => e === 'showtime:stale'));
-    expect(a.got).toContainEqual(['showtime:stale', { showtimeId: 's1', version: 5001 }]);
+    await clock.advance(100);
+    await delivered(a);
+    expect(a.got.at(-1)).toEqual(['showtime:stale', { showtimeId: 's1', version: 5001 }]);
   });
 
   it("tells only the owner's sockets that a hold ended, and public deltas carry no ids", async () => {
@@ -228,8 +300,9 @@ describe('Fanout', () => {
       seat: 3,
       ended: { holdId: 'h1', buyerId: 'b1', showtimeId: 's1', reason: 'expired' },
     });
-    await until(() => owner.got.some(([e]) => e === 'hold:expired'));
-    await wait(100);
+    await clock.advance(100);
+    await delivered(viewer, owner, otherBuyer);
+    expect(owner.got.map(([e]) => e)).toEqual(['seats:changed', 'hold:expired']);
     expect(owner.got).toContainEqual(['hold:expired', { holdId: 'h1', showtimeId: 's1', reason: 'expired' }]);
     for (const c of [viewer, otherBuyer]) {
       expect(c.got.map(([e]) => e)).toEqual(['seats:changed']);
@@ -242,11 +315,18 @@ describe('Fanout', () => {
     failNext = true;
     version = 12;
     sub.publish('s1', 12); // 11 missing: log read, which fails once
-    await until(() => deltas(a.got).length >= 1, 3_000);
-    expect(deltas(a.got)[0]).toMatchObject({ from: 10, to: 12 });
+    await clock.advance(100);
+    await delivered(a);
+    expect(reads).toEqual([10]);
+    expect(deltas(a.got)).toEqual([]);
+    await clock.advance(100); // read again a window later; the change is as old as it was
+    await delivered(a);
+    expect(deltas(a.got)).toMatchObject([{ from: 10, to: 12, since: T0 }]);
     expect(reads).toEqual([10, 10]);
     sub.publish('s1', 13);
-    await until(() => deltas(a.got).some((d) => d.to === 13));
+    await clock.advance(100);
+    await delivered(a);
+    expect(deltas(a.got).at(-1)).toMatchObject({ from: 12, to: 13 });
     expect(reads).toEqual([10, 10]);
   });
 
@@ -254,7 +334,11 @@ describe('Fanout', () => {
     const a = await client(['st:s1']);
     fanout.noteVersion('s1', 10);
     expect(fanout.tracked()).toEqual([{ showtimeId: 's1', base: 10 }]);
+    // The server leaves the socket's rooms before it reports the disconnect.
+    const onServer = io.of('/').sockets.get(a.socket.id!)!;
+    const gone = new Promise((r) => onServer.once('disconnect', r));
     a.socket.disconnect();
-    await until(() => fanout.tracked().length === 0);
+    await gone;
+    expect(fanout.tracked()).toEqual([]);
   });
 });

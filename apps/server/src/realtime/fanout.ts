@@ -24,6 +24,25 @@ export interface Published<C> {
   change: C;
 }
 
+/** Time as the pump sees it: when now is, and its coalescing and sweep timers. */
+export interface FanoutClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(timer: unknown): void;
+  /** A repeating timer that does not keep the process alive. */
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(timer: unknown): void;
+}
+
+/** The wall clock and Node's timers. */
+export const systemClock: FanoutClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
+  setInterval: (fn, ms) => setInterval(fn, ms).unref(),
+  clearInterval: (timer) => clearInterval(timer as NodeJS.Timeout),
+};
+
 export interface FanoutOptions<C> {
   io: RealtimeServer;
   /** A dedicated connection, put into subscriber mode. */
@@ -43,6 +62,8 @@ export interface FanoutOptions<C> {
   deliveryBudget: number;
   /** After this long without a message, a room's log is read anyway (a lost last message). */
   sweepMs: number;
+  /** Defaults to the wall clock; tests pass a hand-driven one to step through windows without waiting. */
+  clock?: FanoutClock;
   onFlush?: (info: {
     showtimeId: string;
     deliveries: number;
@@ -69,7 +90,8 @@ interface RoomState<C> {
   inflight: Array<Published<C>> | null;
   dirty: boolean;
   flushing: boolean;
-  timer: NodeJS.Timeout | null;
+  /** The scheduled flush, a handle of the clock; null when none is scheduled. */
+  timer: unknown;
   lastFlush: number;
   lastMessage: number;
   /** When the oldest change not yet sent reached this node (null: nothing waiting since the last flush). */
@@ -90,10 +112,14 @@ const SHOWTIME_ROOM = 'st:';
  */
 export class Fanout<C> {
   private readonly rooms = new Map<string, RoomState<C>>();
-  private sweepTimer: NodeJS.Timeout | null = null;
+  /** A handle of the clock; null until started. */
+  private sweepTimer: unknown = null;
   private closed = false;
+  private readonly clock: FanoutClock;
 
-  constructor(private readonly o: FanoutOptions<C>) {}
+  constructor(private readonly o: FanoutOptions<C>) {
+    this.clock = o.clock ?? systemClock;
+  }
 
   async start(): Promise<void> {
     const adapter = this.o.io.of('/').adapter;
@@ -112,14 +138,14 @@ export class Fanout<C> {
         flushing: false,
         timer: null,
         lastFlush: 0,
-        lastMessage: Date.now(),
+        lastMessage: this.clock.now(),
         changedSince: null,
       });
     });
     adapter.on('delete-room', (room: string) => {
       if (!room.startsWith(SHOWTIME_ROOM)) return;
       const state = this.rooms.get(room.slice(SHOWTIME_ROOM.length));
-      if (state?.timer) clearTimeout(state.timer);
+      if (state && state.timer !== null) this.clock.clearTimeout(state.timer);
       this.rooms.delete(room.slice(SHOWTIME_ROOM.length));
     });
     this.o.subscriber.on('message', (channel: string, message: string) => {
@@ -130,8 +156,7 @@ export class Fanout<C> {
       for (const state of this.rooms.values()) this.repair(state);
     });
     await this.o.subscriber.subscribe(this.o.channel);
-    this.sweepTimer = setInterval(() => this.sweep(), Math.max(50, Math.floor(this.o.sweepMs / 4)));
-    this.sweepTimer.unref();
+    this.sweepTimer = this.clock.setInterval(() => this.sweep(), Math.max(50, Math.floor(this.o.sweepMs / 4)));
   }
 
   /**
@@ -158,8 +183,8 @@ export class Fanout<C> {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    for (const r of this.rooms.values()) if (r.timer) clearTimeout(r.timer);
+    if (this.sweepTimer !== null) this.clock.clearInterval(this.sweepTimer);
+    for (const r of this.rooms.values()) if (r.timer !== null) this.clock.clearTimeout(r.timer);
     this.rooms.clear();
     this.o.subscriber.removeAllListeners('message');
     this.o.subscriber.removeAllListeners('ready');
@@ -173,7 +198,7 @@ export class Fanout<C> {
     if (!m) return;
     const state = this.rooms.get(m.showtimeId);
     if (!state) return;
-    state.lastMessage = Date.now();
+    state.lastMessage = this.clock.now();
     state.changedSince ??= state.lastMessage;
     if (state.inflight) {
       state.inflight.push(m);
@@ -207,10 +232,10 @@ export class Fanout<C> {
   }
 
   private sweep(): void {
-    const quietSince = Date.now() - this.o.sweepMs;
+    const quietSince = this.clock.now() - this.o.sweepMs;
     for (const state of this.rooms.values()) {
       if (state.lastMessage <= quietSince && !state.flushing) {
-        state.lastMessage = Date.now();
+        state.lastMessage = this.clock.now();
         this.repair(state);
       }
     }
@@ -222,10 +247,10 @@ export class Fanout<C> {
   }
 
   private schedule(state: RoomState<C>): void {
-    if (this.closed || state.timer || state.flushing || state.base === null || !state.dirty) return;
+    if (this.closed || state.timer !== null || state.flushing || state.base === null || !state.dirty) return;
     // Leading edge when quiet, at most one flush per window under load.
-    const delay = Math.max(0, state.lastFlush + this.windowMs(state) - Date.now());
-    state.timer = setTimeout(() => {
+    const delay = Math.max(0, state.lastFlush + this.windowMs(state) - this.clock.now());
+    state.timer = this.clock.setTimeout(() => {
       state.timer = null;
       void this.flush(state);
     }, delay);
@@ -235,7 +260,7 @@ export class Fanout<C> {
     if (this.closed || this.rooms.get(state.showtimeId) !== state || state.base === null) return;
     state.flushing = true;
     state.dirty = false;
-    const started = Date.now();
+    const started = this.clock.now();
     const since = state.changedSince ?? started;
     state.changedSince = null;
     const fromLog = state.needLog;
@@ -266,7 +291,7 @@ export class Fanout<C> {
       for (const m of inflight ?? []) this.accept(state, m);
       if (state.pending.length || state.needLog) state.dirty = true;
       state.flushing = false;
-      state.lastFlush = Date.now();
+      state.lastFlush = this.clock.now();
       this.schedule(state);
     }
   }
@@ -280,13 +305,13 @@ export class Fanout<C> {
   ): void {
     if (read.kind === 'missing' || state.base === null) return;
     const local = this.o.io.local;
-    const at = Date.now();
+    const at = this.clock.now();
     const report = (seats: number, reset?: boolean) =>
       this.o.onFlush?.({
         showtimeId: state.showtimeId,
         deliveries: this.o.io.of('/').adapter.rooms.get(state.room)?.size ?? 0,
         seats,
-        ms: Date.now() - started,
+        ms: this.clock.now() - started,
         waitedMs: at - since,
         fromLog,
         ...(reset ? { reset } : {}),

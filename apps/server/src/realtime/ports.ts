@@ -4,15 +4,15 @@ import type { PrismaClient } from '../db/prisma.ts';
 import type { Redis } from '../db/redis.ts';
 import { DomainError } from '../domain/errors.ts';
 import { decodeChange, type Change, type Inventory, type WireChange } from '../inventory/inventory.ts';
-import type { HoldsApi } from '../http/holds.ts';
+import type { HoldUseCases } from '../application/holds/use-cases.ts';
 import type { ChangeRead, HoldEndFact, Published } from './fanout.ts';
 import type { RealtimePorts } from './server.ts';
 import { computeStaffStats } from './staff-stats.ts';
 
 export interface InventoryPortsDeps {
   inventory: Inventory;
-  /** The buyer hold API of the HTTP routes: sockets call the very same use cases. */
-  holdsApi: HoldsApi;
+  /** The hold use cases the HTTP routes call: sockets call the very same ones. */
+  holds: Pick<HoldUseCases, 'holdSeats' | 'manageHold'>;
   redis: Redis;
   prisma: PrismaClient;
   redisPrefix: string;
@@ -160,14 +160,13 @@ export function inventoryPorts(deps: InventoryPortsDeps): RealtimePorts<Change> 
     },
 
     async createHold(buyer, input) {
-      const { showtimeId, requestId, ...ask } = input;
-      const principal = { kind: 'buyer' as const, ...buyer };
-      return (await deps.holdsApi.createHold(showtimeId, principal, { 'idempotency-key': requestId }, ask))
-        .body;
+      const { showtimeId, requestId, ...request } = input;
+      const o = await deps.holds.holdSeats.hold({ showtimeId, buyer, idempotencyKey: requestId, request });
+      return o.hold;
     },
 
     async releaseHold(holdId, holdToken) {
-      await deps.holdsApi.release(holdId, { authorization: `Bearer ${holdToken}` });
+      await deps.holds.manageHold.release({ holdId, holdToken });
     },
 
     ...(deps.checkout ? { checkout: deps.checkout } : {}),

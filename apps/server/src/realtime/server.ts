@@ -25,6 +25,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { createRedis } from '../db/redis.ts';
 import { DomainError } from '../domain/errors.ts';
+import { outageError } from '../db/outage.ts';
 import { command, tokenBucket, type CommandContext } from './ack.ts';
 import { handshakeRequest, socketPrincipal, type HandshakeAuth } from './auth.ts';
 import { Fanout, type ChangeRead, type Published } from './fanout.ts';
@@ -138,6 +139,10 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
       .catch((err: unknown) => {
         if (err instanceof DomainError)
           return next(Object.assign(new Error(err.code), { data: { code: err.code } }));
+        // Redis (staff sessions) unreachable: the client is told to come back, not that we have a bug.
+        const outage = outageError(err);
+        if (outage)
+          return next(Object.assign(new Error(outage.code), { data: { code: outage.code, ...outage.details } }));
         logger.error({ err }, 'socket handshake failed');
         next(Object.assign(new Error('internal'), { data: { code: 'internal' } }));
       });

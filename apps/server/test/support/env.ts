@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { createContainer, type Container } from '../../src/container.ts';
-import { startNode, type RunningNode } from '../../src/node.ts';
+import { startNode, type NodeServices, type RunningNode } from '../../src/node.ts';
 import { createInventory, type Inventory } from '../../src/inventory/inventory.ts';
 import { createTestDatabase } from './db.ts';
 import { pino } from 'pino';
@@ -36,13 +36,23 @@ export interface TestStack {
  * `extraNodes` can share the same database and prefix for multi-node tests.
  */
 export async function startTestStack(
-  opts: { worker?: boolean; web?: boolean; env?: Record<string, string> } = {},
+  opts: {
+    worker?: boolean;
+    web?: boolean;
+    env?: Record<string, string>;
+    services?: Partial<NodeServices>;
+  } = {},
 ): Promise<TestStack> {
   const db = await createTestDatabase();
   const config = testConfig({ DATABASE_URL: db.url, ...(opts.env ?? {}) });
   // TEST_LOG_LEVEL=error (say) shows the node's own logs while debugging a test.
   const container = createContainer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
-  const node = await startNode(container, { web: opts.web ?? true, worker: opts.worker ?? false, port: 0 });
+  const node = await startNode(container, {
+    web: opts.web ?? true,
+    worker: opts.worker ?? false,
+    port: 0,
+    ...(opts.services ? { services: opts.services } : {}),
+  });
   return {
     config,
     container,

@@ -8,27 +8,11 @@ import {
   type FixtureOptions,
 } from './inventory-fixtures.ts';
 import { apiClient, type Api } from './catalog-fixtures.ts';
+import { createQueues, type OrdersJob } from '../../src/queue/queues.ts';
+import { waitFor } from './wait.ts';
 
-/** Polls `fn` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function waitFor<T>(
-  fn: () => Promise<T | null | undefined | false>,
-  timeoutMs = 30_000,
-  what = 'condition',
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end)
-      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The shared polling helper, also exported here for tests that import it with the orders fixtures. */
+export { waitFor };
 
 export interface OrdersWorld {
   stack: TestStack;
@@ -70,4 +54,43 @@ export async function seatState(w: OrdersWorld, label: string): Promise<number> 
   const snap = await w.inv.snapshot(w.f.showtimeId);
   const i = snap.seatLabels.indexOf(label);
   return Number(snap.seatStates[i]);
+}
+
+/** Job states in which the worker has yet to finish with a job. */
+const UNFINISHED = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused'] as const;
+
+const holdIdsOf = (job: OrdersJob): string[] =>
+  job.kind === 'persist_batch' ? job.holds.map((h) => h.id) : [job.kind === 'persist' ? job.hold.id : job.holdId];
+
+/**
+ * Resolves once the orders worker is done with the showtime's holds (or only with `holdIds`): their outbox
+ * entries relayed (the relay deletes an entry only after its jobs were added) and no orders job naming them
+ * waiting, running or due for a retry — a job of a killed worker counts until another worker took it over. What
+ * the worker was going to do is then done, so a test asserting that nothing more happened (no doubled order, no
+ * second count) waits for this instead of sleeping.
+ */
+export async function ordersSettled(w: OrdersWorld, holdIds?: string[], timeoutMs = 30_000): Promise<void> {
+  const redis = w.stack.container.redis;
+  const outbox = w.inv.keys(w.f.showtimeId).outbox;
+  const queues = createQueues(redis, w.stack.config.redisPrefix);
+  const ours = holdIds ? new Set(holdIds) : null;
+  try {
+    await waitFor(
+      async () => {
+        if (ours) {
+          const entries = await redis.xrange(outbox, '-', '+');
+          if (entries.some(([, fields]) => fields.some((f) => ours.has(f)))) return false;
+          const jobs = await queues.orders.getJobs([...UNFINISHED]);
+          return !jobs.some((j) => j && holdIdsOf(j.data).some((id) => ours.has(id)));
+        }
+        if ((await redis.xlen(outbox)) > 0) return false;
+        const counts = await queues.orders.getJobCounts(...UNFINISHED);
+        return Object.values(counts).every((n) => n === 0);
+      },
+      timeoutMs,
+      `the orders worker to finish with ${holdIds ? `${holdIds.length} holds` : 'the showtime'}`,
+    );
+  } finally {
+    await queues.close();
+  }
 }

@@ -1,0 +1,134 @@
+import type { CheckoutBody, CheckoutResponse } from '@seatrush/shared';
+import { DomainError } from '../../domain/errors.ts';
+import { writeAudit } from '../../audit/audit.ts';
+import type { OrdersCore } from '../../orders/core.ts';
+import { lockOrder } from '../../orders/lifecycle.ts';
+import { ORDER_TX, isRetryableConflict, newId, persistHolds } from '../../orders/persist.ts';
+import { scheduleExpiry } from '../../orders/expiry.ts';
+
+/**
+ * `POST /api/holds/:holdId/checkout`: starts paying for a hold.
+ * 1. The hold token proves the caller owns the hold (and the hold must be live).
+ * 2. The PENDING order is persisted inline if the worker has not done it yet (idempotent on the hold id).
+ * 3. The hold is extended once (config.holdExtensionSeconds, bounded by the inventory) so it covers the payment;
+ *    the order's deadline and the expiry job follow.
+ * 4. A payment is created at the provider, or the open one is returned (a second checkout never charges twice
+ *    while a payment is under way; after a decline it starts a new attempt).
+ *
+ * Errors: `hold_not_found`, `hold_token_invalid`, `hold_expired`, `validation_failed` (email is not the hold's
+ * buyer), `invalid_transition` (already paid), `conflict` (the order cannot be recorded yet; retry shortly).
+ */
+export async function checkout(
+  core: OrdersCore,
+  holdId: string,
+  body: CheckoutBody,
+): Promise<CheckoutResponse> {
+  let hold = await core.inventory.verifyHoldToken(holdId, body.holdToken);
+  if (hold.status !== 'held')
+    throw new DomainError('invalid_transition', 'That reservation has already been paid for.');
+  const existing = await core.prisma.order.findUnique({
+    where: { holdId },
+    select: { id: true, buyer: { select: { email: true } } },
+  });
+  const buyerEmail = existing
+    ? existing.buyer.email
+    : (await core.prisma.buyer.findUnique({ where: { id: hold.buyerId }, select: { email: true } }))?.email;
+  if (!buyerEmail || buyerEmail.toLowerCase() !== body.email.toLowerCase())
+    throw new DomainError('validation_failed', 'Use the email address you started with.', undefined, [
+      { path: 'email', message: 'This is not the email address of the reservation.' },
+    ]);
+
+  // Usually the worker has persisted the order already; if not, do it here (idempotent on the hold id).
+  if (!existing) {
+    try {
+      await persistHolds(core.prisma, [hold], { now: core.now() });
+    } catch (err) {
+      if (isRetryableConflict(err))
+        throw new DomainError(
+          'conflict',
+          'Your reservation is still being recorded. Please try again in a moment.',
+        );
+      throw err;
+    }
+  }
+
+  if (!hold.extended && core.config.holdExtensionSeconds > 0) {
+    try {
+      const { expiresAt } = await core.inventory.extend(
+        holdId,
+        body.holdToken,
+        core.config.holdExtensionSeconds,
+      );
+      hold = { ...hold, expiresAt: Date.parse(expiresAt), extended: true };
+      await core.prisma.order.updateMany({
+        where: { holdId, status: 'PENDING' },
+        data: { expiresAt: new Date(hold.expiresAt) },
+      });
+      await scheduleExpiry(core, holdId, hold.showtimeId, hold.expiresAt);
+    } catch (err) {
+      // A concurrent checkout extended it first: the hold's deadline is what it is.
+      if (!(err instanceof DomainError && err.code === 'hold_already_extended')) throw err;
+      hold = (await core.inventory.getHold(holdId)) ?? hold;
+    }
+  }
+
+  const order = await core.prisma.order.findUniqueOrThrow({
+    where: { holdId },
+    include: { payments: { orderBy: { createdAt: 'desc' } } },
+  });
+  if (order.status === 'EXPIRED') throw new DomainError('hold_expired');
+  if (order.status === 'CANCELLED') throw new DomainError('hold_not_found');
+  if (order.status !== 'PENDING')
+    throw new DomainError('invalid_transition', 'That reservation has already been paid for.');
+
+  const answer = (p: { id: string; checkoutUrl: string | null }): CheckoutResponse => ({
+    paymentId: p.id,
+    paymentUrl: p.checkoutUrl ?? '',
+    expiresAt: new Date(hold.expiresAt).toISOString(),
+    orderCode: order.code,
+    amountCents: order.totalCents,
+    currency: order.currency,
+  });
+  const open = order.payments.find((p) => p.status === 'created' || p.status === 'pending');
+  if (open) return answer(open);
+
+  const paymentId = newId('p');
+  const base = core.config.publicUrl?.replace(/\/$/, '') ?? '';
+  const created = await core.provider.createPayment({
+    paymentId,
+    amountCents: order.totalCents,
+    currency: order.currency,
+    description: `Seatrush order ${order.code}`,
+    expiresAt: new Date(hold.expiresAt),
+    returnUrl: `${base}/orders/${order.code}`,
+  });
+  const payment = await core.prisma.$transaction(async (tx) => {
+    await lockOrder(tx, { id: order.id });
+    const again = await tx.payment.findFirst({
+      where: { orderId: order.id, status: { in: ['created', 'pending'] } },
+    });
+    if (again) return again;
+    const p = await tx.payment.create({
+      data: {
+        id: paymentId,
+        orderId: order.id,
+        provider: core.provider.name,
+        providerRef: created.providerRef,
+        status: 'created',
+        amountCents: order.totalCents,
+        currency: order.currency,
+        checkoutUrl: created.checkoutUrl,
+      },
+    });
+    await writeAudit(tx, {
+      actor: `buyer:${hold.buyerId}`,
+      action: 'payment.created',
+      entityType: 'payment',
+      entityId: p.id,
+      showtimeId: order.showtimeId,
+      after: { status: p.status, orderId: order.id, amountCents: p.amountCents, provider: p.provider },
+    });
+    return p;
+  }, ORDER_TX);
+  return answer(payment);
+}

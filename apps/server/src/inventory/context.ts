@@ -1,0 +1,113 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { PrismaClient } from '../db/prisma.ts';
+import type { Redis } from '../db/redis.ts';
+import { DomainError } from '../domain/errors.ts';
+import { showtimeOfHold, type HoldRecord } from '../domain/hold.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { SoldOutGate } from './gate.ts';
+import { inventoryChannel, showtimeKeys, type ShowtimeKeys } from './keys.ts';
+import { registerScripts, runScript, type Reply, type ScriptName } from './scripts.ts';
+
+export interface InventoryDeps {
+  redis: Redis;
+  prisma: PrismaClient;
+  /** Redis key prefix (config.redisPrefix). */
+  prefix: string;
+  logger: Logger;
+  /** The clock (ms). Scripts receive `now` from here, so tests can move time without sleeping. */
+  now?: () => number;
+  /**
+   * Derives hold tokens (HMAC of the hold id), so a replayed request can be answered with the same token while
+   * only the token's sha256 is stored. Every node must share it; a random per-process secret is the default.
+   */
+  tokenSecret?: string;
+  /** The node's sold-out gate (optional: without it every request goes to Redis). */
+  gate?: SoldOutGate;
+  /** Upper bound of `extend` (config.holdExtensionSeconds). */
+  maxExtensionSeconds?: number;
+  /** How long an idempotency key is remembered (default 24 h). */
+  idempotencyTtlMs?: number;
+}
+
+/** What every part of one inventory shares: its clients, clock, key cache and script runner. */
+export interface InventoryContext {
+  readonly redis: Redis;
+  readonly prisma: PrismaClient;
+  readonly prefix: string;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly gate: SoldOutGate | undefined;
+  readonly maxExtensionSeconds: number;
+  readonly idempotencyTtlMs: number;
+  /** The showtime's keys (cached: built once per showtime, not per call). */
+  keys(showtimeId: string): ShowtimeKeys;
+  /** Runs a script with the ARGV every script starts with (now, showtime id, channel) before `args`. */
+  run(
+    name: ScriptName,
+    showtimeId: string,
+    keys: readonly string[],
+    args: ReadonlyArray<string | number>,
+  ): Promise<Reply>;
+  /** The token a hold id was issued with (derived, never stored). */
+  tokenFor(holdId: string): string;
+  isLoaded(showtimeId: string): Promise<boolean>;
+}
+
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+export function createContext(deps: InventoryDeps): InventoryContext {
+  const { redis, prefix } = deps;
+  const now = deps.now ?? Date.now;
+  const tokenSecret = deps.tokenSecret ?? randomBytes(32).toString('hex');
+  const channel = inventoryChannel(prefix);
+  registerScripts(redis);
+
+  const keyCache = new Map<string, ShowtimeKeys>();
+  const keys = (showtimeId: string): ShowtimeKeys => {
+    let k = keyCache.get(showtimeId);
+    if (!k) {
+      k = showtimeKeys(prefix, showtimeId);
+      if (keyCache.size > 10_000) keyCache.clear();
+      keyCache.set(showtimeId, k);
+    }
+    return k;
+  };
+
+  return {
+    redis,
+    prisma: deps.prisma,
+    prefix,
+    logger: deps.logger,
+    now,
+    gate: deps.gate,
+    maxExtensionSeconds: deps.maxExtensionSeconds ?? 300,
+    idempotencyTtlMs: deps.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS,
+    keys,
+    run: (name, showtimeId, k, args) => runScript(redis, name, k, [now(), showtimeId, channel, ...args]),
+    tokenFor: (holdId) => `ht_${createHmac('sha256', tokenSecret).update(holdId).digest('base64url')}`,
+    isLoaded: async (showtimeId) => (await redis.exists(keys(showtimeId).meta)) === 1,
+  };
+}
+
+export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** Constant-time comparison of two hashes. */
+export function sameHash(a: string, b: string): boolean {
+  const ba = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ba.length === bb.length && timingSafeEqual(ba, bb);
+}
+
+/** A hold record as stored in the holds hash. */
+export function parseHold(json: string): HoldRecord {
+  const h = JSON.parse(json) as HoldRecord;
+  if (!Array.isArray(h.items)) h.items = [];
+  return h;
+}
+
+/** The showtime a hold id belongs to; throws `hold_not_found` for an id that cannot be one of ours. */
+export function showtimeFromHold(holdId: string): string {
+  const st = showtimeOfHold(holdId);
+  if (!st || !/^[A-Za-z0-9_-]{1,64}$/.test(st)) throw new DomainError('hold_not_found');
+  return st;
+}

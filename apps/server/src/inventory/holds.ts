@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import { DomainError } from '../domain/errors.ts';
+import { holdFingerprint, makeHoldId, type HoldAsk, type HoldRecord } from '../domain/hold.ts';
+import { requestTag } from './changes.ts';
+import { codeOf, fail, ScriptCode } from './codes.ts';
+import { parseHold, sha256, type InventoryContext } from './context.ts';
+import { GATE_SEATS } from './gate.ts';
+import { buyerHoldsKey, holdScriptKeys, idempotencyKey } from './keys.ts';
+import type { Reply } from './scripts.ts';
+import type { HoldOptions, HoldRequest, HoldResult } from './types.ts';
+
+/**
+ * Making holds: the hot path. `refusalFromMemory` answers from the node's sold-out gate without Redis; `hold`
+ * sends the request to hold-11+2n.lua in per-showtime batches; `replay` asks the same script, in replay-only mode,
+ * for the hold an idempotency key already made. Nothing here allocates a closure or awaits more than it must per
+ * request: these run tens of thousands of times a second in a rush.
+ */
+export interface Holds {
+  hold(showtimeId: string, req: HoldRequest, opts?: HoldOptions): Promise<HoldResult>;
+  refusalFromMemory(showtimeId: string, req: HoldRequest): DomainError | null;
+  replay(showtimeId: string, req: HoldRequest): Promise<HoldResult | null>;
+}
+
+/** Hold script calls in flight per showtime from one node, and requests per call (see submitHold). */
+const HOLD_IN_FLIGHT = 2;
+const HOLD_BATCH_MAX = 200;
+
+/** One hold request as hold-11+2n.lua reads it. */
+interface WireHoldRequest {
+  h: string;
+  t: string;
+  b: string;
+  r: string;
+  f: string;
+  m: 'seats' | 'ga';
+  s?: string[];
+  z?: string;
+  q?: number;
+  /** 1: replay only (see hold-11+2n.lua). */
+  o?: 1;
+  /** The request tag (`requestTag`), published with the hold for the other nodes' gates. */
+  k?: number;
+}
+interface HoldReply {
+  reply: Reply;
+  version: number;
+}
+interface HoldJob {
+  wire: WireHoldRequest;
+  idemKey: string;
+  indexKey: string;
+  resolve(r: HoldReply): void;
+  reject(err: unknown): void;
+}
+interface Batch {
+  queue: HoldJob[];
+  inFlight: number;
+}
+
+export function createHolds(ctx: InventoryContext, ensureLoaded: (showtimeId: string) => Promise<void>): Holds {
+  const { prefix, gate } = ctx;
+
+  function refusalFromMemory(showtimeId: string, req: HoldRequest): DomainError | null {
+    if (!gate) return null;
+    const target = req.seats !== undefined || req.best !== undefined ? GATE_SEATS : req.zone;
+    if (target === undefined || !gate.isSoldOut(showtimeId, target)) return null;
+    // A retry of a hold made here or on another node (its tag came with the change) goes to Redis for its hold.
+    if (gate.mayHaveHeld(showtimeId, requestTag(req.buyerId, req.requestId))) return null;
+    return gate.soldOutError(showtimeId, target);
+  }
+
+  // Hold requests of one showtime are sent in batches: at most HOLD_IN_FLIGHT script calls per showtime are in
+  // flight from this node, and whatever arrives meanwhile goes together in the next call (hold-11+2n.lua decides
+  // the requests one by one, exactly as separate calls in that order would). A quiet node sends each request at
+  // once; in a rush, one call carries many, and Redis pays the per-call costs once per batch.
+  const batches = new Map<string, Batch>();
+
+  function submitHold(showtimeId: string, job: Omit<HoldJob, 'resolve' | 'reject'>): Promise<HoldReply> {
+    return new Promise<HoldReply>((resolve, reject) => {
+      let b = batches.get(showtimeId);
+      if (!b) {
+        b = { queue: [], inFlight: 0 };
+        batches.set(showtimeId, b);
+      }
+      b.queue.push({ ...job, resolve, reject });
+      pumpHolds(showtimeId, b);
+    });
+  }
+
+  function pumpHolds(showtimeId: string, b: Batch): void {
+    while (b.inFlight < HOLD_IN_FLIGHT && b.queue.length) {
+      const jobs = b.queue.splice(0, HOLD_BATCH_MAX);
+      b.inFlight++;
+      void sendHolds(showtimeId, jobs).finally(() => {
+        b.inFlight--;
+        if (b.queue.length) pumpHolds(showtimeId, b);
+        else if (!b.inFlight) batches.delete(showtimeId);
+      });
+    }
+  }
+
+  async function sendHolds(showtimeId: string, jobs: HoldJob[]): Promise<void> {
+    const keyList = holdScriptKeys(ctx.keys(showtimeId));
+    for (const j of jobs) keyList.push(j.idemKey, j.indexKey);
+    try {
+      const reply = await ctx.run('hold', showtimeId, keyList, [
+        JSON.stringify(jobs.map((j) => j.wire)),
+        ctx.idempotencyTtlMs,
+      ]);
+      const version = Number(reply[0]);
+      jobs.forEach((j, i) => j.resolve({ reply: reply[i + 1] as Reply, version }));
+    } catch (err) {
+      for (const j of jobs) j.reject(err);
+    }
+  }
+
+  async function hold(showtimeId: string, req: HoldRequest, opts?: HoldOptions): Promise<HoldResult> {
+    const ask = toAsk(req);
+    const target = 'seats' in ask ? GATE_SEATS : ask.zone;
+    const tag = requestTag(req.buyerId, req.requestId);
+    if (opts?.gateChecked !== true) {
+      const refusal = refusalFromMemory(showtimeId, req);
+      if (refusal) throw refusal;
+    }
+    const holdId = makeHoldId(showtimeId, randomPart(12));
+    const token = ctx.tokenFor(holdId);
+    const wire: WireHoldRequest = {
+      h: holdId,
+      t: sha256(token),
+      b: req.buyerId,
+      r: req.requestId,
+      f: holdFingerprint(ask),
+      k: tag,
+      ...('seats' in ask ? { m: 'seats', s: ask.seats } : { m: 'ga', z: ask.zone, q: ask.quantity }),
+    };
+    const job = {
+      wire,
+      idemKey: idempotencyKey(prefix, showtimeId, req.buyerId, req.requestId),
+      indexKey: buyerHoldsKey(prefix, showtimeId, req.buyerId),
+    };
+    let { reply, version } = await submitHold(showtimeId, job);
+    if (codeOf(reply) === ScriptCode.NotLoaded) {
+      await ensureLoaded(showtimeId);
+      ({ reply, version } = await submitHold(showtimeId, job));
+    }
+    if (Number(reply[0]) < 0) {
+      if (codeOf(reply) === ScriptCode.SoldOut) gate?.noteSoldOut(showtimeId, target, version);
+      fail(reply);
+    }
+    // Known at once, before this hold's change reaches the gate: a quick retry must not be told "sold out".
+    gate?.noteHeld(showtimeId, tag);
+    const record = parseHold(String(reply[2]));
+    // A replay answers an earlier hold: its token is that hold's, not the one derived for this attempt.
+    return holdResult(showtimeId, record, Number(reply[3]) === 1, record.id === holdId ? token : undefined);
+  }
+
+  function holdResult(
+    showtimeId: string,
+    record: HoldRecord,
+    replayed: boolean,
+    token = ctx.tokenFor(record.id),
+  ): HoldResult {
+    return {
+      holdId: record.id,
+      holdToken: token,
+      showtimeId,
+      expiresAt: new Date(record.expiresAt).toISOString(),
+      items: record.items,
+      totalCents: record.totalCents,
+      currency: record.currency,
+      replayed,
+    };
+  }
+
+  async function replay(showtimeId: string, req: HoldRequest): Promise<HoldResult | null> {
+    const ask: HoldAsk = req.best ? { seats: req.seats ?? [], best: req.best } : toAsk(req);
+    // The hold script in replay-only mode: the same idempotency decisions as a hold, in one atomic read.
+    const { reply } = await submitHold(showtimeId, {
+      wire: { h: '', t: '', b: req.buyerId, r: req.requestId, f: holdFingerprint(ask), m: 'ga', o: 1 },
+      idemKey: idempotencyKey(prefix, showtimeId, req.buyerId, req.requestId),
+      indexKey: buyerHoldsKey(prefix, showtimeId, req.buyerId),
+    });
+    const code = Number(reply[0]);
+    if (code === 0) return null;
+    if (code < 0) fail(reply);
+    gate?.noteHeld(showtimeId, requestTag(req.buyerId, req.requestId));
+    return holdResult(showtimeId, parseHold(String(reply[2])), true);
+  }
+
+  return { hold, refusalFromMemory, replay };
+}
+
+function toAsk(req: HoldRequest): HoldAsk {
+  const hasSeats = req.seats !== undefined;
+  const hasZone = req.zone !== undefined || req.quantity !== undefined;
+  if (req.best !== undefined && !hasSeats)
+    throw new DomainError('validation_failed', 'Best available holds the seats it picked; none were given.');
+  if (hasSeats === hasZone)
+    throw new DomainError('validation_failed', 'Send either seats, or a zone and a quantity.');
+  if (hasSeats) {
+    const seats = req.seats!;
+    if (!seats.length) throw new DomainError('validation_failed', 'Name at least one seat.');
+    if (new Set(seats).size !== seats.length)
+      throw new DomainError('validation_failed', 'A seat is listed twice.');
+    if (req.best && req.best.quantity !== seats.length)
+      throw new DomainError('validation_failed', 'Best available picked a different number of seats.');
+    return req.best ? { seats, best: req.best } : { seats };
+  }
+  if (!req.zone || !Number.isInteger(req.quantity) || req.quantity! < 1)
+    throw new DomainError('validation_failed', 'Name the zone and a quantity of at least 1.');
+  return { zone: req.zone, quantity: req.quantity! };
+}
+
+/** Random bytes for hold ids, from a pool refilled 4 KiB at a time: one OpenSSL call per ~340 holds, not one each. */
+let randomPool = Buffer.alloc(0);
+let randomAt = 0;
+function randomPart(bytes: number): string {
+  if (randomAt + bytes > randomPool.length) {
+    randomPool = randomBytes(4096);
+    randomAt = 0;
+  }
+  randomAt += bytes;
+  return randomPool.toString('base64url', randomAt - bytes, randomAt);
+}

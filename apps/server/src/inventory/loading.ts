@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { DomainError } from '../domain/errors.ts';
+import type { SaleState } from './changes.ts';
+import { codeOf, ScriptCode } from './codes.ts';
+import type { InventoryContext } from './context.ts';
+import { buyerHoldsKey, loadCommitScriptKeys, loadedShowtimesKey, stagingKeys } from './keys.ts';
+import { buildLoadPlan, writeStaging } from './loader.ts';
+
+/** Loading a showtime from PostgreSQL into Redis: on demand, at start-up, and when Redis lost it. */
+export interface Loading {
+  load(showtimeId: string, opts?: { force?: boolean }): Promise<{ version: number }>;
+  /**
+   * Called when a script finds no inventory: loads it when PostgreSQL says the sale is on (Redis lost it), else
+   * throws why there is nothing (`not_found`, `sale_not_open`).
+   */
+  ensureLoaded(showtimeId: string): Promise<void>;
+  rebuildMissing(): Promise<string[]>;
+  loadedShowtimes(): Promise<string[]>;
+}
+
+/** How long "this showtime has no inventory, and why" is remembered, so a flood of such requests is not a flood of queries. */
+const MISSING_CACHE_MS = 1000;
+
+export function createLoading(
+  ctx: InventoryContext,
+  setSaleState: (showtimeId: string, state: SaleState) => Promise<number>,
+): Loading {
+  const { redis, prisma, prefix, logger } = ctx;
+  const loading = new Map<string, Promise<{ version: number }>>();
+  const missing = new Map<string, { until: number; error: DomainError }>();
+
+  const currentVersion = async (showtimeId: string): Promise<number> =>
+    Number((await redis.hget(ctx.keys(showtimeId).meta, 'version')) ?? 0);
+
+  async function loadNow(showtimeId: string, force: boolean): Promise<{ version: number }> {
+    const loadId = randomBytes(6).toString('hex');
+    const plan = await buildLoadPlan(prisma, showtimeId, ctx.now(), loadId);
+    for (const w of plan.warnings) logger.warn({ showtimeId }, `inventory load: ${w}`);
+    const staging = stagingKeys(prefix, showtimeId, loadId);
+    await writeStaging(redis, staging, plan);
+    const reply = await ctx.run(
+      'loadCommit',
+      showtimeId,
+      loadCommitScriptKeys(staging, ctx.keys(showtimeId)),
+      [force ? '1' : '0'],
+    );
+    await redis.sadd(loadedShowtimesKey(prefix), showtimeId);
+    missing.delete(showtimeId);
+    if (Number(reply[0]) === 1 && Object.keys(plan.buyerHolds).length) {
+      const p = redis.pipeline();
+      for (const [buyerId, ids] of Object.entries(plan.buyerHolds)) {
+        const key = buyerHoldsKey(prefix, showtimeId, buyerId);
+        p.sadd(key, ...ids).pexpire(key, ctx.idempotencyTtlMs);
+      }
+      await p.exec();
+    }
+    if (codeOf(reply) === ScriptCode.AlreadyLoaded) {
+      // Someone else loaded it meanwhile; keep theirs, but follow PostgreSQL's sale state.
+      await setSaleState(showtimeId, plan.meta.state as SaleState);
+      return { version: await currentVersion(showtimeId) };
+    }
+    logger.info(
+      { showtimeId, version: reply[1], seats: plan.labels.length, holds: plan.expiry.length, force },
+      'inventory loaded',
+    );
+    return { version: Number(reply[1]) };
+  }
+
+  async function load(showtimeId: string, opts: { force?: boolean } = {}): Promise<{ version: number }> {
+    const force = opts.force ?? false;
+    if (!force && (await ctx.isLoaded(showtimeId))) {
+      const st = await prisma.showtime.findUnique({ where: { id: showtimeId }, select: { saleState: true } });
+      if (!st) throw new DomainError('not_found', 'No such showtime.');
+      await setSaleState(showtimeId, st.saleState);
+      return { version: await currentVersion(showtimeId) };
+    }
+    const pending = loading.get(showtimeId);
+    if (pending && !force) return pending;
+    const p = loadNow(showtimeId, force).finally(() => loading.delete(showtimeId));
+    loading.set(showtimeId, p);
+    return p;
+  }
+
+  async function ensureLoaded(showtimeId: string): Promise<void> {
+    const cached = missing.get(showtimeId);
+    if (cached && cached.until > Date.now()) throw cached.error;
+    const st = await prisma.showtime.findUnique({ where: { id: showtimeId }, select: { saleState: true } });
+    let error: DomainError;
+    if (!st) error = new DomainError('not_found', 'No such showtime.');
+    else if (st.saleState === 'on_sale' || st.saleState === 'paused') {
+      await load(showtimeId);
+      return;
+    } else error = new DomainError('sale_not_open', undefined, { state: st.saleState });
+    missing.set(showtimeId, { until: Date.now() + MISSING_CACHE_MS, error });
+    throw error;
+  }
+
+  async function rebuildMissing(): Promise<string[]> {
+    const showtimes = await prisma.showtime.findMany({
+      where: { saleState: { in: ['on_sale', 'paused'] } },
+      select: { id: true },
+    });
+    const loaded: string[] = [];
+    for (const { id } of showtimes) {
+      if (await ctx.isLoaded(id)) continue;
+      try {
+        await load(id);
+        loaded.push(id);
+      } catch (err) {
+        logger.error({ err, showtimeId: id }, 'inventory rebuild failed');
+      }
+    }
+    if (loaded.length) logger.info({ showtimes: loaded }, 'inventory rebuilt from PostgreSQL');
+    return loaded;
+  }
+
+  return {
+    load,
+    ensureLoaded,
+    rebuildMissing,
+    loadedShowtimes: () => redis.smembers(loadedShowtimesKey(prefix)),
+  };
+}

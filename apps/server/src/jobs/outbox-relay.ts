@@ -1,0 +1,216 @@
+import type { HoldRecord } from '../domain/hold.ts';
+import type { OrdersCore } from '../orders/core.ts';
+import type { ExpiryJob, OrdersJob } from '../queue/queues.ts';
+
+/** The consumer group of the orders module on every showtime's outbox stream. */
+export const OUTBOX_GROUP = 'orders';
+
+type Entry = { stream: string; showtimeId: string; id: string; fields: Record<string, string> };
+
+export interface RelayOptions {
+  /** Unique per process: pending entries are owned by a consumer. */
+  consumer: string;
+  /** Entries another consumer read but did not acknowledge for this long are taken over (it died). */
+  claimIdleMs: number;
+  /** Entries read per stream per round. */
+  count?: number;
+  /** Pause when every outbox is empty. */
+  idleMs?: number;
+}
+
+export interface Relay {
+  stop(): Promise<void>;
+  /** Runs one round now (tests). Returns the number of entries relayed. */
+  tick(): Promise<number>;
+}
+
+function toObject(flat: string[]): Record<string, string> {
+  const o: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) o[flat[i]!] = flat[i + 1]!;
+  return o;
+}
+
+/**
+ * The relay half of the transactional outbox: the hold script appends each hold (and each release / expiry) to
+ * its showtime's outbox stream in the same atomic step as the deduction; the relay reads the streams with a
+ * consumer group, turns them into BullMQ jobs — one persistence job per read (its id names the entries), one
+ * delayed expiry job per hold (id = hold id), one cancel job per release — and acknowledges (and deletes) the
+ * entries only after the jobs were added, so a re-read never makes second jobs for them. A relay that dies between read and ack leaves
+ * its entries pending; another relay claims them after `claimIdleMs`. Whatever slips through anyway (a crash
+ * between hold and outbox cannot happen — they are one script — but Redis can lose an unpersisted entry) is
+ * found by the reconciler.
+ */
+export function startOutboxRelay(core: OrdersCore, opts: RelayOptions): Relay {
+  const count = opts.count ?? core.config.orderBatchSize;
+  const idleMs = opts.idleMs ?? 15;
+  const redis = core.redis;
+  const grouped = new Set<string>();
+  let showtimes: string[] = [];
+  let refreshedAt = 0;
+  let claimedAt = 0;
+  let stopped = false;
+
+  async function ensureGroup(stream: string): Promise<void> {
+    try {
+      await redis.xgroup('CREATE', stream, OUTBOX_GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
+    }
+    grouped.add(stream);
+  }
+
+  async function refresh(): Promise<void> {
+    showtimes = await core.inventory.loadedShowtimes();
+    for (const st of showtimes) {
+      const stream = core.inventory.keys(st).outbox;
+      if (!grouped.has(stream)) await ensureGroup(stream);
+    }
+    refreshedAt = Date.now();
+  }
+
+  async function read(): Promise<Entry[]> {
+    if (showtimes.length === 0) return [];
+    const p = redis.pipeline();
+    const streams = showtimes.map((st) => ({ st, stream: core.inventory.keys(st).outbox }));
+    for (const s of streams)
+      p.xreadgroup('GROUP', OUTBOX_GROUP, opts.consumer, 'COUNT', count, 'STREAMS', s.stream, '>');
+    const res = (await p.exec()) ?? [];
+    const out: Entry[] = [];
+    for (const [i, [err, value]] of res.entries()) {
+      const s = streams[i]!;
+      if (err) {
+        // The stream or its group went away (e.g. keys deleted): recreate on the next refresh.
+        if (String(err.message).includes('NOGROUP')) grouped.delete(s.stream);
+        else core.logger.warn({ err, stream: s.stream }, 'outbox read failed');
+        continue;
+      }
+      const streamsReply = value as Array<[string, Array<[string, string[]]>]> | null;
+      for (const [, entries] of streamsReply ?? [])
+        for (const [id, fields] of entries)
+          out.push({ stream: s.stream, showtimeId: s.st, id, fields: toObject(fields) });
+    }
+    return out;
+  }
+
+  async function claimStale(): Promise<Entry[]> {
+    claimedAt = Date.now();
+    const out: Entry[] = [];
+    for (const st of showtimes) {
+      const stream = core.inventory.keys(st).outbox;
+      try {
+        const r = (await redis.xautoclaim(
+          stream,
+          OUTBOX_GROUP,
+          opts.consumer,
+          opts.claimIdleMs,
+          '0-0',
+          'COUNT',
+          count,
+        )) as [string, Array<[string, string[] | null]>];
+        for (const [id, fields] of r[1] ?? [])
+          if (fields) out.push({ stream, showtimeId: st, id, fields: toObject(fields) });
+      } catch (err) {
+        if (!String((err as Error).message).includes('NOGROUP'))
+          core.logger.warn({ err, stream }, 'outbox claim failed');
+      }
+    }
+    return out;
+  }
+
+  async function relay(entries: Entry[]): Promise<void> {
+    const orders: Array<{ name: string; data: OrdersJob; opts: { jobId: string } }> = [];
+    const expiry: Array<{ name: string; data: ExpiryJob; opts: { jobId: string; delay: number } }> = [];
+    const batches = new Map<
+      string,
+      { holds: HoldRecord[]; first: string; last: string; showtimeId: string }
+    >();
+    const now = core.now();
+    for (const e of entries) {
+      const holdId = e.fields.holdId;
+      if (!holdId) continue;
+      if (e.fields.type === 'hold' && e.fields.payload) {
+        let hold: HoldRecord;
+        try {
+          hold = JSON.parse(e.fields.payload) as HoldRecord;
+          if (!Array.isArray(hold.items)) hold.items = [];
+        } catch (err) {
+          core.logger.error({ err, holdId }, 'unreadable outbox entry');
+          continue;
+        }
+        const b = batches.get(e.stream) ?? { holds: [], first: e.id, last: e.id, showtimeId: e.showtimeId };
+        b.holds.push(hold);
+        b.last = e.id;
+        batches.set(e.stream, b);
+        expiry.push({
+          name: 'expire',
+          data: { holdId, showtimeId: e.showtimeId },
+          opts: { jobId: holdId, delay: Math.max(0, hold.expiresAt - now) },
+        });
+      } else if (e.fields.type === 'released') {
+        orders.push({
+          name: 'cancel',
+          data: { kind: 'cancel', holdId, showtimeId: e.showtimeId },
+          opts: { jobId: `cancel.${holdId}` },
+        });
+      } else if (e.fields.type === 'expired') {
+        // Usually a no-op: the hold's delayed job (same id) exists. It matters when that job was lost.
+        expiry.push({
+          name: 'expire',
+          data: { holdId, showtimeId: e.showtimeId },
+          opts: { jobId: holdId, delay: 0 },
+        });
+      }
+    }
+    // One persistence job per outbox read: BullMQ costs about a millisecond of worker time per job, too much to
+    // spend per hold at thousands of holds a second. Its id names the entries, so a re-read is deduplicated.
+    for (const b of batches.values())
+      orders.unshift({
+        name: 'persist_batch',
+        data: { kind: 'persist_batch', holds: b.holds },
+        opts: { jobId: `hb.${b.showtimeId}.${b.first}.${b.last}` },
+      });
+    if (orders.length) await core.queues.orders.addBulk(orders);
+    if (expiry.length) await core.queues.expiry.addBulk(expiry);
+    const byStream = new Map<string, string[]>();
+    for (const e of entries) byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), e.id]);
+    const p = redis.pipeline();
+    for (const [stream, ids] of byStream) {
+      p.xack(stream, OUTBOX_GROUP, ...ids);
+      p.xdel(stream, ...ids);
+    }
+    await p.exec();
+  }
+
+  async function tick(): Promise<number> {
+    if (Date.now() - refreshedAt > 1000) await refresh();
+    let entries = await read();
+    if (Date.now() - claimedAt > Math.max(1000, opts.claimIdleMs / 2))
+      entries = entries.concat(await claimStale());
+    if (entries.length) await relay(entries);
+    return entries.length;
+  }
+
+  // Two rounds in flight: one reads while the other waits for its jobs to be added. XREADGROUP `>` hands each
+  // entry to one read only, so the rounds never overlap.
+  const loop = Promise.all(
+    [0, 1].map(async () => {
+      while (!stopped) {
+        try {
+          const n = await tick();
+          if (n === 0) await new Promise((r) => setTimeout(r, idleMs));
+        } catch (err) {
+          core.logger.error({ err }, 'outbox relay round failed');
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    }),
+  );
+
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
