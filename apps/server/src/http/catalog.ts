@@ -28,7 +28,13 @@ import { DomainError } from '../domain/errors.ts';
 import { sendCachedJson, weakEtag } from './etag.ts';
 import { listAudit } from '../audit/audit.ts';
 import type { CatalogDeps } from '../catalog/common.ts';
-import { createVenue, getSeatMapDocument, getVenue, listVenues, updateVenueLayout } from '../catalog/venues.ts';
+import {
+  createVenue,
+  getSeatMapDocument,
+  getVenue,
+  listVenues,
+  updateVenueLayout,
+} from '../catalog/venues.ts';
 import { createEvent, getEvent, listEvents, updateEvent } from '../catalog/events.ts';
 import { createShowtime, getShowtime, listShowtimes, updateShowtime } from '../catalog/showtimes.ts';
 import { changeSaleState } from '../catalog/sale-control.ts';
@@ -62,9 +68,18 @@ class SeatMapCache {
 
 /** Venues, events, showtimes, sale control and the audit log: staff routes and the public read API. */
 export function catalogRoutes(deps: CatalogDeps): RouteDef[] {
-  const seatMaps = new SeatMapCache();
   return [
-    // --- Public read API -----------------------------------------------------------------------------
+    ...publicRoutes(deps, new SeatMapCache()),
+    ...venueRoutes(deps),
+    ...eventRoutes(deps),
+    ...showtimeRoutes(deps),
+    ...auditRoutes(deps),
+  ];
+}
+
+/** The public read API: events, showtimes and seat maps, cached by ETag. */
+function publicRoutes(deps: CatalogDeps, seatMaps: SeatMapCache): RouteDef[] {
+  return [
     route({
       method: 'get',
       path: '/api/events',
@@ -142,8 +157,12 @@ export function catalogRoutes(deps: CatalogDeps): RouteDef[] {
         });
       },
     }),
+  ];
+}
 
-    // --- Venues ----------------------------------------------------------------------------------------
+/** Staff: venues and their seat-map layouts. */
+function venueRoutes(deps: CatalogDeps): RouteDef[] {
+  return [
     route({
       method: 'get',
       path: '/api/staff/venues',
@@ -190,8 +209,12 @@ export function catalogRoutes(deps: CatalogDeps): RouteDef[] {
         body: await updateVenueLayout(deps, params.id, body, actorOf(principal)),
       }),
     }),
+  ];
+}
 
-    // --- Events ----------------------------------------------------------------------------------------
+/** Staff: events. */
+function eventRoutes(deps: CatalogDeps): RouteDef[] {
+  return [
     route({
       method: 'get',
       path: '/api/staff/events',
@@ -237,8 +260,12 @@ export function catalogRoutes(deps: CatalogDeps): RouteDef[] {
         body: await updateEvent(deps, params.id, body, actorOf(principal)),
       }),
     }),
+  ];
+}
 
-    // --- Showtimes and sale control --------------------------------------------------------------------
+/** Staff: showtimes and their sale control. */
+function showtimeRoutes(deps: CatalogDeps): RouteDef[] {
+  return [
     route({
       method: 'get',
       path: '/api/staff/showtimes',
@@ -297,8 +324,12 @@ export function catalogRoutes(deps: CatalogDeps): RouteDef[] {
         body: await changeSaleState(deps, params.id, params.action, actorOf(principal)),
       }),
     }),
+  ];
+}
 
-    // --- Audit -----------------------------------------------------------------------------------------
+/** Admins: the audit log. */
+function auditRoutes(deps: CatalogDeps): RouteDef[] {
+  return [
     route({
       method: 'get',
       path: '/api/staff/audit',

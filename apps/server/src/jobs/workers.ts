@@ -77,7 +77,7 @@ export async function startWorkers(
   const connection = core.redis;
   const prefix = queuePrefix(core.config.redisPrefix);
   const log = core.logger.child({ module: 'workers' });
-  const common = {
+  const common: WorkerCommon = {
     connection,
     prefix,
     lockDuration: settings.lockMs,
@@ -85,6 +85,53 @@ export async function startWorkers(
     maxStalledCount: 10,
   };
 
+  const orders = ordersWorkers(core, common, log);
+  const expiry = expiryWorkers(core, common);
+  const maintenance = await maintenanceWorker(core, settings, common);
+
+  const workers: Worker[] = [...orders.workers, ...expiry.workers, maintenance];
+  if (sandbox) {
+    workers.push(
+      new Worker<WebhookDelivery>(
+        QUEUES.sandboxWebhooks,
+        (job: Job<WebhookDelivery>) => sandbox.deliver(job.data, core.config.paymentWebhookSecret),
+        { connection, prefix, concurrency: 20 },
+      ),
+    );
+  }
+  for (const w of workers)
+    w.on('failed', (job, err) => {
+      if (err instanceof RetryLater || err.name === 'DelayedError') return;
+      log.warn({ err, queue: w.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed');
+    });
+  for (const w of workers) w.on('error', (err) => log.error({ err, queue: w.name }, 'worker error'));
+
+  const relay = startOutboxRelay(core, {
+    consumer: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    claimIdleMs: settings.lockMs,
+  });
+  log.info('order workers started');
+
+  return {
+    async stop() {
+      await relay.stop();
+      await Promise.allSettled(workers.map((w) => w.close()));
+      await Promise.allSettled([orders.flush(), expiry.flush()]);
+    },
+  };
+}
+
+/** What every queue's workers share: the connection, the prefix and the lock settings. */
+interface WorkerCommon {
+  connection: OrdersCore['redis'];
+  prefix: string;
+  lockDuration: number;
+  stalledInterval: number;
+  maxStalledCount: number;
+}
+
+/** Order persistence: relay batches and the reconciler's single holds, in batched transactions. */
+function ordersWorkers(core: OrdersCore, common: WorkerCommon, log: OrdersCore['logger']) {
   const txSlots = createSemaphore(PARALLEL_BATCHES);
   const persist = (holds: HoldRecord[]) =>
     txSlots.run(async () => {
@@ -130,7 +177,7 @@ export async function startWorkers(
   };
   // Relay batches arrive as one job each; single-hold jobs (reconciler) wait in the batcher for company, so a
   // worker needs room for a batch of them.
-  const ordersWorkers = Array.from(
+  const workers = Array.from(
     { length: FETCHERS },
     () =>
       new Worker<OrdersJob>(QUEUES.orders, processOrdersJob, {
@@ -139,6 +186,11 @@ export async function startWorkers(
       }),
   );
 
+  return { workers, flush: () => persistBatcher.flush() };
+}
+
+/** The payment window: delayed expiry jobs, closed in batches. */
+function expiryWorkers(core: OrdersCore, common: WorkerCommon) {
   // Deadlines arrive one job at a time: a short wait gathers them, and a cap on concurrent batches keeps a burst
   // from turning into a queue for database connections.
   const expirySlots = createSemaphore(2);
@@ -165,12 +217,17 @@ export async function startWorkers(
   };
   // A BullMQ worker fetches jobs one at a time, and with a backlog it fills all its concurrency before it starts
   // any: two workers feeding one batcher fetch in parallel and start sooner.
-  const expiryWorkers = Array.from(
+  const workers = Array.from(
     { length: FETCHERS },
     () => new Worker<ExpiryJob>(QUEUES.expiry, processExpiryJob, { ...common, concurrency: 250 }),
   );
 
-  const maintenanceWorker = new Worker(
+  return { workers, flush: () => expiryBatcher.flush() };
+}
+
+/** The repeatable jobs: expiry sweeper, reconciler, refund retrier and the queue-depth gauge. */
+async function maintenanceWorker(core: OrdersCore, settings: WorkerSettings, common: WorkerCommon) {
+  const worker = new Worker(
     QUEUES.maintenance,
     async (job: Job) => {
       switch (job.name) {
@@ -204,34 +261,5 @@ export async function startWorkers(
   await m.upsertJobScheduler('refunds', { every: 10_000 }, { name: 'refunds' });
   await m.upsertJobScheduler('gauge', { every: 5_000 }, { name: 'gauge' });
 
-  const workers: Worker[] = [...ordersWorkers, ...expiryWorkers, maintenanceWorker];
-  if (sandbox) {
-    workers.push(
-      new Worker<WebhookDelivery>(
-        QUEUES.sandboxWebhooks,
-        (job: Job<WebhookDelivery>) => sandbox.deliver(job.data, core.config.paymentWebhookSecret),
-        { connection, prefix, concurrency: 20 },
-      ),
-    );
-  }
-  for (const w of workers)
-    w.on('failed', (job, err) => {
-      if (err instanceof RetryLater || err.name === 'DelayedError') return;
-      log.warn({ err, queue: w.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed');
-    });
-  for (const w of workers) w.on('error', (err) => log.error({ err, queue: w.name }, 'worker error'));
-
-  const relay = startOutboxRelay(core, {
-    consumer: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-    claimIdleMs: settings.lockMs,
-  });
-  log.info('order workers started');
-
-  return {
-    async stop() {
-      await relay.stop();
-      await Promise.allSettled(workers.map((w) => w.close()));
-      await Promise.allSettled([persistBatcher.flush(), expiryBatcher.flush()]);
-    },
-  };
+  return worker;
 }

@@ -7,13 +7,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
 import type { SeatsChanged } from '@seatrush/shared';
-import {
-  Fanout,
-  type ChangeRead,
-  type FanoutClock,
-  type HoldEndFact,
-  type Published,
-} from './fanout.ts';
+import { Fanout, type ChangeRead, type FanoutClock, type HoldEndFact, type Published } from './fanout.ts';
 import type { RealtimeServer } from './types.ts';
 
 /**
@@ -283,9 +277,7 @@ describe('Fanout', () => {
     sub.publish('s1', 5000); // a hole: the log is read, and it is too far behind
     await clock.advance(100);
     await delivered(a);
-    expect(deltas(a.got)).toMatchObject([
-      { showtimeId: 's1', from: 0, to: 5000, changes: { all: '0123' } },
-    ]);
+    expect(deltas(a.got)).toMatchObject([{ showtimeId: 's1', from: 0, to: 5000, changes: { all: '0123' } }]);
     sub.publish('s1', 5001, { reload: true });
     await clock.advance(100);
     await delivered(a);

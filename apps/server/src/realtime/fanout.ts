@@ -156,7 +156,10 @@ export class Fanout<C> {
       for (const state of this.rooms.values()) this.repair(state);
     });
     await this.o.subscriber.subscribe(this.o.channel);
-    this.sweepTimer = this.clock.setInterval(() => this.sweep(), Math.max(50, Math.floor(this.o.sweepMs / 4)));
+    this.sweepTimer = this.clock.setInterval(
+      () => this.sweep(),
+      Math.max(50, Math.floor(this.o.sweepMs / 4)),
+    );
   }
 
   /**

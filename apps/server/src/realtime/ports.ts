@@ -6,7 +6,7 @@ import { DomainError } from '../domain/errors.ts';
 import { decodeChange, type Change, type Inventory, type WireChange } from '../inventory/inventory.ts';
 import type { HoldUseCases } from '../application/holds/use-cases.ts';
 import type { ChangeRead, HoldEndFact, Published } from './fanout.ts';
-import type { RealtimePorts } from './server.ts';
+import type { RealtimePorts } from './contract.ts';
 import { computeStaffStats } from './staff-stats.ts';
 
 export interface InventoryPortsDeps {
@@ -57,7 +57,7 @@ export function coalesce(
 
 /** The real-time layer's ports over the inventory: the same functions the HTTP routes call. */
 export function inventoryPorts(deps: InventoryPortsDeps): RealtimePorts<Change> {
-  const { inventory, redis } = deps;
+  const { inventory } = deps;
   const now = deps.now ?? Date.now;
 
   const snapshot = async (showtimeId: string): Promise<ShowtimeSnapshot> => {
@@ -74,10 +74,7 @@ export function inventoryPorts(deps: InventoryPortsDeps): RealtimePorts<Change> 
     };
   };
 
-  const currentVersion = async (showtimeId: string): Promise<number | null> => {
-    const v = await redis.hget(inventory.keys(showtimeId).meta, 'version');
-    return v === null ? null : Number(v);
-  };
+  const currentVersion = (showtimeId: string): Promise<number | null> => inventory.version(showtimeId);
 
   return {
     snapshot,
@@ -175,9 +172,8 @@ export function inventoryPorts(deps: InventoryPortsDeps): RealtimePorts<Change> 
       try {
         return await computeStaffStats(
           {
-            redis,
+            inventory,
             prisma: deps.prisma,
-            redisPrefix: deps.redisPrefix,
             snapshot,
             ...(deps.queues ? { queues: deps.queues } : {}),
             now,

@@ -1,13 +1,12 @@
 import type { Queue } from 'bullmq';
 import type { ShowtimeSnapshot, StaffStats } from '@seatrush/shared';
 import type { PrismaClient } from '../db/prisma.ts';
-import type { Redis } from '../db/redis.ts';
-import { showtimeKeys } from '../inventory/keys.ts';
+import type { Inventory } from '../inventory/inventory.ts';
 
 export interface StaffStatsDeps {
-  redis: Redis;
+  /** The inventory's read model of hold expiries. */
+  inventory: Pick<Inventory, 'countHoldsExpiring'>;
   prisma: PrismaClient;
-  redisPrefix: string;
   /** The inventory's snapshot (counts come from Redis, the same place buyers' maps come from). */
   snapshot: (showtimeId: string) => Promise<ShowtimeSnapshot>;
   /** The BullMQ queues whose depth and lag the dashboard shows (omitted: `queues` is null). */
@@ -19,7 +18,7 @@ const MINUTES = 15;
 
 /**
  * The staff room's live statistics for one showtime, read from where the truth is: sold / held / available per
- * category and zone from the inventory snapshot, holds expiring within a minute from the inventory's expiry zset,
+ * category and zone from the inventory snapshot, holds expiring within a minute from the inventory's hold expiries,
  * tickets sold per minute from PostgreSQL's paid orders, queue depth and lag from BullMQ. `live` carries what only
  * the socket layer knows (room sizes across nodes). Throws what the snapshot throws (`not_found`, `sale_not_open`).
  * Pure apart from those reads, so a test can compute the same figures and compare.
@@ -30,10 +29,9 @@ export async function computeStaffStats(
   live: { connectedBuyers: number; nodes: number },
 ): Promise<StaffStats> {
   const now = deps.now?.() ?? Date.now();
-  const keys = showtimeKeys(deps.redisPrefix, showtimeId);
   const [snapshot, expiring, sales, queues] = await Promise.all([
     deps.snapshot(showtimeId),
-    deps.redis.zcount(keys.expiry, `(${now}`, now + 60_000),
+    deps.inventory.countHoldsExpiring(showtimeId, now, now + 60_000),
     salesPerMinute(deps.prisma, showtimeId, now),
     deps.queues ? queueStats(deps.queues, now) : Promise.resolve(null),
   ]);

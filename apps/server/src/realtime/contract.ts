@@ -1,0 +1,53 @@
+import type {
+  CheckoutBody,
+  CheckoutResponse,
+  HoldResponse,
+  MyHold,
+  ShowtimeSnapshot,
+  SocketHoldCreate,
+  StaffStats,
+} from '@seatrush/shared';
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { HandshakeAuth } from './auth.ts';
+import type { ChangeRead, Published } from './fanout.ts';
+
+/** What the real-time layer needs from the inventory and the use cases (the same ones HTTP calls). */
+export interface RealtimePorts<C = unknown> {
+  /** Decodes a message of the inventory's channel (null when it is not a change). */
+  decodeMessage(message: string): Published<C> | null;
+  /** Merges consecutive published changes after version `from` into one delta (as `readChanges` would). */
+  mergeChanges(showtimeId: string, from: number, changes: Array<Published<C>>): ChangeRead;
+  /** The live state of a showtime. Throws `not_found` / `sale_not_open` when it has no live inventory. */
+  snapshot(showtimeId: string): Promise<ShowtimeSnapshot>;
+  /** The change log after `since`, reduced to the public delta form plus owner-only hold facts. */
+  readChanges(showtimeId: string, since: number): Promise<ChangeRead>;
+  /** The buyer's live holds in a showtime (no tokens). */
+  holdsOf(showtimeId: string, buyerId: string): Promise<MyHold[]>;
+  /** The hold use case, exactly as `POST /api/showtimes/:id/holds` runs it. */
+  createHold(
+    buyer: { buyerId: string; email: string; sessionId?: string },
+    input: SocketHoldCreate,
+  ): Promise<HoldResponse>;
+  /** The release use case, exactly as `DELETE /api/holds/:holdId` runs it. */
+  releaseHold(holdId: string, holdToken: string): Promise<void>;
+  /** The checkout use case of `POST /api/holds/:holdId/checkout` (absent on nodes without the orders module). */
+  checkout?: (holdId: string, body: CheckoutBody) => Promise<CheckoutResponse>;
+  /** Live statistics for the staff room (see staff-stats.ts). */
+  staffStats(
+    showtimeId: string,
+    live: { connectedBuyers: number; nodes: number },
+  ): Promise<StaffStats | null>;
+}
+
+export interface RealtimeDeps {
+  config: Pick<
+    Config,
+    'redisUrl' | 'redisPrefix' | 'realtimeCoalesceMs' | 'realtimeDeliveryBudget' | 'staffStatsIntervalMs'
+  >;
+  logger: Logger;
+  metrics: Metrics;
+  auth: HandshakeAuth;
+  ports: RealtimePorts<unknown>;
+}
