@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { generateSection, generateStadium, generateVenue, rowLetters } from './seatmap-generators.ts';
 import {
   describeSeatMapPath,
-  generateSection,
-  generateStadium,
-  generateVenue,
   parseSeatMap,
-  rowLetters,
   seatLabel,
   seatMapBodySchema,
   seatMapStats,
