@@ -4,6 +4,7 @@
  * at must exist and agree with the code: build contexts, mounted files, nginx's upstream names, the environment
  * variables the server reads, and a production config the server accepts.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -54,10 +55,26 @@ function composeValidator() {
   return ajv.compile(schema);
 }
 
-/** `${VAR:-default}` as compose interpolates it, with nothing set in the environment. */
-function interpolate(v: string): string {
-  return v.replace(/\$\{(\w+)(?::-([^}]*))?\}/g, (_m, _name: string, fallback?: string) => fallback ?? '');
+/**
+ * `${VAR}`, `${VAR:-default}` and `${VAR:?message}` as compose interpolates them with `env` set: a missing
+ * required variable fails with its message, as `docker compose up` does.
+ */
+function interpolate(v: string, env: Record<string, string> = {}): string {
+  return v.replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
+    const value = env[name];
+    if (value) return value;
+    if (op === '?') throw new Error(`required variable ${name} is missing a value: ${arg ?? ''}`);
+    return op === '-' ? (arg ?? '') : '';
+  });
 }
+
+/** What an operator exports before `docker compose up`. */
+const operatorEnv = {
+  SESSION_SECRET: randomBytes(32).toString('base64url'),
+  TICKET_SIGNING_SECRET: randomBytes(32).toString('base64url'),
+  PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
+  SEATRUSH_ADMIN_PASSWORD: 'an operator passphrase 1f9c',
+};
 
 const composeText = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
 const compose = loadCompose(composeText);
@@ -125,11 +142,28 @@ describe('docker-compose.yml', () => {
       const env = compose.services[name]!.environment ?? {};
       for (const key of Object.keys(env)) expect(envNames, `${name}: ${key}`).toContain(key);
       const resolved = Object.fromEntries(
-        Object.entries(env).map(([k, v]) => [k, interpolate(String(v ?? ''))]),
+        Object.entries(env).map(([k, v]) => [k, interpolate(String(v ?? ''), operatorEnv)]),
       );
       const config = loadConfig(resolved);
       expect(config.env).toBe('production');
       expect(config.paymentWebhookUrl).toBe('http://nginx:8080/api/payments/webhook');
+      // The demo runs the sandbox provider, chosen explicitly (issue 14, finding 9) ...
+      expect(config.paymentProvider).toBe('sandbox');
+      expect(env.PAYMENT_PROVIDER).toBe('sandbox');
+      // ... and believes X-Forwarded-* from the compose network, where nginx is (finding 10).
+      expect(config.trustProxy('172.18.0.2', 0)).toBe(true);
+      expect(config.trustProxy('203.0.113.7', 0)).toBe(false);
     }
+  });
+
+  it('takes every secret and the admin password from the environment, with no fallback (issue 14, finding 8)', () => {
+    for (const name of ['migrate', 'server1', 'server2', 'worker']) {
+      const env = compose.services[name]!.environment ?? {};
+      for (const key of Object.keys(operatorEnv)) {
+        expect(String(env[key]), `${name}: ${key}`).toMatch(new RegExp(`^\\$\\{${key}:\\?.+\\}$`));
+        expect(() => interpolate(String(env[key]), {}), `${name}: ${key} unset`).toThrow(/required variable/);
+      }
+    }
+    expect(composeText).not.toMatch(/change-me/i);
   });
 });

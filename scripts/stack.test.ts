@@ -5,7 +5,10 @@
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { statSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { createBuyerSessions } from '../apps/server/src/auth/buyer.ts';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
@@ -74,6 +77,7 @@ async function startAndStop(env: NodeJS.ProcessEnv): Promise<void> {
   expect(ready).toContain('admin@seatrush.local');
   const readyz = await fetch(`http://127.0.0.1:${port}/readyz`);
   expect(readyz.status).toBe(200);
+  await expectOwnSecretsOnLoopback(port);
 
   const tree = descendants(child.pid!);
   expect(tree.length).toBeGreaterThan(1);
@@ -84,6 +88,27 @@ async function startAndStop(env: NodeJS.ProcessEnv): Promise<void> {
   for (let i = 0; i < 50 && tree.some(alive); i++) await new Promise((r) => setTimeout(r, 200));
   expect(tree.filter(alive)).toEqual([]);
   await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+}
+
+/**
+ * Issue 14, finding 8: the servers sign with the checkout's generated secrets (a buyer token made with the
+ * development default written in the source is refused) and listen on loopback only.
+ */
+async function expectOwnSecretsOnLoopback(port: number): Promise<void> {
+  const stat = statSync(join(root, '.data', 'secrets.json'));
+  expect(stat.mode & 0o777).toBe(0o600);
+  const forged = createBuyerSessions({ secret: 'dev-only-session-secret-change-me' }).issue(
+    'b1',
+    'x@example.test',
+  );
+  const me = await fetch(`http://127.0.0.1:${port}/api/buyer/session`, {
+    headers: { authorization: `Bearer ${forged.token}` },
+  });
+  expect(me.status).toBe(401);
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  if (external) await expect(fetch(`http://${external}:${port}/healthz`)).rejects.toThrow();
 }
 
 describe('npm start', () => {

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SetupError, ensurePostgres, ensureRedis, type Service } from './lib/services.ts';
+import { launchEnv } from './lib/secrets.ts';
 import { applyMigrations, createMigration, generateClient } from '../prisma/migrate.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -135,7 +136,10 @@ async function recreateDatabase(adminUrl: string, name: string): Promise<string>
 async function startServers(env: NodeJS.ProcessEnv, port: number): Promise<string> {
   const url = `http://127.0.0.1:${port}`;
   // The worker has no HTTP port of its own: tell it where the sandbox provider's webhooks go (the web node).
+  // Both get the checkout's own secrets (generated once under .data/; the environment's win) and listen on
+  // loopback unless HOST is given (lib/secrets.ts).
   const withWebhook = {
+    ...launchEnv(root, process.env),
     ...env,
     PAYMENT_WEBHOOK_URL: process.env.PAYMENT_WEBHOOK_URL ?? `${url}/api/payments/webhook`,
   };
@@ -176,7 +180,7 @@ async function test(): Promise<void> {
   if (want('lint')) {
     await step('lint (eslint)', bin('eslint'), ['.', '--max-warnings=0']);
     await step('format (prettier --check)', bin('prettier'), ['--check', '.']);
-    await step('import boundaries (scripts/architecture)', process.execPath, ['scripts/architecture/check.mjs']);
+    await step('import boundaries', process.execPath, ['scripts/architecture/check.mjs']);
   }
   if (want('typecheck')) {
     await step('typecheck (root)', bin('tsc'), ['-p', 'tsconfig.json']);

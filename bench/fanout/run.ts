@@ -104,6 +104,12 @@ const dbUrl = (() => {
   return u.toString();
 })();
 const prefix = `bf${randomBytes(3).toString('hex')}`;
+const benchSecrets = {
+  SESSION_SECRET: randomBytes(32).toString('base64url'),
+  TICKET_SIGNING_SECRET: randomBytes(32).toString('base64url'),
+  PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
+  SEATRUSH_ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
+};
 const workDir = `/tmp/seatrush-bench-fanout-${process.pid}`;
 
 const started: ChildProcess[] = [];
@@ -227,10 +233,9 @@ function startNodes(): number[] {
           DATABASE_URL: dbUrl,
           REDIS_PREFIX: prefix,
           LOG_LEVEL: 'warn',
-          SESSION_SECRET: 'bench-fanout-session-secret',
-          TICKET_SIGNING_SECRET: 'bench-fanout-ticket-secret',
-          PAYMENT_WEBHOOK_SECRET: 'bench-fanout-webhook-secret',
-          SEATRUSH_ADMIN_PASSWORD: 'bench-fanout-admin',
+          // This run's own secrets (production refuses ones written in the source), the same for every node.
+          ...benchSecrets,
+          PAYMENT_PROVIDER: 'sandbox',
           ...(args.budget ? { REALTIME_DELIVERY_BUDGET: args.budget } : {}),
           ...(args.window ? { REALTIME_COALESCE_MS: args.window } : {}),
         },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -23,7 +24,21 @@ export async function ensureDatabase(url: string): Promise<void> {
   await applyMigrations(url);
 }
 
-/** The environment of a Seatrush web node under bench: production mode, quiet logs, fixed bench secrets. */
+/**
+ * Production refuses secrets written in the source (config/secrets.ts): every bench run makes its own, once per
+ * process, so all the nodes it starts agree.
+ */
+const BENCH_SECRETS = {
+  SESSION_SECRET: randomBytes(32).toString('base64url'),
+  TICKET_SIGNING_SECRET: randomBytes(32).toString('base64url'),
+  PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
+  SEATRUSH_ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
+};
+
+/**
+ * The environment of a Seatrush web node under bench: production mode, quiet logs, this run's random secrets, the
+ * sandbox payment provider chosen explicitly (production refuses to start without a provider).
+ */
 export function benchNodeEnv(opts: { redisUrl: string; databaseUrl: string; prefix: string }) {
   return {
     NODE_ENV: 'production',
@@ -32,9 +47,7 @@ export function benchNodeEnv(opts: { redisUrl: string; databaseUrl: string; pref
     REDIS_URL: opts.redisUrl,
     DATABASE_URL: opts.databaseUrl,
     REDIS_PREFIX: opts.prefix,
-    SESSION_SECRET: 'bench-session-secret-0123456789',
-    TICKET_SIGNING_SECRET: 'bench-ticket-secret-0123456789',
-    PAYMENT_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
-    SEATRUSH_ADMIN_PASSWORD: 'bench-admin-password',
+    PAYMENT_PROVIDER: 'sandbox',
+    ...BENCH_SECRETS,
   };
 }

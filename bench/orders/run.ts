@@ -32,6 +32,7 @@ import { createPrisma, type PrismaClient } from '../../apps/server/src/db/prisma
 import { createRedis } from '../../apps/server/src/db/redis.ts';
 import { createLogger } from '../../apps/server/src/observability/logger.ts';
 import { createInventory, type Inventory } from '../../apps/server/src/inventory/inventory.ts';
+import { showtimeKeys } from '../../apps/server/src/inventory/keys.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const requireFromServer = createRequire(path.join(REPO, 'apps/server/package.json'));
@@ -253,6 +254,11 @@ async function main(): Promise<void> {
   await inv.load(big.id);
   await inv.load(short.id);
 
+  const benchSecrets = {
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    TICKET_SIGNING_SECRET: randomBytes(32).toString('base64url'),
+    PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
+  };
   const workers = Array.from({ length: WORKERS }, () =>
     startWorker({
       NODE_ENV: 'production',
@@ -260,9 +266,9 @@ async function main(): Promise<void> {
       DATABASE_URL: url,
       REDIS_URL,
       REDIS_PREFIX: prefix,
-      SESSION_SECRET: 'bench-session-secret-0123456789',
-      TICKET_SIGNING_SECRET: 'bench-ticket-secret-0123456789',
-      PAYMENT_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
+      // This run's own secrets (production refuses ones written in the source), shared by all its workers.
+      ...benchSecrets,
+      PAYMENT_PROVIDER: 'sandbox',
       PORT: '0',
       ...(process.env.EXPIRY_SWEEP_INTERVAL_MS
         ? { EXPIRY_SWEEP_INTERVAL_MS: process.env.EXPIRY_SWEEP_INTERVAL_MS }
@@ -272,7 +278,7 @@ async function main(): Promise<void> {
   const stop = () => workers.forEach((w) => w.exitCode === null && w.kill('SIGTERM'));
   process.on('exit', stop);
   // Ready when the workers made their consumer group on the outbox.
-  const outbox = inv.keys(big.id).outbox;
+  const outbox = showtimeKeys(prefix, big.id).outbox;
   const until = Date.now() + 60_000;
   for (;;) {
     const groups = (await redis.xinfo('GROUPS', outbox).catch(() => [])) as unknown[];
@@ -396,7 +402,8 @@ async function main(): Promise<void> {
   const lastDeadline = Math.max(...deadlines.values());
   const expUntil = lastDeadline + 60_000;
   // Done when every hold has its "expired" tombstone in the inventory and every order is EXPIRED.
-  const ended = inv.keys(short.id).ended;
+  // The tombstones' scores say when each hold ended, which no read model gives: the bench reads them itself.
+  const ended = showtimeKeys(prefix, short.id).ended;
   let expiredRows = 0;
   while (Date.now() < expUntil) {
     expiredRows = await prisma.order.count({ where: { showtimeId: short.id, status: 'EXPIRED' } });

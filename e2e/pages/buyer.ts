@@ -387,7 +387,7 @@ export class SandboxPaymentPage {
   }
 
   async payWith(card: string) {
-    await expect(this.page.getByText('Sandbox payment provider')).toBeVisible();
+    await expect(this.page.getByText('Sandbox — no real money.')).toBeVisible();
     await this.card.fill(card);
     await this.page.getByRole('button', { name: /^Pay / }).click();
   }

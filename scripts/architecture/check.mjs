@@ -37,7 +37,8 @@ export async function checkArchitecture(baseDir) {
   /** @type {{ from: string, to: string }[]} */
   const edges = [];
   for (const module of output.modules) {
-    for (const dependency of module.dependencies) edges.push({ from: module.source, to: dependency.resolved });
+    for (const dependency of module.dependencies)
+      edges.push({ from: module.source, to: dependency.resolved });
   }
   const serverFiles = output.modules.map((m) => m.source).filter((s) => s.startsWith(`${serverSrc}/`));
   violations.push(...unplacedFolders(serverFiles), ...folderCycles(edges));
@@ -58,7 +59,8 @@ function unplacedFolders(files) {
   const unplaced = new Map();
   for (const file of files) {
     const top = topOf(file);
-    if (top && file !== `${serverSrc}/${top}` && !placed.has(top) && !unplaced.has(top)) unplaced.set(top, file);
+    if (top && file !== `${serverSrc}/${top}` && !placed.has(top) && !unplaced.has(top))
+      unplaced.set(top, file);
   }
   return [...unplaced].map(([folder, file]) => ({
     rule: 'layers/folder-has-a-layer',
@@ -158,7 +160,8 @@ function shortestCycle(graph, group) {
       if (!group.has(next)) continue;
       if (next === start) {
         const path = [node];
-        while (path[0] !== start) path.unshift(/** @type {string} */ (parent.get(/** @type {string} */ (path[0]))));
+        while (path[0] !== start)
+          path.unshift(/** @type {string} */ (parent.get(/** @type {string} */ (path[0]))));
         return [...path, start];
       }
       if (!parent.has(next)) {
@@ -170,9 +173,15 @@ function shortestCycle(graph, group) {
   return [start];
 }
 
+/**
+ * A package's resolved path (…/node_modules/.pnpm/<id>/node_modules/ioredis/built/index.js) as `ioredis`.
+ * @param {string} path
+ */
+const shorten = (path) => path.replace(/^.*\/?node_modules\/((@[^/]+\/)?[^/]+)\/.*$/, '$1');
+
 /** @param {Violation} v */
 export function formatViolation(v) {
-  const where = v.path ? v.path.join(' → ') : v.to ? `${v.from} → ${v.to}` : v.from;
+  const where = v.path ? v.path.join(' → ') : v.to ? `${v.from} → ${shorten(v.to)}` : v.from;
   return `  ${v.rule}: ${where}\n      ${v.message}`;
 }
 
@@ -183,7 +192,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.log(`architecture: ${modules} modules, no boundary violations.`);
   } else {
     console.error(violations.map(formatViolation).join('\n'));
-    console.error(`\narchitecture: ${violations.length} boundary violation(s) (rules: scripts/architecture/rules.mjs).`);
+    console.error(
+      `\narchitecture: ${violations.length} boundary violation(s) (rules: scripts/architecture/rules.mjs).`,
+    );
     process.exitCode = 1;
   }
 }

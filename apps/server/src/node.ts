@@ -23,7 +23,9 @@ import { createHoldUseCases, type HoldUseCases } from './application/holds/use-c
 import type { HoldGuard } from './application/holds/hold-seats.ts';
 import { createSessionHolds, type SessionHolds } from './auth/session-holds.ts';
 import { createFastPath } from './http/fast-path.ts';
-import { createRealtime } from './realtime/server.ts';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createRedis } from './db/redis.ts';
+import { createRealtime, type RealtimePubSub } from './realtime/server.ts';
 import { inventoryPorts } from './realtime/ports.ts';
 import { checkout } from './application/checkout/checkout.ts';
 import { createOrdersModule, type OrdersModule } from './orders-module.ts';
@@ -110,7 +112,8 @@ export function buildRoutes(c: Container, s: NodeServices): RouteDef[] {
   const routes: RouteDef[] = [
     ...healthRoutes({
       metrics: c.metrics,
-      readiness: () => checkReadiness({ redis: c.redis, prisma: c.prisma, databaseUrl: c.config.databaseUrl }),
+      readiness: () =>
+        checkReadiness({ redis: c.redis, prisma: c.prisma, databaseUrl: c.config.databaseUrl }),
     }),
     ...staffRoutes({ prisma: c.prisma, auth: s.staffAuth }),
     ...catalogRoutes({ prisma: c.prisma, logger: c.logger, saleHooks: s.saleHooks }),
@@ -120,7 +123,6 @@ export function buildRoutes(c: Container, s: NodeServices): RouteDef[] {
     ...paymentRoutes(s.orders.core, s.orders.sandbox),
     ...boxOfficeRoutes({
       prisma: c.prisma,
-      redis: c.redis,
       inventory: s.inventory,
       holdSeats: s.holds.holdSeats,
       orders: s.orders.core,
@@ -150,6 +152,12 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
   let routes: RouteDef[] = [];
 
   const services = createNodeServices(c, opts.services);
+  // Production refuses to start without PAYMENT_PROVIDER (config/): when the sandbox was chosen, say what it means.
+  if (c.config.env === 'production' && c.config.paymentProvider === 'sandbox' && services.orders.sandbox)
+    c.logger.warn(
+      { paymentProvider: 'sandbox' },
+      'PAYMENT_PROVIDER=sandbox: payments go to the sandbox provider (test cards, no real money); do not sell real tickets with this install',
+    );
   stops.push(() => services.orders.close());
   stops.push(() => services.sessionHolds.flush());
 
@@ -206,15 +214,14 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
     );
     const realtime = await createRealtime(httpServer, {
       config: c.config,
+      pubsub: realtimePubSub(c, services.inventory.changesChannel),
       logger: c.logger.child({ module: 'realtime' }),
       metrics: c.metrics,
       auth: gate,
       ports: inventoryPorts({
         inventory: services.inventory,
         holds: services.holds,
-        redis: c.redis,
         prisma: c.prisma,
-        redisPrefix: c.config.redisPrefix,
         queues: [
           services.orders.core.queues.orders,
           services.orders.core.queues.expiry,
@@ -237,6 +244,25 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
     routes,
     async stop() {
       for (const stop of stops.reverse()) await stop();
+    },
+  };
+}
+
+/**
+ * The real-time layer's Redis connections: the Socket.IO adapter's pair (rooms shared by every node, channels under
+ * `<prefix>:sio`) and a subscriber for the inventory's change channel.
+ */
+function realtimePubSub(c: Container, changesChannel: string): RealtimePubSub {
+  const pub = createRedis(c.config.redisUrl, { connectionName: 'sio-pub' });
+  const sub = createRedis(c.config.redisUrl, { connectionName: 'sio-sub' });
+  const subscriber = createRedis(c.config.redisUrl, { connectionName: 'inventory-sub' });
+  for (const r of [pub, sub, subscriber])
+    r.on('error', (err) => c.logger.warn({ err: err.message }, 'realtime redis error'));
+  return {
+    adapter: createAdapter(pub, sub, { key: `${c.config.redisPrefix}:sio`, requestsTimeout: 2_000 }),
+    changes: { subscriber, channel: changesChannel },
+    async close() {
+      await Promise.allSettled([pub.quit(), sub.quit()]);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHash } from 'node:crypto';
 import type { ApiTokenDto, AuditEntryDto, ErrorBody, StaffMe, StaffUserDto } from '@seatrush/shared';
 import { startExtraNode, startTestStack, type ExtraNode, type TestStack } from './support/env.ts';
@@ -233,16 +233,28 @@ describe('API tokens', () => {
     expect(list.text).not.toContain(secret);
     expect(list.json.tokens.some((t) => t.id === token.id)).toBe(true);
 
-    const me = await api<StaffMe>('get', '/api/staff/me', { token: secret });
-    expect(me.json).toMatchObject({ id: admin.id, via: 'token' });
+    // lastUsedAt is written without holding up the request: the writes this token's uses start are watched here.
+    const updates = vi.spyOn(stack.container.prisma.apiToken, 'updateMany');
+    const writes = () =>
+      updates.mock.calls.flatMap(([args], i) =>
+        args?.where?.id === token.id ? [updates.mock.results[i]!.value as Promise<unknown>] : [],
+      );
     const lastUsed = async () =>
       (await stack.container.prisma.apiToken.findUniqueOrThrow({ where: { id: token.id } })).lastUsedAt;
-    await expect.poll(lastUsed).not.toBeNull();
-    // Throttled: another use within the minute does not write again.
-    const first = await lastUsed();
-    expect((await api('get', '/api/staff/me', { token: secret })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await lastUsed()).toEqual(first);
+    try {
+      const me = await api<StaffMe>('get', '/api/staff/me', { token: secret });
+      expect(me.json).toMatchObject({ id: admin.id, via: 'token' });
+      expect(writes()).toHaveLength(1);
+      await writes()[0];
+      const first = await lastUsed();
+      expect(first).not.toBeNull();
+      // Throttled: another use within the minute starts no second write.
+      expect((await api('get', '/api/staff/me', { token: secret })).status).toBe(200);
+      expect(writes()).toHaveLength(1);
+      expect(await lastUsed()).toEqual(first);
+    } finally {
+      updates.mockRestore();
+    }
 
     const revoked = await api<ApiTokenDto>('delete', `/api/staff/tokens/${token.id}`, { token: admin.token });
     expect(revoked.status).toBe(200);

@@ -5,7 +5,8 @@ import { startExtraNode, startTestStack, testConfig, type ExtraNode, type TestSt
 import { apiClient, signIn, staffWithToken, unique, type Api } from './support/catalog-fixtures.ts';
 import { createShowtimeFixture, type Fixture } from './support/inventory-fixtures.ts';
 import { stackInventory } from './support/env.ts';
-import { connected, openSocket } from './support/realtime-client.ts';
+import { io as connect } from 'socket.io-client';
+import { connected } from './support/realtime-client.ts';
 
 /**
  * Issue 14, finding 10: a request authenticated by a cookie is always origin-checked — an `Authorization` header
@@ -60,6 +61,18 @@ describe('CSRF: a cookie-authenticated request is always origin-checked', () => 
     expect([r.status, r.json?.error?.code]).toEqual([403, 'csrf_failed']);
   });
 
+  it('nor an auth.token on the socket handshake that is no token (it becomes a bearer header)', async () => {
+    const socket = connect(stack.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { token: 'whatever' },
+      extraHeaders: { cookie: buyerCookie, origin: EVIL },
+    });
+    await expect(connected(socket)).rejects.toThrow(/csrf_failed/);
+    socket.disconnect();
+  });
+
   it('a real bearer token still needs no Origin check (the cookie is not what authenticates)', async () => {
     const r = await createEvent(api, { origin: EVIL, authorization: `Bearer ${admin.token}` });
     expect(r.status).toBe(201);
@@ -73,12 +86,13 @@ describe('CSRF: X-Forwarded-Host only from a configured proxy', () => {
     expect([staff.status, staff.json?.error?.code]).toEqual([403, 'csrf_failed']);
     const buyer = await hold(api, host);
     expect([buyer.status, buyer.json?.error?.code]).toEqual([403, 'csrf_failed']);
-    const socket = openSocket(stack.url, { cookie: buyerCookie });
-    // socket.io-client sends extraHeaders on the websocket upgrade; the server sees them as the handshake's.
-    (socket.io.opts as { extraHeaders?: Record<string, string> }).extraHeaders = {
-      cookie: buyerCookie,
-      ...host,
-    };
+    // The socket handshake (a browser's websocket sends its page's Origin).
+    const socket = connect(stack.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { cookie: buyerCookie, ...host },
+    });
     await expect(connected(socket)).rejects.toThrow(/csrf_failed/);
     socket.disconnect();
   });

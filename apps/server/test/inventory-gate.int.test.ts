@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainError } from '../src/domain/errors.ts';
 import { createRedis, type Redis } from '../src/db/redis.ts';
-import { createSoldOutGate, type SoldOutGate } from '../src/inventory/gate.ts';
-import { GATE_SEATS, type Change, type Inventory } from '../src/inventory/inventory.ts';
+import { createSoldOutGate, GATE_SEATS, type SoldOutGate } from '../src/inventory/gate.ts';
+import type { Change, Inventory } from '../src/inventory/inventory.ts';
 import { createShowtimeFixture } from './support/inventory-fixtures.ts';
 import { silent, startInventoryHarness, type InventoryHarness } from './support/inventory-harness.ts';
 import { redisUrl } from './support/env.ts';

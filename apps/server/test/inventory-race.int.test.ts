@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainError } from '../src/domain/errors.ts';
 import type { HoldResult, Inventory } from '../src/inventory/inventory.ts';
+import { showtimeKeys } from '../src/inventory/keys.ts';
 import { createShowtimeFixture, type Fixture } from './support/inventory-fixtures.ts';
 import { startInventoryHarness, type InventoryHarness } from './support/inventory-harness.ts';
 
@@ -109,7 +110,7 @@ async function checkInvariants(phase: string) {
       tickets.set(l.buyerId, (tickets.get(l.buyerId) ?? 0) + (it.kind === 'seat' ? 1 : it.quantity));
     }
   }
-  const seats = await h.redis.hgetall(inv.keys(f.showtimeId).seats);
+  const seats = await h.redis.hgetall(showtimeKeys(h.prefix, f.showtimeId).seats);
   for (const [seat, id] of owner) {
     const l = live.get(id) ?? sold.get(id)!;
     expect(seats[seat], `${phase}: seat ${seat}`).toBe(l.orderRef ? `2:${l.orderRef}` : `1:${id}`);
@@ -129,7 +130,7 @@ async function checkInvariants(phase: string) {
 
   // Zero limit violations.
   for (const [b, n] of tickets) expect(n, `${phase}: ${b}`).toBeLessThanOrEqual(LIMIT);
-  const stored = await h.redis.hgetall(inv.keys(f.showtimeId).buyers);
+  const stored = await h.redis.hgetall(showtimeKeys(h.prefix, f.showtimeId).buyers);
   for (const [b, n] of tickets) expect(Number(stored[b]), `${phase}: stored count of ${b}`).toBe(n);
 }
 

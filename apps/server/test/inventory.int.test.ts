@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DomainError } from '../src/domain/errors.ts';
 import type { HoldResult, Inventory } from '../src/inventory/inventory.ts';
+import { showtimeKeys } from '../src/inventory/keys.ts';
 import { createShowtimeFixture, type Fixture } from './support/inventory-fixtures.ts';
 import { startInventoryHarness, type InventoryHarness } from './support/inventory-harness.ts';
 
@@ -180,7 +181,7 @@ describe('hold', () => {
       ['B-1-2', s.seatLabels.indexOf('B-1-2'), 1],
     ]);
 
-    const outbox = await h.redis.xrange(inv.keys(f.showtimeId).outbox, '-', '+');
+    const outbox = await h.redis.xrange(showtimeKeys(h.prefix, f.showtimeId).outbox, '-', '+');
     const last = outbox[outbox.length - 1]![1];
     expect(last.slice(0, 6)).toEqual(['type', 'hold', 'holdId', r.holdId, 'buyerId', 'b1']);
     expect(JSON.parse(last[7]!)).toMatchObject({ id: r.holdId, items: r.items, status: 'held' });
@@ -415,7 +416,7 @@ describe('release', () => {
       type: 'release',
       endedHolds: [{ holdId: g.holdId, buyerId: 'b1', reason: 'released' }],
     });
-    const outbox = await h.redis.xrange(inv.keys(f.showtimeId).outbox, '-', '+');
+    const outbox = await h.redis.xrange(showtimeKeys(h.prefix, f.showtimeId).outbox, '-', '+');
     expect(outbox.map((e) => e[1][1])).toEqual(['hold', 'hold', 'released', 'released']);
     expect(await inv.getHold(r.holdId)).toBeNull();
     expect(await inv.holdsOf(f.showtimeId, 'b1')).toEqual([]);
@@ -458,7 +459,7 @@ describe('expire', () => {
     const s = await inv.snapshot(f.showtimeId);
     expect(s.zones.ga).toEqual({ capacity: 10, available: 10, held: 0, sold: 0 });
     expect(s.seatStates.replace(/0/g, '')).toBe('2');
-    const outbox = await h.redis.xrange(inv.keys(f.showtimeId).outbox, '-', '+');
+    const outbox = await h.redis.xrange(showtimeKeys(h.prefix, f.showtimeId).outbox, '-', '+');
     expect(outbox.filter((e) => e[1][1] === 'expired').map((e) => e[1][3])).toEqual([r.holdId, g.holdId]);
     await expectRecountOk(f.showtimeId);
   });
@@ -769,7 +770,8 @@ describe('recount', () => {
     const f = await showtime();
     await inv.hold(f.showtimeId, req('b1', { seats: ['A-1-1'] }));
     await expectRecountOk(f.showtimeId);
-    const k = inv.keys(f.showtimeId);
+    // Corrupts the stored state behind the inventory's back (so it builds the keys itself).
+    const k = showtimeKeys(h.prefix, f.showtimeId);
     await h.redis.hincrby(k.counts, 'c:std:a', 1);
     await h.redis.setrange(k.states, 3, '2');
     const r = await inv.recount(f.showtimeId);
@@ -888,5 +890,89 @@ describe('load from orders', () => {
     // The rebuilt hold can be paid, or it expires like any other.
     expect(await inv.confirm(pending.holdId, pending.id)).toBe('confirmed');
     await expectRecountOk(f.showtimeId);
+  });
+});
+
+describe('read models', () => {
+  it('version and settings: the live ones, null without live inventory', async () => {
+    const f = await showtime({ currency: 'CHF' });
+    const v0 = await inv.version(f.showtimeId);
+    expect(v0).toBe((await inv.snapshot(f.showtimeId)).version);
+    await inv.hold(f.showtimeId, req('b1', { seats: ['A-1-1'] }));
+    expect(await inv.version(f.showtimeId)).toBe(v0! + 1);
+    expect(await inv.settings(f.showtimeId)).toEqual({
+      holdTtlSeconds: TTL,
+      perBuyerLimit: LIMIT,
+      currency: 'CHF',
+    });
+    const unlimited = await showtime({ perBuyerLimit: null });
+    expect((await inv.settings(unlimited.showtimeId))?.perBuyerLimit).toBeNull();
+    expect(await inv.version('nosuchshowtime')).toBeNull();
+    expect(await inv.settings('nosuchshowtime')).toBeNull();
+  });
+
+  it('seatOwners: held (with buyer and deadline), sold and blocked seats by label, filtered and limited', async () => {
+    const f = await showtime();
+    const r = await inv.hold(f.showtimeId, req('b1', { seats: ['A-1-2', 'A-1-1'] }));
+    const paid = await inv.hold(f.showtimeId, req('b2', { seats: ['B-1-1'] }));
+    await inv.confirm(paid.holdId, 'order-1');
+    await inv.block(f.showtimeId, ['A-2-5'], 'Camera');
+    await inv.hold(f.showtimeId, req('b3', { zone: 'ga', quantity: 2 }));
+    const hold = { buyerId: 'b1', expiresAt: Date.parse(r.expiresAt) };
+    expect(await inv.seatOwners(f.showtimeId)).toEqual({
+      version: await inv.version(f.showtimeId),
+      seats: [
+        { seat: 'A-1-1', state: 'held', ref: r.holdId, hold },
+        { seat: 'A-1-2', state: 'held', ref: r.holdId, hold },
+        { seat: 'A-2-5', state: 'blocked', ref: 'Camera' },
+        { seat: 'B-1-1', state: 'sold', ref: 'order-1' },
+      ],
+    });
+    const seatsOf = async (q: Parameters<Inventory['seatOwners']>[1]) =>
+      (await inv.seatOwners(f.showtimeId, q))!.seats.map((s) => `${s.seat}:${s.state}`);
+    expect(await seatsOf({ state: 'sold' })).toEqual(['B-1-1:sold']);
+    expect(await seatsOf({ seats: ['B-1-1', 'A-1-3', 'A-1-2'] })).toEqual(['A-1-2:held', 'B-1-1:sold']);
+    expect(await seatsOf({ seats: ['A-1-3'] })).toEqual([]);
+    expect(await seatsOf({ seats: [] })).toEqual([]);
+    expect(await seatsOf({ limit: 3 })).toEqual(['A-1-1:held', 'A-1-2:held', 'A-2-5:blocked']);
+    expect(await seatsOf({ state: 'held', limit: 1 })).toEqual(['A-1-1:held']);
+    expect(await inv.seatOwners('nosuchshowtime')).toBeNull();
+  });
+
+  it('hold expiries in (after, until], hold records by id, and how ended holds ended', async () => {
+    const f = await showtime({ perBuyerLimit: null });
+    const st = f.showtimeId;
+    const dueA = h.clock.now() + TTL * 1000;
+    const a = await inv.hold(st, req('b1', { seats: ['A-1-1'] }));
+    h.clock.advance(1000);
+    const b = await inv.hold(st, req('b1', { seats: ['A-1-2'] }));
+    const paid = await inv.hold(st, req('b2', { seats: ['A-1-3'] }));
+    await inv.confirm(paid.holdId, 'order-1');
+
+    expect(await inv.countHoldsExpiring(st, dueA - 1, dueA)).toBe(1);
+    expect(await inv.countHoldsExpiring(st, dueA, dueA + 1000)).toBe(1);
+    expect(await inv.countHoldsExpiring(st, -Infinity, dueA + 1000)).toBe(2);
+    expect(await inv.holdIdsExpiring(st, -Infinity, dueA + 1000)).toEqual([a.holdId, b.holdId]);
+    expect(await inv.holdIdsExpiring(st, dueA, dueA + 1000)).toEqual([b.holdId]);
+    expect(await inv.holdIdsExpiring(st, -Infinity, dueA - 1)).toEqual([]);
+
+    expect(await inv.getHolds(st, [b.holdId, `${st}.nosuch`, paid.holdId])).toMatchObject([
+      { id: b.holdId, status: 'held', buyerId: 'b1' },
+      null,
+      { id: paid.holdId, status: 'confirmed' },
+    ]);
+    expect(await inv.getHolds(st, [])).toEqual([]);
+
+    await inv.release(b.holdId, b.holdToken);
+    h.clock.advance(TTL * 1000);
+    expect(await inv.expire(a.holdId)).toBe('expired');
+    expect(await inv.holdEndings([a.holdId, b.holdId, paid.holdId, 'garbage'])).toEqual([
+      'expired',
+      'released',
+      null,
+      null,
+    ]);
+    expect(await inv.holdEndings([])).toEqual([]);
+    expect(await inv.countHoldsExpiring(st, -Infinity, dueA + 2 * TTL * 1000)).toBe(0);
   });
 });

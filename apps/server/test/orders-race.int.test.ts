@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckoutResponse } from '@seatrush/shared';
+import { showtimeKeys } from '../src/inventory/keys.ts';
 import { startTestStack, type TestStack } from './support/env.ts';
 import { ordersWorld, type OrdersWorld } from './support/orders-fixtures.ts';
 import { waitFor } from './support/wait.ts';
@@ -160,7 +161,9 @@ describe('payment success and expiry at the same instant', () => {
       include: { items: { include: { claim: true } }, payments: true, refunds: true },
     });
     expect(orders).toHaveLength(N);
-    const seatOwner = await stack.container.redis.hgetall(w.inv.keys(w.f.showtimeId).seats);
+    const seatOwner = await stack.container.redis.hgetall(
+      showtimeKeys(stack.config.redisPrefix, w.f.showtimeId).seats,
+    );
     let paid = 0;
     let expired = 0;
     for (const o of orders) {
@@ -191,7 +194,7 @@ describe('payment success and expiry at the same instant', () => {
             JSON.stringify(au.map((a) => [a.at.toISOString(), a.action, a.entityType, a.after])),
             JSON.stringify(o.refunds),
           );
-          const hs = await stack.container.redis.hget(w.inv.keys(w.f.showtimeId).holds, o.holdId);
+          const hs = JSON.stringify(await w.inv.getHold(o.holdId));
           console.log('HOLD', hs);
         }
         expect(owner).not.toBe(`2:${o.id}`);

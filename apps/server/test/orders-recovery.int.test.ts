@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { showtimeKeys } from '../src/inventory/keys.ts';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExtraNode, startTestStack, type ExtraNode, type TestStack } from './support/env.ts';
@@ -38,7 +39,7 @@ describe('order persistence recovers', () => {
       requestId: 'lost',
       seats: ['A-1-1'],
     });
-    const outbox = w.inv.keys(w.f.showtimeId).outbox;
+    const outbox = showtimeKeys(w.stack.config.redisPrefix, w.f.showtimeId).outbox;
     const entries = await stack.container.redis.xrange(outbox, '-', '+');
     expect(entries.some(([, f]) => f.includes(h.holdId))).toBe(true);
     // The crash: the entry is gone before any relay saw it.

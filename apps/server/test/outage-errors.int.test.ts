@@ -106,7 +106,10 @@ describe('Redis failures', () => {
       lazyConnect: false,
     });
     retries.on('error', () => {});
-    const offline = new Redis(closedPort, '127.0.0.1', { enableOfflineQueue: false, retryStrategy: () => 50 });
+    const offline = new Redis(closedPort, '127.0.0.1', {
+      enableOfflineQueue: false,
+      retryStrategy: () => 50,
+    });
     offline.on('error', () => {});
     const closed = new Redis(redisUrl(), { lazyConnect: true });
     try {

@@ -539,9 +539,7 @@ describe('a reader that falls behind the change log', () => {
     const ports = inventoryPorts({
       inventory: inv,
       holds: createHoldUseCases({ inventory: inv, metrics: createMetrics() }),
-      redis: stack.container.redis,
       prisma: stack.container.prisma,
-      redisPrefix: stack.config.redisPrefix,
     });
     const before = client.mirror.version!;
     // 2,200 changes (each seat blocked and unblocked 11 times): more than one read of the log returns (2,000).

@@ -121,7 +121,7 @@ export const seatOwnerListSchema = z.object({
 export type SeatOwnerList = z.infer<typeof seatOwnerListSchema>;
 
 export const seatOwnerQuerySchema = z.object({
-  /** Comma-separated seat labels: only these seats. */
+  /** Comma-separated seat labels: only these seats (at least one; leave `seats` out for every seat). */
   seats: z
     .string()
     .max(20_000)
@@ -131,7 +131,12 @@ export const seatOwnerQuerySchema = z.object({
         .map((x) => x.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(seatLabelSchema).max(MAX_SEATS_PER_BLOCK))
+    .pipe(
+      z
+        .array(seatLabelSchema)
+        .min(1, 'Name at least one seat label, or leave seats out for every seat.')
+        .max(MAX_SEATS_PER_BLOCK),
+    )
     .optional(),
   state: z.enum(['held', 'sold', 'blocked']).optional(),
   limit: z.coerce.number().int().min(1).max(5_000).default(500),

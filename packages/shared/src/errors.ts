@@ -137,3 +137,31 @@ export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ErrorBody 
 export function zodIssues(error: z.ZodError): Issue[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
 }
+
+/** The issue message for a string that holds a NUL character. */
+export const NUL_MESSAGE = 'Must not contain a NUL (\\u0000) character.';
+
+/**
+ * Where in `value` (a parsed JSON body, query or socket payload) a string — or an object key — holds a NUL
+ * character, as an issue path (`seats.3`, `(body)` for the value itself), or null when none does. PostgreSQL text
+ * cannot store NUL, so such input is refused at the edge (`validation_failed`) instead of failing in the database.
+ * Iterative, so no nesting depth can overflow the stack.
+ */
+export function nulBytePath(value: unknown): string | null {
+  const stack: Array<[unknown, string]> = [[value, '']];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return path || '(body)';
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], path ? `${path}.${i}` : String(i)]);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, inner] of Object.entries(v)) {
+        const p = path ? `${path}.${k}` : k;
+        if (k.includes('\u0000')) return p;
+        stack.push([inner, p]);
+      }
+    }
+  }
+  return null;
+}

@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './seatmap.ts';
+export * from './seatmap-generators.ts';
 export * from './catalog.ts';
 export * from './orders.ts';
 export * from './realtime.ts';

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { PrismaClient } from '../db/prisma.ts';
 import { parseCookies } from './cookies.ts';
 import { type Principal } from './principal.ts';
 
@@ -69,21 +70,36 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
     return principal;
   };
 
-  const tokenOf = (req: HeaderSource): string | null => {
+  const tokenOf = (req: HeaderSource): { token: string; via: 'cookie' | 'header' } | null => {
     const h = req.headers;
     const header = h['x-buyer-token'];
-    if (typeof header === 'string' && header) return header;
+    if (typeof header === 'string' && header) return { token: header, via: 'header' };
     const auth = h.authorization;
-    if (typeof auth === 'string' && auth.startsWith(BEARER_PREFIX)) return auth.slice(7).trim();
+    if (typeof auth === 'string' && auth.startsWith(BEARER_PREFIX))
+      return { token: auth.slice(7).trim(), via: 'header' };
     const cookie = h.cookie;
-    if (typeof cookie === 'string' && cookie.includes(`${BUYER_COOKIE}=`))
-      return parseCookies(cookie)[BUYER_COOKIE] ?? null;
+    if (typeof cookie === 'string' && cookie.includes(`${BUYER_COOKIE}=`)) {
+      const token = parseCookies(cookie)[BUYER_COOKIE];
+      return token ? { token, via: 'cookie' } : null;
+    }
     return null;
   };
 
+  // The principal as resolved from a request says how its token came (the CSRF check needs it); one object per
+  // token and way, shared like `verified`'s, so a flood of identical requests allocates nothing.
+  const arrived = new Map<string, Principal & { kind: 'buyer' }>();
   const resolveSync = (req: HeaderSource) => {
-    const token = tokenOf(req);
-    return token ? verify(token) : null;
+    const found = tokenOf(req);
+    if (!found) return null;
+    const principal = verify(found.token);
+    if (!principal) return null;
+    const key = `${found.via}:${found.token}`;
+    let p = arrived.get(key);
+    if (!p) {
+      if (arrived.size >= VERIFIED_CACHE_MAX) arrived.clear();
+      arrived.set(key, (p = { ...principal, via: found.via }));
+    }
+    return p;
   };
 
   return {
@@ -97,4 +113,23 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
     resolveSync,
     resolve: (req) => Promise.resolve(resolveSync(req)),
   };
+}
+
+/**
+ * The buyer for `email` (already normalised), created on first use. Many first sessions for one new e-mail at
+ * once all get the one row: the upsert's insert loses the unique-key race (P2002) for all but one of them, and
+ * those read the winner's row.
+ */
+export async function findOrCreateBuyer(prisma: PrismaClient, email: string): Promise<{ id: string }> {
+  try {
+    return await prisma.buyer.upsert({
+      where: { email },
+      create: { email },
+      update: {},
+      select: { id: true },
+    });
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== 'P2002') throw e;
+    return prisma.buyer.findUniqueOrThrow({ where: { email }, select: { id: true } });
+  }
 }

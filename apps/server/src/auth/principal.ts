@@ -20,6 +20,8 @@ export type Principal =
       email: string;
       /** The session (one issued token); holds record it so "my orders" lists that session's orders only. */
       sessionId?: string;
+      /** How the token arrived: the `sr_buyer` cookie (origin-checked on changes) or a header. */
+      via?: 'cookie' | 'header';
     };
 
 /** A buyer principal (holds, checkout, "my orders"). */
@@ -44,8 +46,15 @@ export interface AuthGate {
   checkCsrf: (req: Request, principal: Principal | null) => void;
 }
 
+/** Whether the principal was authenticated by a cookie (anonymous requests: whether they carry a session cookie). */
+function cookieAuthenticated(req: Request, principal: Principal | null): boolean {
+  if (principal?.kind === 'staff') return principal.via === 'session';
+  if (principal?.kind === 'buyer') return principal.via !== 'header';
+  return Boolean(req.headers.cookie);
+}
+
 export function createAuthGate(
-  config: Pick<Config, 'allowedOrigins' | 'publicUrl'>,
+  config: Pick<Config, 'allowedOrigins' | 'publicUrl' | 'trustProxy'>,
   resolvers: PrincipalResolver[],
 ): AuthGate {
   return {
@@ -59,13 +68,18 @@ export function createAuthGate(
     /**
      * Cookies ride along on cross-site requests; bearer tokens don't. So a state change authenticated by a
      * cookie must come from our own origin (SameSite=Lax cookies already stop most of it; this closes the rest).
+     * What authenticated the request decides, not which headers it carries: an `Authorization` header that
+     * authenticates nothing switches nothing off. The host our origin is compared with is `X-Forwarded-Host` only
+     * when the peer is a configured proxy (TRUST_PROXY) — otherwise the request could name its own origin.
      */
-    checkCsrf: (req: Request, _principal: Principal | null): void => {
-      if (!req.headers.cookie) return;
-      if (req.headers.authorization?.startsWith('Bearer ')) return;
+    checkCsrf: (req: Request, principal: Principal | null): void => {
+      if (!req.headers.cookie || !cookieAuthenticated(req, principal)) return;
       const origin = req.headers.origin ?? refererOrigin(req.headers.referer);
       if (!origin) return; // non-browser clients (curl) send no Origin; browsers always do on POST
-      const host = req.headers['x-forwarded-host'] ?? req.headers.host;
+      const forwarded = config.trustProxy(req.socket?.remoteAddress, 0)
+        ? firstValue(req.headers['x-forwarded-host'])
+        : undefined;
+      const host = forwarded ?? req.headers.host;
       const allowed = new Set<string>(config.allowedOrigins);
       if (config.publicUrl) allowed.add(new URL(config.publicUrl).origin);
       if (host) {
@@ -75,6 +89,12 @@ export function createAuthGate(
       if (!allowed.has(origin)) throw new DomainError('csrf_failed');
     },
   };
+}
+
+/** The first of a header's comma-separated values (Express reads X-Forwarded-Host the same way). */
+function firstValue(header: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(header) ? header[0] : header;
+  return v?.split(',')[0]?.trim() || undefined;
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {

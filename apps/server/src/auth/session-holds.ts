@@ -26,7 +26,13 @@ export interface SessionHolds {
 const MAX_PER_SESSION = 500;
 const FLUSH_MS = 20;
 
-export function createSessionHolds(redis: Redis, prefix: string, logger: Logger): SessionHolds {
+/** `now` scores the notes (ms); tests pass their own clock to order holds without waiting. */
+export function createSessionHolds(
+  redis: Redis,
+  prefix: string,
+  logger: Logger,
+  now: () => number = () => Date.now(),
+): SessionHolds {
   const key = (sessionId: string) => `${prefix}:buyer-session:${sessionId}:holds`;
   /** Notes not yet sent: session id → flat [score, holdId, score, holdId, ...] for ZADD. */
   let pending = new Map<string, (string | number)[]>();
@@ -64,7 +70,7 @@ export function createSessionHolds(redis: Redis, prefix: string, logger: Logger)
     note(sessionId, holdId) {
       let members = pending.get(sessionId);
       if (!members) pending.set(sessionId, (members = []));
-      members.push(Date.now(), holdId);
+      members.push(now(), holdId);
       if (!scheduled) {
         let resolve!: () => void;
         const written = new Promise<void>((r) => (resolve = r));

@@ -1,5 +1,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { ConfigError, configFromEnv, loadConfig } from './index.ts';
+
+const random = () => randomBytes(32).toString('base64url');
+/** A production environment that passes every check (random secrets, the sandbox chosen explicitly). */
+const production = (over: Record<string, string> = {}) => ({
+  NODE_ENV: 'production',
+  SESSION_SECRET: random(),
+  TICKET_SIGNING_SECRET: random(),
+  PAYMENT_WEBHOOK_SECRET: random(),
+  PAYMENT_PROVIDER: 'sandbox',
+  ...over,
+});
 
 describe('loadConfig', () => {
   it('gives development defaults, including the demo admin password', () => {
@@ -12,13 +24,7 @@ describe('loadConfig', () => {
 
   it('refuses production without secrets, and never defaults the admin password there', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
-    const secrets = {
-      NODE_ENV: 'production',
-      SESSION_SECRET: 's'.repeat(32),
-      TICKET_SIGNING_SECRET: 't'.repeat(32),
-      PAYMENT_WEBHOOK_SECRET: 'w'.repeat(32),
-    };
-    expect(loadConfig(secrets).adminPassword).toBeUndefined();
+    expect(loadConfig(production()).adminPassword).toBeUndefined();
   });
 
   it('explains a bad value in one sentence', () => {
@@ -49,5 +55,104 @@ describe('configFromEnv', () => {
     expect(c.host).toBe('127.0.0.2');
     expect(c.role).toBe('worker');
     expect(c.port).toBe(4100);
+  });
+});
+
+describe('production refuses secrets everyone knows (issue 14, finding 8)', () => {
+  const names = ['SESSION_SECRET', 'TICKET_SIGNING_SECRET', 'PAYMENT_WEBHOOK_SECRET'] as const;
+
+  it('refuses the development defaults and the old compose fallbacks', () => {
+    const known = [
+      'dev-only-session-secret-change-me',
+      'dev-only-ticket-secret-change-me',
+      'dev-only-webhook-secret-change-me',
+      'change-me-session-secret-please',
+      'change-me-ticket-secret-please',
+      'change-me-webhook-secret-please',
+      'bench-session-secret-0123456789',
+    ];
+    for (const name of names)
+      for (const value of known)
+        expect(() => loadConfig(production({ [name]: value })), `${name}=${value}`).toThrow(
+          new RegExp(`${name}.*(known|placeholder)`),
+        );
+  });
+
+  it('refuses anything that says change-me, placeholders and short values', () => {
+    for (const value of [
+      'CHANGE_ME_please_0123456789abcdefghijklmnop',
+      'changeme-0123456789abcdefghijklmnopqrstuvwxyz',
+      's'.repeat(40),
+      'abababababababababababababababababab',
+    ])
+      expect(() => loadConfig(production({ SESSION_SECRET: value })), value).toThrow(/SESSION_SECRET/);
+    expect(() => loadConfig(production({ SESSION_SECRET: random().slice(0, 24) }))).toThrow(
+      /SESSION_SECRET.*at least 32/,
+    );
+  });
+
+  it('refuses one value used for two secrets', () => {
+    const same = random();
+    expect(() => loadConfig(production({ SESSION_SECRET: same, TICKET_SIGNING_SECRET: same }))).toThrow(
+      /different/,
+    );
+  });
+
+  it('refuses the documented admin passwords', () => {
+    for (const value of ['seatrush-admin', 'change-me-admin', 'changeme123'])
+      expect(() => loadConfig(production({ SEATRUSH_ADMIN_PASSWORD: value })), value).toThrow(
+        /SEATRUSH_ADMIN_PASSWORD/,
+      );
+    expect(
+      loadConfig(production({ SEATRUSH_ADMIN_PASSWORD: 'a long own passphrase 42' })).adminPassword,
+    ).toBe('a long own passphrase 42');
+  });
+
+  it('keeps development working with its defaults, and listens on loopback there', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig(production()).host).toBe('0.0.0.0');
+  });
+});
+
+describe('the sandbox payment provider in production (issue 14, finding 9)', () => {
+  it('refuses production without PAYMENT_PROVIDER, with a sentence that says why', () => {
+    const env: Record<string, string> = production();
+    delete env.PAYMENT_PROVIDER;
+    expect(() => loadConfig(env)).toThrow(/PAYMENT_PROVIDER.*sandbox/);
+  });
+
+  it('runs the sandbox in production only when chosen, and by default elsewhere', () => {
+    expect(loadConfig(production()).paymentProvider).toBe('sandbox');
+    expect(loadConfig({}).paymentProvider).toBe('sandbox');
+    expect(() => loadConfig({ PAYMENT_PROVIDER: 'stripe' })).toThrow(/PAYMENT_PROVIDER/);
+  });
+});
+
+describe('TRUST_PROXY (issue 14, finding 10)', () => {
+  it('trusts no one by default', () => {
+    const trust = loadConfig({}).trustProxy;
+    expect(trust('127.0.0.1', 0)).toBe(false);
+    expect(trust('10.0.0.1', 0)).toBe(false);
+  });
+
+  it('names proxies by address, range or name (loopback, uniquelocal), IPv4-mapped included', () => {
+    const trust = loadConfig({ TRUST_PROXY: 'loopback, 192.0.2.10, 198.51.100.0/24' }).trustProxy;
+    expect(trust('127.0.0.1', 0)).toBe(true);
+    expect(trust('::ffff:127.0.0.1', 0)).toBe(true);
+    expect(trust('::1', 0)).toBe(true);
+    expect(trust('192.0.2.10', 0)).toBe(true);
+    expect(trust('198.51.100.77', 0)).toBe(true);
+    expect(trust('192.0.2.11', 0)).toBe(false);
+    expect(trust(undefined, 0)).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'uniquelocal' }).trustProxy('172.18.0.5', 0)).toBe(true);
+  });
+
+  it('takes a hop count, and refuses true and nonsense', () => {
+    const one = loadConfig({ TRUST_PROXY: '1' }).trustProxy;
+    expect([one('203.0.113.9', 0), one('203.0.113.9', 1)]).toEqual([true, false]);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ TRUST_PROXY: 'nginx.local' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY/);
   });
 });

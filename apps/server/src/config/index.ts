@@ -1,14 +1,18 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { productionAdminPasswordProblem, productionSecretProblem } from './secrets.ts';
+import { parseTrustProxy, trustProxyProblem, type ProxyTrust } from './trust-proxy.ts';
 
 /**
  * The only module that reads `process.env`. Parsed once; everything else receives a `Config`.
- * Development has safe defaults; in production the secrets must be given or the process refuses to start.
+ * Development has safe defaults; in production the secrets must be given — and not be values anyone can read in
+ * this repository (config/secrets.ts) — and the payment provider must be chosen, or the process refuses to start.
  */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /** Listen address: 127.0.0.1 by default (development secrets stay local), 0.0.0.0 in production (containers). */
+  HOST: z.string().min(1).optional(),
   PUBLIC_URL: z.string().url().optional(),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/seatrush'),
@@ -27,7 +31,22 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   /** Directory of the built web app; served when it exists. */
   WEB_DIST: z.string().optional(),
-  TRUST_PROXY: z.coerce.number().int().min(0).default(1),
+  /**
+   * Peers whose X-Forwarded-For/-Proto/-Host are believed (client IP, https, the CSRF check's host): nobody by
+   * default; addresses, CIDR ranges, `loopback`, `linklocal`, `uniquelocal`, or a hop count (config/trust-proxy.ts).
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      const problem = trustProxyProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  /**
+   * The payment provider. Only the built-in sandbox exists (test cards, no real money): the default in
+   * development and test; production refuses to start unless it is chosen here explicitly.
+   */
+  PAYMENT_PROVIDER: z.enum(['sandbox']).optional(),
   /** Seconds a hold may be extended by, once, when payment starts. */
   HOLD_EXTENSION_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   /** Worker concurrency / batch size for order persistence. */
@@ -72,7 +91,10 @@ export interface Config {
   adminPassword: string | undefined;
   allowedOrigins: string[];
   webDist: string | undefined;
-  trustProxy: number;
+  /** Whether a peer's X-Forwarded-* headers are believed (Express's `trust proxy` function; the CSRF check). */
+  trustProxy: ProxyTrust;
+  /** `sandbox` is the only provider; in production it was chosen explicitly (PAYMENT_PROVIDER). */
+  paymentProvider: 'sandbox';
   holdExtensionSeconds: number;
   orderBatchSize: number;
   paymentWebhookUrl: string | undefined;
@@ -115,31 +137,51 @@ export function loadConfig(source: EnvSource = process.env): Config {
   const prod = e.NODE_ENV === 'production';
   const secret = (name: keyof typeof DEV_SECRETS): string => {
     const value = e[name];
-    if (value) return value;
+    if (value) {
+      const problem = prod ? productionSecretProblem(name, value) : null;
+      if (problem) throw new ConfigError(`${problem} (NODE_ENV=production)`);
+      return value;
+    }
     if (prod) throw new ConfigError(`${name} must be set when NODE_ENV=production.`);
     return DEV_SECRETS[name];
   };
   let adminPassword = e.SEATRUSH_ADMIN_PASSWORD;
   if (!adminPassword && !prod) adminPassword = 'seatrush-admin';
+  if (adminPassword && prod) {
+    const problem = productionAdminPasswordProblem(adminPassword);
+    if (problem) throw new ConfigError(problem);
+  }
+  if (prod && !e.PAYMENT_PROVIDER)
+    throw new ConfigError(
+      'PAYMENT_PROVIDER must be set when NODE_ENV=production. Seatrush has no real payment provider yet: set PAYMENT_PROVIDER=sandbox to run the sandbox (test cards, no real money) knowingly.',
+    );
+  const sessionSecret = secret('SESSION_SECRET');
+  const ticketSigningSecret = secret('TICKET_SIGNING_SECRET');
+  const paymentWebhookSecret = secret('PAYMENT_WEBHOOK_SECRET');
+  if (prod && new Set([sessionSecret, ticketSigningSecret, paymentWebhookSecret]).size < 3)
+    throw new ConfigError(
+      'SESSION_SECRET, TICKET_SIGNING_SECRET and PAYMENT_WEBHOOK_SECRET must be different (NODE_ENV=production).',
+    );
   return {
     env: e.NODE_ENV,
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (prod ? '0.0.0.0' : '127.0.0.1'),
     publicUrl: e.PUBLIC_URL,
     redisUrl: e.REDIS_URL,
     databaseUrl: e.DATABASE_URL,
     redisPrefix: e.REDIS_PREFIX,
     role: e.ROLE,
     logLevel: e.LOG_LEVEL,
-    sessionSecret: secret('SESSION_SECRET'),
-    ticketSigningSecret: secret('TICKET_SIGNING_SECRET'),
-    paymentWebhookSecret: secret('PAYMENT_WEBHOOK_SECRET'),
+    sessionSecret,
+    ticketSigningSecret,
+    paymentWebhookSecret,
     adminPassword,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),
     webDist: e.WEB_DIST ? resolve(e.WEB_DIST) : undefined,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    paymentProvider: e.PAYMENT_PROVIDER ?? 'sandbox',
     holdExtensionSeconds: e.HOLD_EXTENSION_SECONDS,
     orderBatchSize: e.ORDER_BATCH_SIZE,
     paymentWebhookUrl: e.PAYMENT_WEBHOOK_URL,

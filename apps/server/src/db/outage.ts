@@ -7,7 +7,12 @@ export const OUTAGE_RETRY_AFTER_SECONDS = 5;
 // timeout, too many connections (the errors its pg driver adapter turns connection failures into).
 const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
 // `@prisma/adapter-pg`'s DriverAdapterError kinds for the same failures.
-const ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const ADAPTER_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
 // Socket errors (pg and ioredis both surface them as they are).
 const SOCKET_CODES = new Set([
   'ECONNREFUSED',

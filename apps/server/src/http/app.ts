@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { zodIssues } from '@seatrush/shared';
+import { NUL_MESSAGE, nulBytePath, zodIssues } from '@seatrush/shared';
 import type { z } from 'zod';
 import { DomainError } from '../domain/errors.ts';
 import { errorMiddleware, sendError, toDomainError } from './errors.ts';
@@ -12,11 +12,13 @@ import type { Access, RouteDef } from './route.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { type Principal } from '../auth/principal.ts';
+import type { ProxyTrust } from '../config/trust-proxy.ts';
 
 export interface HttpDeps {
   logger: Logger;
   metrics: Metrics;
-  trustProxy: number;
+  /** Which peers' X-Forwarded-* headers Express believes (config/trust-proxy.ts; the CSRF check uses the same). */
+  trustProxy: ProxyTrust;
   webDist: string | undefined;
   /** Identifies the caller from cookies / Authorization; null for anonymous. */
   resolvePrincipal: (req: Request) => Promise<Principal | null>;
@@ -42,6 +44,14 @@ export function authorize(access: Access, principal: Principal | null): DomainEr
 
 /** Validates one part of a request like every route does (also used by the hot-path dispatcher). */
 export function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  // PostgreSQL text cannot hold NUL (22021): refuse it here, for every route, with or without a schema.
+  const nul = nulBytePath(value);
+  if (nul !== null) {
+    const path = nul === '(body)' ? where : `${where}.${nul}`;
+    throw new DomainError('validation_failed', `Invalid ${where}: ${path} ${NUL_MESSAGE}`, undefined, [
+      { path, message: NUL_MESSAGE },
+    ]);
+  }
   if (!schema) return value as T;
   const r = schema.safeParse(value);
   if (r.success) return r.data;

@@ -17,7 +17,6 @@ import {
   staffOrderDetailSchema,
 } from '@seatrush/shared';
 import type { PrismaClient } from '../db/prisma.ts';
-import type { Redis } from '../db/redis.ts';
 import { DomainError } from '../domain/errors.ts';
 import { actorOf, type Principal } from '../auth/principal.ts';
 import type { Inventory } from '../inventory/inventory.ts';
@@ -40,7 +39,6 @@ import { sendError } from './errors.ts';
  */
 export interface BoxOfficeDeps {
   prisma: PrismaClient;
-  redis: Redis;
   inventory: Inventory;
   holdSeats: HoldSeats;
   orders: OrdersCore;

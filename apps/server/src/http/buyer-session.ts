@@ -4,7 +4,7 @@ import type { Config } from '../config/index.ts';
 import type { PrismaClient } from '../db/prisma.ts';
 import { DomainError } from '../domain/errors.ts';
 import { serializeCookie } from '../auth/cookies.ts';
-import { BUYER_COOKIE, SESSION_TTL_SECONDS, type BuyerSessions } from '../auth/buyer.ts';
+import { BUYER_COOKIE, SESSION_TTL_SECONDS, findOrCreateBuyer, type BuyerSessions } from '../auth/buyer.ts';
 import { route, type RouteDef } from './route.ts';
 
 /** `POST/GET/DELETE /api/buyer/session`. */
@@ -27,12 +27,7 @@ export function buyerSessionRoutes(deps: {
       response: buyerSessionSchema,
       handler: async ({ body }) => {
         const email = body.email.trim().toLowerCase();
-        const buyer = await deps.prisma.buyer.upsert({
-          where: { email },
-          create: { email },
-          update: {},
-          select: { id: true },
-        });
+        const buyer = await findOrCreateBuyer(deps.prisma, email);
         const { token, expiresAt } = deps.sessions.issue(buyer.id, email);
         return {
           status: 201,

@@ -25,7 +25,7 @@ const postgresDown = Object.assign(new Error("Can't reach database server at 127
   code: 'P1001',
 });
 
-async function start(fail: unknown, buyer = true): Promise<string> {
+async function start(fail: Error, buyer = true): Promise<string> {
   const holds = {
     availability: { json: () => Promise.reject(fail) },
     holdSeats: { place: () => Promise.reject(fail) },

@@ -12,13 +12,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics, Tally } from '../observability/metrics.ts';
 import { parsePart } from './app.ts';
 import { errorEnvelope, retryAfterOf, toDomainError } from './errors.ts';
-import {
-  AVAILABILITY_ROUTE,
-  HOLD_ROUTE,
-  holdInput,
-  holdStatus,
-  wantsLabels,
-} from './holds.ts';
+import { AVAILABILITY_ROUTE, HOLD_ROUTE, holdInput, holdStatus, wantsLabels } from './holds.ts';
 import type { HoldUseCases } from '../application/holds/use-cases.ts';
 import { requestIdOf } from './request-id.ts';
 import { type Principal } from '../auth/principal.ts';
@@ -51,7 +45,13 @@ export function createFastPath(deps: FastPathDeps): FastPath {
   // The sold-out answer is the same bytes every time: serialise each error instance once.
   const errorJson = new WeakMap<DomainError, string>();
 
-  const send = (res: ServerResponse, status: number, json: string, requestId: string, retryAfter?: number) => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    json: string,
+    requestId: string,
+    retryAfter?: number,
+  ) => {
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(json),

@@ -92,7 +92,10 @@ const CARD_LABELS: Record<string, string> = {
   succeeds_after_expiry: 'succeeds only after your reservation expired',
 };
 
-/** A plain form, no script (the CSP allows none inline): the sandbox stands in for a provider's hosted page. */
+/**
+ * A plain form, no script (the CSP allows none inline): the sandbox stands in for a provider's hosted page. It
+ * says, where no buyer can miss it, that no real money moves (production runs it only when chosen explicitly).
+ */
 function renderPage(p: SandboxPayment, attempt: SandboxAttempt | null): string {
   const done = p.status === 'succeeded' || p.status === 'processing' || p.status === 'canceled';
   const message = attempt
@@ -112,14 +115,16 @@ function renderPage(p: SandboxPayment, attempt: SandboxAttempt | null): string {
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sandbox payment</title>
+<title>Sandbox payment — no real money</title>
 <style>
 body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
 h1{font-size:1.25rem}.amount{font-size:2rem;margin:.5rem 0}label{display:block;margin:.5rem 0 .25rem}
 input{font-size:1.1rem;width:100%;padding:.5rem;box-sizing:border-box}button{margin-top:1rem;font-size:1.1rem;padding:.6rem 1.2rem}
 .msg{padding:.6rem;border-radius:4px}.ok{background:#e6f4ea}.bad{background:#fde7e9}small{color:#555}
+.sandbox{padding:.75rem;border:2px solid #b26a00;border-radius:4px;background:#fff4e0;color:#3d2400}
 </style></head><body>
-<p><small>Sandbox payment provider — no real money moves.</small></p>
+<p class="sandbox" role="note"><strong>Sandbox — no real money.</strong> This is Seatrush's test payment provider:
+no card is charged, and nothing bought here is paid for.</p>
 <h1>${esc(p.description)}</h1>
 <p class="amount">${esc(formatMoney(p.amountCents, p.currency))}</p>
 ${message}

@@ -171,7 +171,9 @@ describe('pickBestSeats', () => {
     expect(v.pick('std', 0)).toBeNull();
     expect(venue({ S: ['xxxx'] }).pick('std', 1)).toBeNull();
   });
+});
 
+describe('pickBestSeats on generated and partial documents', () => {
   it('works on generated arc and rect sections: no false aisles, categories per row', () => {
     const doc = generateVenue({
       name: 'Arcs',

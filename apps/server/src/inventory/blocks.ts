@@ -8,16 +8,19 @@ import { blockScriptKeys } from './keys.ts';
  * written to PostgreSQL.
  */
 export interface Blocks {
-  block(
+  block: (
     showtimeId: string,
     seats: string[],
     reason: string,
     by?: string,
-  ): Promise<{ changed: string[]; skipped: string[] }>;
-  unblock(showtimeId: string, seats: string[]): Promise<{ changed: string[]; skipped: string[] }>;
+  ) => Promise<{ changed: string[]; skipped: string[] }>;
+  unblock: (showtimeId: string, seats: string[]) => Promise<{ changed: string[]; skipped: string[] }>;
 }
 
-export function createBlocks(ctx: InventoryContext, ensureLoaded: (showtimeId: string) => Promise<void>): Blocks {
+export function createBlocks(
+  ctx: InventoryContext,
+  ensureLoaded: (showtimeId: string) => Promise<void>,
+): Blocks {
   const { prisma } = ctx;
 
   async function blockOrUnblock(

@@ -40,17 +40,17 @@ export interface InventoryContext {
   readonly maxExtensionSeconds: number;
   readonly idempotencyTtlMs: number;
   /** The showtime's keys (cached: built once per showtime, not per call). */
-  keys(showtimeId: string): ShowtimeKeys;
+  keys: (showtimeId: string) => ShowtimeKeys;
   /** Runs a script with the ARGV every script starts with (now, showtime id, channel) before `args`. */
-  run(
+  run: (
     name: ScriptName,
     showtimeId: string,
     keys: readonly string[],
     args: ReadonlyArray<string | number>,
-  ): Promise<Reply>;
+  ) => Promise<Reply>;
   /** The token a hold id was issued with (derived, never stored). */
-  tokenFor(holdId: string): string;
-  isLoaded(showtimeId: string): Promise<boolean>;
+  tokenFor: (holdId: string) => string;
+  isLoaded: (showtimeId: string) => Promise<boolean>;
 }
 
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;

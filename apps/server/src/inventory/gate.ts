@@ -77,6 +77,15 @@ export interface GateOptions {
   now?: () => number;
 }
 
+/** Remembers a request tag; the older generation is dropped when the newer one is full. */
+function addTag(s: ShowtimeState, tag: number): void {
+  if (s.tags.size >= TAGS_PER_GENERATION) {
+    s.olderTags = s.tags;
+    s.tags = new Set();
+  }
+  s.tags.add(tag);
+}
+
 export function createSoldOutGate(opts: GateOptions): SoldOutGate {
   const now = opts.now ?? Date.now;
   const maxClosedMs = opts.maxClosedMs ?? 5000;
@@ -100,14 +109,6 @@ export function createSoldOutGate(opts: GateOptions): SoldOutGate {
   const setFlag = (s: ShowtimeState, target: string, closed: boolean, version: number, force: boolean) => {
     const f = s.flags.get(target);
     if (force || !f || version > f.version) s.flags.set(target, { closed, version, at: now() });
-  };
-
-  const addTag = (s: ShowtimeState, tag: number) => {
-    if (s.tags.size >= TAGS_PER_GENERATION) {
-      s.olderTags = s.tags;
-      s.tags = new Set();
-    }
-    s.tags.add(tag);
   };
 
   const unhealthy = (why: string) => {

@@ -14,19 +14,19 @@ import {
  * an order or reclaimed after expiry by a late payment; and sold items returned by a refund.
  */
 export interface HoldLifecycle {
-  release(holdId: string, token: string): Promise<void>;
-  expire(holdId: string): Promise<'expired' | 'not_due' | 'gone' | 'confirmed'>;
-  expireDue(showtimeId: string, limit: number): Promise<string[]>;
-  extend(holdId: string, token: string, seconds: number): Promise<{ expiresAt: string }>;
-  confirm(holdId: string, orderRef: string): Promise<'confirmed' | 'already_confirmed'>;
-  reclaim(
+  release: (holdId: string, token: string) => Promise<void>;
+  expire: (holdId: string) => Promise<'expired' | 'not_due' | 'gone' | 'confirmed'>;
+  expireDue: (showtimeId: string, limit: number) => Promise<string[]>;
+  extend: (holdId: string, token: string, seconds: number) => Promise<{ expiresAt: string }>;
+  confirm: (holdId: string, orderRef: string) => Promise<'confirmed' | 'already_confirmed'>;
+  reclaim: (
     showtimeId: string,
     holdId: string,
     items: HoldItem[],
     buyerId: string,
     orderRef: string,
-  ): Promise<'sold'>;
-  returnItems(showtimeId: string, orderRef: string, items: ReturnItem[]): Promise<{ returned: number }>;
+  ) => Promise<'sold'>;
+  returnItems: (showtimeId: string, orderRef: string, items: ReturnItem[]) => Promise<{ returned: number }>;
 }
 
 const EXPIRE_OUTCOMES = ['expired', 'not_due', 'gone', 'confirmed'] as const;
@@ -46,7 +46,14 @@ export function createHoldLifecycle(ctx: InventoryContext): HoldLifecycle {
   }
 
   async function expireDue(showtimeId: string, limit: number): Promise<string[]> {
-    const due = await ctx.redis.zrangebyscore(ctx.keys(showtimeId).expiry, '-inf', ctx.now(), 'LIMIT', 0, limit);
+    const due = await ctx.redis.zrangebyscore(
+      ctx.keys(showtimeId).expiry,
+      '-inf',
+      ctx.now(),
+      'LIMIT',
+      0,
+      limit,
+    );
     const outcomes = await Promise.all(due.map((id) => expire(id)));
     return due.filter((_, i) => outcomes[i] === 'expired');
   }

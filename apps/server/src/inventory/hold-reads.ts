@@ -6,13 +6,13 @@ import type { HoldEnding } from './types.ts';
 
 /** Read models of holds: records, a buyer's holds, how ended holds ended, what expires when. */
 export interface HoldReads {
-  getHold(holdId: string): Promise<HoldRecord | null>;
-  getHolds(showtimeId: string, holdIds: readonly string[]): Promise<Array<HoldRecord | null>>;
-  holdsOf(showtimeId: string, buyerId: string): Promise<HoldRecord[]>;
-  verifyHoldToken(holdId: string, token: string): Promise<HoldRecord>;
-  holdEndings(holdIds: readonly string[]): Promise<Array<HoldEnding | null>>;
-  countHoldsExpiring(showtimeId: string, after: number, until: number): Promise<number>;
-  holdIdsExpiring(showtimeId: string, after: number, until: number): Promise<string[]>;
+  getHold: (holdId: string) => Promise<HoldRecord | null>;
+  getHolds: (showtimeId: string, holdIds: readonly string[]) => Promise<Array<HoldRecord | null>>;
+  holdsOf: (showtimeId: string, buyerId: string) => Promise<HoldRecord[]>;
+  verifyHoldToken: (holdId: string, token: string) => Promise<HoldRecord>;
+  holdEndings: (holdIds: readonly string[]) => Promise<Array<HoldEnding | null>>;
+  countHoldsExpiring: (showtimeId: string, after: number, until: number) => Promise<number>;
+  holdIdsExpiring: (showtimeId: string, after: number, until: number) => Promise<string[]>;
 }
 
 /** A score range `(after, until]` of the expiry set (`after` may be -Infinity). */

@@ -16,9 +16,9 @@ import type { HoldOptions, HoldRequest, HoldResult } from './types.ts';
  * request: these run tens of thousands of times a second in a rush.
  */
 export interface Holds {
-  hold(showtimeId: string, req: HoldRequest, opts?: HoldOptions): Promise<HoldResult>;
-  refusalFromMemory(showtimeId: string, req: HoldRequest): DomainError | null;
-  replay(showtimeId: string, req: HoldRequest): Promise<HoldResult | null>;
+  hold: (showtimeId: string, req: HoldRequest, opts?: HoldOptions) => Promise<HoldResult>;
+  refusalFromMemory: (showtimeId: string, req: HoldRequest) => DomainError | null;
+  replay: (showtimeId: string, req: HoldRequest) => Promise<HoldResult | null>;
 }
 
 /** Hold script calls in flight per showtime from one node, and requests per call (see submitHold). */
@@ -57,7 +57,10 @@ interface Batch {
   inFlight: number;
 }
 
-export function createHolds(ctx: InventoryContext, ensureLoaded: (showtimeId: string) => Promise<void>): Holds {
+export function createHolds(
+  ctx: InventoryContext,
+  ensureLoaded: (showtimeId: string) => Promise<void>,
+): Holds {
   const { prefix, gate } = ctx;
 
   function refusalFromMemory(showtimeId: string, req: HoldRequest): DomainError | null {

@@ -1,8 +1,10 @@
+import { SeatState } from '@seatrush/shared';
 import type { PrismaClient } from '../db/prisma.ts';
 import type { Redis } from '../db/redis.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { HoldItem, HoldRecord } from '../domain/hold.ts';
 import { STATE_KEY_NAMES, type StateKeyName } from './keys.ts';
+import { countLetter, encodeSeat, seatStateChar, type TakenSeatCode } from './seat-state.ts';
 
 /**
  * Builds a showtime's live inventory from PostgreSQL, the record of truth:
@@ -38,6 +40,7 @@ interface OrderJson {
 }
 
 const SOLD_STATUSES = ['PAID', 'PARTIALLY_REFUNDED'] as const;
+const isSold = (status: string) => (SOLD_STATUSES as readonly string[]).includes(status);
 
 /** Reads everything a load needs from PostgreSQL. Throws `not_found`, or `conflict` when a category has no price. */
 export async function buildLoadPlan(
@@ -46,6 +49,19 @@ export async function buildLoadPlan(
   now: number,
   loadId: string,
 ): Promise<LoadPlan> {
+  const src = await readShowtime(prisma, showtimeId, now);
+  const prices = pricesOf(src);
+  const b = new PlanBuilder(src);
+  // Sold first: a seat claimed by a paid order wins over a block or a pending order.
+  for (const o of src.orders) if (isSold(o.status)) b.addSold(o, now);
+  for (const blk of src.st.seatBlocks) b.setSeat(blk.seatLabel, SeatState.blocked, blk.reason);
+  for (const o of src.orders) if (o.status === 'PENDING') b.addPending(o, showtimeId);
+  b.countZones();
+  b.checkClaims(src.st.zones);
+  return b.plan(metaOf(src, prices, b, loadId, now));
+}
+
+async function readShowtime(prisma: PrismaClient, showtimeId: string, now: number) {
   const st = await prisma.showtime.findUnique({
     where: { id: showtimeId },
     include: { venue: { select: { layoutVersion: true } }, prices: true, zones: true, seatBlocks: true },
@@ -66,12 +82,18 @@ export async function buildLoadPlan(
       orderBy: { createdAt: 'asc' },
     }),
   ]);
+  return { st, seatRows, gaZones, orders };
+}
 
-  const warnings: string[] = [];
-  const prices = new Map(st.prices.map((p) => [p.category, p.priceCents]));
+type Source = Awaited<ReturnType<typeof readShowtime>>;
+type OrderRow = Source['orders'][number];
+
+/** Category → price; throws `conflict` when a seat's or zone's category has none. */
+function pricesOf(src: Source): Map<string, number> {
+  const prices = new Map(src.st.prices.map((p) => [p.category, p.priceCents]));
   const missing = new Set<string>();
-  for (const s of seatRows) if (!prices.has(s.category)) missing.add(s.category);
-  for (const z of gaZones) if (!prices.has(z.category)) missing.add(z.category);
+  for (const s of src.seatRows) if (!prices.has(s.category)) missing.add(s.category);
+  for (const z of src.gaZones) if (!prices.has(z.category)) missing.add(z.category);
   if (missing.size) {
     throw new DomainError(
       'conflict',
@@ -81,112 +103,158 @@ export async function buildLoadPlan(
       },
     );
   }
+  return prices;
+}
 
-  const labels = seatRows.map((s) => s.label).sort();
-  const categoryOf = new Map(seatRows.map((s) => [s.label, s.category]));
-  const indexOf = new Map(labels.map((l, i) => [l, i]));
-  const seatinfo: Record<string, string> = {};
-  for (const [i, label] of labels.entries()) seatinfo[label] = `${i}|${categoryOf.get(label)}`;
-
-  const seats: Record<string, string> = {};
-  const states = Buffer.alloc(labels.length, '0');
-  const counts: Record<string, number> = { 'seats:a': 0 };
-  const cat = (c: string, what: 'a' | 'h' | 's' | 'b', d: number) => {
-    for (const w of ['a', 'h', 's', 'b']) counts[`c:${c}:${w}`] ??= 0;
-    counts[`c:${c}:${what}`]! += d;
+function metaOf(
+  src: Source,
+  prices: Map<string, number>,
+  b: PlanBuilder,
+  loadId: string,
+  now: number,
+): Record<string, string> {
+  const { st } = src;
+  const meta: Record<string, string> = {
+    id: st.id,
+    state: st.saleState,
+    holdTtl: String(st.holdTtlSeconds),
+    perBuyerLimit: String(st.perBuyerLimit ?? 0),
+    currency: st.currency,
+    layoutVersion: String(st.venue.layoutVersion),
+    loadId,
+    seatCount: String(b.labels.length),
+    loadedAt: String(now),
   };
-  for (const label of labels) {
-    cat(categoryOf.get(label)!, 'a', 1);
-    counts['seats:a']! += 1;
+  for (const [c, p] of prices) meta[`price:${c}`] = String(p);
+  for (const [z, c] of b.zoneCategory) {
+    meta[`zone:${z}`] = c;
+    meta[`zp:${z}`] = String(prices.get(c)!);
   }
-  const setSeat = (label: string, state: '1' | '2' | '3', owner: string): boolean => {
-    const i = indexOf.get(label);
+  if (b.expiry.length) meta.dueAt = String(Math.min(...b.expiry.map(([at]) => at)));
+  return meta;
+}
+
+/** The live state of a showtime as it is put together from PostgreSQL's rows (see `buildLoadPlan`). */
+class PlanBuilder {
+  readonly warnings: string[] = [];
+  /** Seat labels in layout order. */
+  readonly labels: string[];
+  readonly seatinfo: Record<string, string> = {};
+  readonly seats: Record<string, string> = {};
+  readonly states: Buffer;
+  readonly counts: Record<string, number> = { 'seats:a': 0 };
+  readonly zoneCategory: Map<string, string>;
+  readonly buyers: Record<string, number> = {};
+  readonly orders: Record<string, string> = {};
+  readonly returned: Record<string, string> = {};
+  readonly holds: Record<string, string> = {};
+  readonly expiry: Array<[number, string]> = [];
+  readonly buyerHolds: Record<string, string[]> = {};
+  private readonly categoryOf: Map<string, string>;
+  private readonly indexOf: Map<string, number>;
+  private readonly capacity: Map<string, number>;
+  private readonly zoneHeld = new Map<string, number>();
+  private readonly zoneSold = new Map<string, number>();
+
+  constructor(src: Source) {
+    this.labels = src.seatRows.map((s) => s.label).sort();
+    this.categoryOf = new Map(src.seatRows.map((s) => [s.label, s.category]));
+    this.indexOf = new Map(this.labels.map((l, i) => [l, i]));
+    for (const [i, label] of this.labels.entries())
+      this.seatinfo[label] = `${i}|${this.categoryOf.get(label)}`;
+    this.states = Buffer.alloc(this.labels.length, seatStateChar(SeatState.free));
+    for (const label of this.labels) {
+      this.cat(this.categoryOf.get(label)!, 'a', 1);
+      this.counts['seats:a']! += 1;
+    }
+    this.zoneCategory = new Map(src.gaZones.map((z) => [z.key, z.category]));
+    this.capacity = new Map(src.gaZones.map((z) => [z.key, z.capacity]));
+    for (const zi of src.st.zones)
+      if (this.zoneCategory.has(zi.zoneKey)) this.capacity.set(zi.zoneKey, zi.capacity);
+  }
+
+  private cat(c: string, what: 'a' | 'h' | 's' | 'b', d: number): void {
+    for (const w of ['a', 'h', 's', 'b']) this.counts[`c:${c}:${w}`] ??= 0;
+    this.counts[`c:${c}:${what}`]! += d;
+  }
+
+  /** Takes a free seat of the layout; false (with a warning) when it is not in the layout or already taken. */
+  setSeat(label: string, state: TakenSeatCode, owner: string): boolean {
+    const i = this.indexOf.get(label);
     if (i === undefined) {
-      warnings.push(`seat ${label} is not in the venue layout; ignored`);
+      this.warnings.push(`seat ${label} is not in the venue layout; ignored`);
       return false;
     }
-    const existing = seats[label];
+    const existing = this.seats[label];
     if (existing) {
-      warnings.push(`seat ${label} is both ${existing} and ${state}:${owner}; kept ${existing}`);
+      this.warnings.push(
+        `seat ${label} is both ${existing} and ${encodeSeat(state, owner)}; kept ${existing}`,
+      );
       return false;
     }
-    seats[label] = `${state}:${owner}`;
-    states[i] = state.charCodeAt(0);
-    const c = categoryOf.get(label)!;
-    cat(c, 'a', -1);
-    cat(c, state === '1' ? 'h' : state === '2' ? 's' : 'b', 1);
-    counts['seats:a']! -= 1;
+    this.seats[label] = encodeSeat(state, owner);
+    this.states[i] = seatStateChar(state).charCodeAt(0);
+    const c = this.categoryOf.get(label)!;
+    this.cat(c, 'a', -1);
+    this.cat(c, countLetter(state), 1);
+    this.counts['seats:a']! -= 1;
     return true;
-  };
+  }
 
-  const zoneCategory = new Map(gaZones.map((z) => [z.key, z.category]));
-  const capacity = new Map(gaZones.map((z) => [z.key, z.capacity]));
-  for (const zi of st.zones) if (zoneCategory.has(zi.zoneKey)) capacity.set(zi.zoneKey, zi.capacity);
-  const zoneHeld = new Map<string, number>();
-  const zoneSold = new Map<string, number>();
-
-  const buyers: Record<string, number> = {};
-  const ordersJson: Record<string, string> = {};
-  const returned: Record<string, string> = {};
-  const holds: Record<string, string> = {};
-  const expiry: Array<[number, string]> = [];
-  const buyerHolds: Record<string, string[]> = {};
-
-  // Sold first: a seat claimed by a paid order wins over a block or a pending order.
-  const sold = orders.filter((o) => (SOLD_STATUSES as readonly string[]).includes(o.status));
-  const pending = orders.filter((o) => o.status === 'PENDING');
-  for (const o of sold) {
+  /** A paid order: its active items are sold to it. */
+  addSold(o: OrderRow, now: number): void {
     const order: OrderJson = { b: o.buyerId, h: o.holdId, s: 0, g: {} };
     let n = 0;
     for (const it of o.items) {
-      if (it.status === 'refunded' && it.zoneKey) returned[`${o.id}|${it.id}`] = String(now);
+      if (it.status === 'refunded' && it.zoneKey) this.returned[`${o.id}|${it.id}`] = String(now);
       if (it.status !== 'active') continue;
       if (it.seatLabel) {
-        if (setSeat(it.seatLabel, '2', o.id)) {
+        if (this.setSeat(it.seatLabel, SeatState.sold, o.id)) {
           order.s += 1;
           n += 1;
         }
-      } else if (it.zoneKey && zoneCategory.has(it.zoneKey)) {
-        zoneSold.set(it.zoneKey, (zoneSold.get(it.zoneKey) ?? 0) + 1);
+      } else if (it.zoneKey && this.zoneCategory.has(it.zoneKey)) {
+        this.zoneSold.set(it.zoneKey, (this.zoneSold.get(it.zoneKey) ?? 0) + 1);
         order.g[it.zoneKey] = (order.g[it.zoneKey] ?? 0) + 1;
         n += 1;
-      } else warnings.push(`order ${o.id} item ${it.id} names unknown zone ${it.zoneKey}; ignored`);
+      } else this.warnings.push(`order ${o.id} item ${it.id} names unknown zone ${it.zoneKey}; ignored`);
     }
-    ordersJson[o.id] = JSON.stringify(order);
-    if (n) buyers[o.buyerId] = (buyers[o.buyerId] ?? 0) + n;
+    this.orders[o.id] = JSON.stringify(order);
+    if (n) this.buyers[o.buyerId] = (this.buyers[o.buyerId] ?? 0) + n;
   }
-  for (const b of st.seatBlocks) setSeat(b.seatLabel, '3', b.reason);
-  for (const o of pending) {
+
+  /** A pending, unexpired order: its active items are held again by a hold record with the order's hold id. */
+  addPending(o: OrderRow, showtimeId: string): void {
     const items: HoldItem[] = [];
     const ga = new Map<string, HoldItem & { kind: 'ga' }>();
     for (const it of o.items) {
       if (it.status !== 'active') continue;
       if (it.seatLabel) {
-        if (setSeat(it.seatLabel, '1', o.holdId))
+        if (this.setSeat(it.seatLabel, SeatState.held, o.holdId))
           items.push({
             kind: 'seat',
             seat: it.seatLabel,
-            category: categoryOf.get(it.seatLabel)!,
+            category: this.categoryOf.get(it.seatLabel)!,
             priceCents: it.priceCents,
           });
-      } else if (it.zoneKey && zoneCategory.has(it.zoneKey)) {
+      } else if (it.zoneKey && this.zoneCategory.has(it.zoneKey)) {
         const g = ga.get(it.zoneKey);
         if (g) g.quantity += 1;
         else {
           const item = {
             kind: 'ga' as const,
             zone: it.zoneKey,
-            category: zoneCategory.get(it.zoneKey)!,
+            category: this.zoneCategory.get(it.zoneKey)!,
             priceCents: it.priceCents,
             quantity: 1,
           };
           ga.set(it.zoneKey, item);
           items.push(item);
         }
-        zoneHeld.set(it.zoneKey, (zoneHeld.get(it.zoneKey) ?? 0) + 1);
-      } else warnings.push(`order ${o.id} item ${it.id} names unknown zone ${it.zoneKey}; ignored`);
+        this.zoneHeld.set(it.zoneKey, (this.zoneHeld.get(it.zoneKey) ?? 0) + 1);
+      } else this.warnings.push(`order ${o.id} item ${it.id} names unknown zone ${it.zoneKey}; ignored`);
     }
-    if (!items.length) continue;
+    if (!items.length) return;
     const hold: HoldRecord = {
       id: o.holdId,
       showtimeId,
@@ -201,76 +269,67 @@ export async function buildLoadPlan(
       createdAt: o.createdAt.getTime(),
       status: 'held',
     };
-    holds[hold.id] = JSON.stringify(hold);
-    (buyerHolds[o.buyerId] ??= []).push(hold.id);
-    expiry.push([hold.expiresAt, hold.id]);
+    this.holds[hold.id] = JSON.stringify(hold);
+    (this.buyerHolds[o.buyerId] ??= []).push(hold.id);
+    this.expiry.push([hold.expiresAt, hold.id]);
     let n = 0;
     for (const it of items) n += it.kind === 'seat' ? 1 : it.quantity;
-    buyers[o.buyerId] = (buyers[o.buyerId] ?? 0) + n;
+    this.buyers[o.buyerId] = (this.buyers[o.buyerId] ?? 0) + n;
   }
 
-  for (const [zone, category] of zoneCategory) {
-    const cap = capacity.get(zone) ?? 0;
-    const held = zoneHeld.get(zone) ?? 0;
-    const soldN = zoneSold.get(zone) ?? 0;
-    let available = cap - held - soldN;
-    if (available < 0) {
-      warnings.push(
-        `zone ${zone}: ${held} held + ${soldN} sold exceed capacity ${cap}; capacity raised to match`,
-      );
-      available = 0;
+  /** GA zone counts from what is held and sold (capacity raised, with a warning, when they exceed it). */
+  countZones(): void {
+    for (const [zone, category] of this.zoneCategory) {
+      const cap = this.capacity.get(zone) ?? 0;
+      const held = this.zoneHeld.get(zone) ?? 0;
+      const soldN = this.zoneSold.get(zone) ?? 0;
+      let available = cap - held - soldN;
+      if (available < 0) {
+        this.warnings.push(
+          `zone ${zone}: ${held} held + ${soldN} sold exceed capacity ${cap}; capacity raised to match`,
+        );
+        available = 0;
+      }
+      const effectiveCap = Math.max(cap, held + soldN);
+      this.counts[`z:${zone}:cap`] = effectiveCap;
+      this.counts[`z:${zone}:a`] = available;
+      this.counts[`z:${zone}:h`] = held;
+      this.counts[`z:${zone}:s`] = soldN;
+      this.cat(category, 'a', available);
+      this.cat(category, 'h', held);
+      this.cat(category, 's', soldN);
     }
-    const effectiveCap = Math.max(cap, held + soldN);
-    counts[`z:${zone}:cap`] = effectiveCap;
-    counts[`z:${zone}:a`] = available;
-    counts[`z:${zone}:h`] = held;
-    counts[`z:${zone}:s`] = soldN;
-    cat(category, 'a', available);
-    cat(category, 'h', held);
-    cat(category, 's', soldN);
-  }
-  const claimed = new Map(st.zones.map((z) => [z.zoneKey, z.claimed]));
-  for (const [zone, c] of claimed) {
-    const live = (zoneHeld.get(zone) ?? 0) + (zoneSold.get(zone) ?? 0);
-    if (c !== live)
-      warnings.push(
-        `zone ${zone}: ZoneInventory.claimed is ${c} but live orders hold ${live}; used the orders`,
-      );
   }
 
-  const meta: Record<string, string> = {
-    id: showtimeId,
-    state: st.saleState,
-    holdTtl: String(st.holdTtlSeconds),
-    perBuyerLimit: String(st.perBuyerLimit ?? 0),
-    currency: st.currency,
-    layoutVersion: String(st.venue.layoutVersion),
-    loadId,
-    seatCount: String(labels.length),
-    loadedAt: String(now),
-  };
-  for (const [c, p] of prices) meta[`price:${c}`] = String(p);
-  for (const [z, c] of zoneCategory) {
-    meta[`zone:${z}`] = c;
-    meta[`zp:${z}`] = String(prices.get(c)!);
+  /** Warns where ZoneInventory.claimed disagrees with the orders (the orders win). */
+  checkClaims(zones: ReadonlyArray<{ zoneKey: string; claimed: number }>): void {
+    const claimed = new Map(zones.map((z) => [z.zoneKey, z.claimed]));
+    for (const [zone, c] of claimed) {
+      const live = (this.zoneHeld.get(zone) ?? 0) + (this.zoneSold.get(zone) ?? 0);
+      if (c !== live)
+        this.warnings.push(
+          `zone ${zone}: ZoneInventory.claimed is ${c} but live orders hold ${live}; used the orders`,
+        );
+    }
   }
-  if (expiry.length) meta.dueAt = String(Math.min(...expiry.map(([at]) => at)));
 
-  return {
-    meta,
-    labels,
-    seatinfo,
-    seats,
-    states: states.toString('latin1'),
-    counts,
-    holds,
-    expiry,
-    buyers,
-    orders: ordersJson,
-    returned,
-    buyerHolds,
-    warnings,
-  };
+  plan(meta: Record<string, string>): LoadPlan {
+    return {
+      meta,
+      labels: this.labels,
+      seatinfo: this.seatinfo,
+      seats: this.seats,
+      states: this.states.toString('latin1'),
+      counts: this.counts,
+      holds: this.holds,
+      expiry: this.expiry,
+      buyers: this.buyers,
+      orders: this.orders,
+      returned: this.returned,
+      buyerHolds: this.buyerHolds,
+      warnings: this.warnings,
+    };
+  }
 }
 
 const CHUNK = 1000;

@@ -8,14 +8,14 @@ import { buildLoadPlan, writeStaging } from './loader.ts';
 
 /** Loading a showtime from PostgreSQL into Redis: on demand, at start-up, and when Redis lost it. */
 export interface Loading {
-  load(showtimeId: string, opts?: { force?: boolean }): Promise<{ version: number }>;
+  load: (showtimeId: string, opts?: { force?: boolean }) => Promise<{ version: number }>;
   /**
    * Called when a script finds no inventory: loads it when PostgreSQL says the sale is on (Redis lost it), else
    * throws why there is nothing (`not_found`, `sale_not_open`).
    */
-  ensureLoaded(showtimeId: string): Promise<void>;
-  rebuildMissing(): Promise<string[]>;
-  loadedShowtimes(): Promise<string[]>;
+  ensureLoaded: (showtimeId: string) => Promise<void>;
+  rebuildMissing: () => Promise<string[]>;
+  loadedShowtimes: () => Promise<string[]>;
 }
 
 /** How long "this showtime has no inventory, and why" is remembered, so a flood of such requests is not a flood of queries. */

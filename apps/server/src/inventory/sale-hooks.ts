@@ -1,4 +1,4 @@
-import type { SaleHooks } from '../catalog/common.ts';
+import type { SaleHooks } from '../domain/sale-hooks.ts';
 import type { Inventory } from './inventory.ts';
 
 /**

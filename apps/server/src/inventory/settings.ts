@@ -7,9 +7,9 @@ import type { LiveSettings } from './types.ts';
 /** A loaded showtime's sale state and settings in Redis, kept in step with PostgreSQL. */
 export interface Settings {
   /** Sets the sale state the hold script checks; returns the version. Throws `sale_not_open` when not loaded. */
-  setSaleState(showtimeId: string, state: SaleState): Promise<number>;
-  syncSettings(showtimeId: string): Promise<void>;
-  settings(showtimeId: string): Promise<LiveSettings | null>;
+  setSaleState: (showtimeId: string, state: SaleState) => Promise<number>;
+  syncSettings: (showtimeId: string) => Promise<void>;
+  settings: (showtimeId: string) => Promise<LiveSettings | null>;
 }
 
 export function createSettings(ctx: InventoryContext): Settings {

@@ -1,11 +1,9 @@
 import type { HoldRecord } from '../domain/hold.ts';
+import type { OutboxEntry } from '../inventory/outbox.ts';
 import type { OrdersCore } from '../orders/core.ts';
 import type { ExpiryJob, OrdersJob } from '../queue/queues.ts';
 
-/** The consumer group of the orders module on every showtime's outbox stream. */
-export const OUTBOX_GROUP = 'orders';
-
-type Entry = { stream: string; showtimeId: string; id: string; fields: Record<string, string> };
+type Entry = OutboxEntry;
 
 export interface RelayOptions {
   /** Unique per process: pending entries are owned by a consumer. */
@@ -24,16 +22,10 @@ export interface Relay {
   tick(): Promise<number>;
 }
 
-function toObject(flat: string[]): Record<string, string> {
-  const o: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) o[flat[i]!] = flat[i + 1]!;
-  return o;
-}
-
 /**
  * The relay half of the transactional outbox: the hold script appends each hold (and each release / expiry) to
- * its showtime's outbox stream in the same atomic step as the deduction; the relay reads the streams with a
- * consumer group, turns them into BullMQ jobs — one persistence job per read (its id names the entries), one
+ * its showtime's outbox in the same atomic step as the deduction; the relay reads it (inventory/outbox.ts) as one
+ * consumer of a group, turns them into BullMQ jobs — one persistence job per read (its id names the entries), one
  * delayed expiry job per hold (id = hold id), one cancel job per release — and acknowledges (and deletes) the
  * entries only after the jobs were added, so a re-read never makes second jobs for them. A relay that dies between read and ack leaves
  * its entries pending; another relay claims them after `claimIdleMs`. Whatever slips through anyway (a crash
@@ -43,79 +35,12 @@ function toObject(flat: string[]): Record<string, string> {
 export function startOutboxRelay(core: OrdersCore, opts: RelayOptions): Relay {
   const count = opts.count ?? core.config.orderBatchSize;
   const idleMs = opts.idleMs ?? 15;
-  const redis = core.redis;
-  const grouped = new Set<string>();
-  let showtimes: string[] = [];
-  let refreshedAt = 0;
-  let claimedAt = 0;
+  const outbox = core.inventory.outboxReader({
+    consumer: opts.consumer,
+    claimIdleMs: opts.claimIdleMs,
+    count,
+  });
   let stopped = false;
-
-  async function ensureGroup(stream: string): Promise<void> {
-    try {
-      await redis.xgroup('CREATE', stream, OUTBOX_GROUP, '0', 'MKSTREAM');
-    } catch (err) {
-      if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
-    }
-    grouped.add(stream);
-  }
-
-  async function refresh(): Promise<void> {
-    showtimes = await core.inventory.loadedShowtimes();
-    for (const st of showtimes) {
-      const stream = core.inventory.keys(st).outbox;
-      if (!grouped.has(stream)) await ensureGroup(stream);
-    }
-    refreshedAt = Date.now();
-  }
-
-  async function read(): Promise<Entry[]> {
-    if (showtimes.length === 0) return [];
-    const p = redis.pipeline();
-    const streams = showtimes.map((st) => ({ st, stream: core.inventory.keys(st).outbox }));
-    for (const s of streams)
-      p.xreadgroup('GROUP', OUTBOX_GROUP, opts.consumer, 'COUNT', count, 'STREAMS', s.stream, '>');
-    const res = (await p.exec()) ?? [];
-    const out: Entry[] = [];
-    for (const [i, [err, value]] of res.entries()) {
-      const s = streams[i]!;
-      if (err) {
-        // The stream or its group went away (e.g. keys deleted): recreate on the next refresh.
-        if (String(err.message).includes('NOGROUP')) grouped.delete(s.stream);
-        else core.logger.warn({ err, stream: s.stream }, 'outbox read failed');
-        continue;
-      }
-      const streamsReply = value as Array<[string, Array<[string, string[]]>]> | null;
-      for (const [, entries] of streamsReply ?? [])
-        for (const [id, fields] of entries)
-          out.push({ stream: s.stream, showtimeId: s.st, id, fields: toObject(fields) });
-    }
-    return out;
-  }
-
-  async function claimStale(): Promise<Entry[]> {
-    claimedAt = Date.now();
-    const out: Entry[] = [];
-    for (const st of showtimes) {
-      const stream = core.inventory.keys(st).outbox;
-      try {
-        const r = (await redis.xautoclaim(
-          stream,
-          OUTBOX_GROUP,
-          opts.consumer,
-          opts.claimIdleMs,
-          '0-0',
-          'COUNT',
-          count,
-        )) as [string, Array<[string, string[] | null]>];
-        for (const [id, fields] of r[1] ?? [])
-          if (fields) out.push({ stream, showtimeId: st, id, fields: toObject(fields) });
-      } catch (err) {
-        if (!String((err as Error).message).includes('NOGROUP'))
-          core.logger.warn({ err, stream }, 'outbox claim failed');
-      }
-    }
-    return out;
-  }
 
   async function relay(entries: Entry[]): Promise<void> {
     const orders: Array<{ name: string; data: OrdersJob; opts: { jobId: string } }> = [];
@@ -171,21 +96,11 @@ export function startOutboxRelay(core: OrdersCore, opts: RelayOptions): Relay {
       });
     if (orders.length) await core.queues.orders.addBulk(orders);
     if (expiry.length) await core.queues.expiry.addBulk(expiry);
-    const byStream = new Map<string, string[]>();
-    for (const e of entries) byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), e.id]);
-    const p = redis.pipeline();
-    for (const [stream, ids] of byStream) {
-      p.xack(stream, OUTBOX_GROUP, ...ids);
-      p.xdel(stream, ...ids);
-    }
-    await p.exec();
+    await outbox.ack(entries);
   }
 
   async function tick(): Promise<number> {
-    if (Date.now() - refreshedAt > 1000) await refresh();
-    let entries = await read();
-    if (Date.now() - claimedAt > Math.max(1000, opts.claimIdleMs / 2))
-      entries = entries.concat(await claimStale());
+    const entries = await outbox.read();
     if (entries.length) await relay(entries);
     return entries.length;
   }

@@ -1,24 +1,13 @@
 import type { OrdersCore } from './core.ts';
 import { cancelOrder, expireOrders } from './lifecycle.ts';
-import { showtimeOfHold } from '../domain/hold.ts';
 
 export type ExpiryOutcome = 'expired' | 'not_due' | 'gone' | 'confirmed' | 'released';
 
 /** Why an ended hold ended: 'e' expired, 'r' released, null when the inventory no longer remembers. */
 async function endedReasons(core: OrdersCore, holdIds: string[]): Promise<Array<'e' | 'r' | null>> {
   if (holdIds.length === 0) return [];
-  const p = core.redis.pipeline();
-  for (const id of holdIds) {
-    const st = showtimeOfHold(id);
-    const ended = core.inventory.keys(st ?? '_').ended;
-    p.zmscore(ended, `${id}|e`, `${id}|r`);
-  }
-  const res = (await p.exec()) ?? [];
-  return res.map(([err, v]) => {
-    if (err) return null;
-    const [e, r] = v as Array<string | null>;
-    return e !== null ? 'e' : r !== null ? 'r' : null;
-  });
+  const endings = await core.inventory.holdEndings(holdIds);
+  return endings.map((e) => (e === 'expired' ? 'e' : e === 'released' ? 'r' : null));
 }
 
 /**

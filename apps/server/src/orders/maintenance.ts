@@ -81,27 +81,17 @@ export async function reconcileOrders(core: OrdersCore, afterMs: number): Promis
   let enqueued = 0;
   if (known.size > 500_000) known.clear();
   for (const st of await core.inventory.loadedShowtimes()) {
-    const k = core.inventory.keys(st);
-    const ttlMs = Number((await core.redis.hget(k.meta, 'holdTtl')) ?? 0) * 1000;
+    const ttlMs = ((await core.inventory.settings(st))?.holdTtlSeconds ?? 0) * 1000;
     const w = windows.get(st);
     const full = !w || now - w.fullAt > FULL_SCAN_MS;
     const upper = now - afterMs + ttlMs;
-    const lower = full ? '-inf' : `(${w.upper - 5000}`;
-    const ids = (await core.redis.zrangebyscore(k.expiry, lower, upper)).filter((id) => !known.has(id));
+    const after = full ? -Infinity : w.upper - 5000;
+    const ids = (await core.inventory.holdIdsExpiring(st, after, upper)).filter((id) => !known.has(id));
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
-      const raw = await core.redis.hmget(k.holds, ...chunk);
       const candidates: HoldRecord[] = [];
-      for (const json of raw) {
-        if (!json) continue;
-        try {
-          const h = JSON.parse(json) as HoldRecord;
-          if (!Array.isArray(h.items)) h.items = [];
-          if (h.status === 'held' && h.createdAt <= now - afterMs) candidates.push(h);
-        } catch {
-          continue;
-        }
-      }
+      for (const h of await core.inventory.getHolds(st, chunk))
+        if (h && h.status === 'held' && h.createdAt <= now - afterMs) candidates.push(h);
       if (candidates.length === 0) continue;
       const have = await core.prisma.order.findMany({
         where: { holdId: { in: candidates.map((h) => h.id) } },

@@ -4,12 +4,15 @@ import { sandboxTestCards, type PaymentEvent, type SandboxCardOutcome } from '@s
 import type { Redis } from '../db/redis.ts';
 import type { PaymentProvider } from './provider.ts';
 import { signWebhook } from './signature.ts';
+import { redisSandboxLedger, type SandboxPayment } from './sandbox-ledger.ts';
+
+export type { SandboxPayment } from './sandbox-ledger.ts';
 
 /**
  * The built-in sandbox provider. It behaves like a hosted payment page: our server serves its checkout page
  * (`GET /sandbox-pay/:paymentId`, see http/payments.ts), the test card number decides the outcome, and results
  * reach us only through HMAC-signed webhooks delivered by a queue with retries — exactly the path a real
- * provider's webhooks take. Its own records live in Redis under `${prefix}:sandbox:`, apart from ours.
+ * provider's webhooks take. Its own records are its ledger (sandbox-ledger.ts), apart from ours.
  */
 export interface SandboxOptions {
   redis: Redis;
@@ -26,19 +29,6 @@ export interface SandboxOptions {
   now?: () => number;
 }
 
-export interface SandboxPayment {
-  ref: string;
-  paymentId: string;
-  amountCents: number;
-  currency: string;
-  description: string;
-  expiresAt: number;
-  returnUrl: string;
-  status: 'requires_payment' | 'processing' | 'succeeded' | 'failed' | 'canceled';
-  failureCode: string;
-  refundedCents: number;
-}
-
 export interface SandboxAttempt {
   outcome: SandboxCardOutcome | 'unknown_card' | 'already_paid' | 'canceled';
   status: SandboxPayment['status'];
@@ -50,8 +40,6 @@ export interface WebhookDelivery {
   url: string;
   event: PaymentEvent;
 }
-
-const TTL_SECONDS = 30 * 86_400;
 
 export interface SandboxProvider extends PaymentProvider {
   get(ref: string): Promise<SandboxPayment | null>;
@@ -65,26 +53,8 @@ export interface SandboxProvider extends PaymentProvider {
 
 export function createSandboxProvider(o: SandboxOptions): SandboxProvider {
   const now = o.now ?? Date.now;
-  const payKey = (ref: string) => `${o.redisPrefix}:sandbox:pay:${ref}`;
-  const refundKey = (key: string) => `${o.redisPrefix}:sandbox:refund:${key}`;
-  const byPaymentKey = (id: string) => `${o.redisPrefix}:sandbox:by-payment:${id}`;
-
-  const load = async (ref: string): Promise<SandboxPayment | null> => {
-    const h = await o.redis.hgetall(payKey(ref));
-    if (!h.ref) return null;
-    return {
-      ref: h.ref,
-      paymentId: h.paymentId ?? '',
-      amountCents: Number(h.amountCents),
-      currency: h.currency ?? 'EUR',
-      description: h.description ?? '',
-      expiresAt: Number(h.expiresAt),
-      returnUrl: h.returnUrl ?? '/',
-      status: (h.status ?? 'requires_payment') as SandboxPayment['status'],
-      failureCode: h.failureCode ?? '',
-      refundedCents: Number(h.refundedCents ?? 0),
-    };
-  };
+  const ledger = redisSandboxLedger(o.redis, o.redisPrefix);
+  const load = (ref: string) => ledger.find(ref);
 
   const event = (
     type: PaymentEvent['type'],
@@ -105,32 +75,24 @@ export function createSandboxProvider(o: SandboxOptions): SandboxProvider {
   };
 
   const setStatus = (ref: string, status: SandboxPayment['status'], failureCode = '') =>
-    o.redis.hset(payKey(ref), { status, failureCode });
+    ledger.setStatus(ref, status, failureCode);
 
   return {
     name: 'sandbox',
 
     async createPayment(input) {
-      const existing = await o.redis.get(byPaymentKey(input.paymentId));
+      const existing = await ledger.refOfPayment(input.paymentId);
       const ref = existing ?? `sbx_${randomBytes(12).toString('hex')}`;
-      if (!existing) {
-        await o.redis
-          .multi()
-          .hset(payKey(ref), {
-            ref,
-            paymentId: input.paymentId,
-            amountCents: input.amountCents,
-            currency: input.currency,
-            description: input.description,
-            expiresAt: input.expiresAt.getTime(),
-            returnUrl: input.returnUrl,
-            status: 'requires_payment',
-            refundedCents: 0,
-          })
-          .expire(payKey(ref), TTL_SECONDS)
-          .set(byPaymentKey(input.paymentId), ref, 'EX', TTL_SECONDS)
-          .exec();
-      }
+      if (!existing)
+        await ledger.create({
+          ref,
+          paymentId: input.paymentId,
+          amountCents: input.amountCents,
+          currency: input.currency,
+          description: input.description,
+          expiresAt: input.expiresAt.getTime(),
+          returnUrl: input.returnUrl,
+        });
       return { providerRef: ref, checkoutUrl: `${o.publicUrl}/sandbox-pay/${ref}` };
     },
 
@@ -177,18 +139,18 @@ export function createSandboxProvider(o: SandboxOptions): SandboxProvider {
     },
 
     async refund(input) {
-      const done = await o.redis.get(refundKey(input.idempotencyKey));
+      const done = await ledger.refundAnswer(input.idempotencyKey);
       if (done) return JSON.parse(done) as { refundRef: string; status: 'succeeded' };
       const p = await load(input.providerRef);
       if (!p || p.status !== 'succeeded')
         return { refundRef: '', status: 'failed', failureCode: 'not_captured' };
-      const refunded = await o.redis.hincrby(payKey(p.ref), 'refundedCents', input.amountCents);
+      const refunded = await ledger.addRefunded(p.ref, input.amountCents);
       if (refunded > p.amountCents) {
-        await o.redis.hincrby(payKey(p.ref), 'refundedCents', -input.amountCents);
+        await ledger.addRefunded(p.ref, -input.amountCents);
         return { refundRef: '', status: 'failed', failureCode: 'exceeds_captured' };
       }
       const result = { refundRef: `sbx_re_${randomBytes(10).toString('hex')}`, status: 'succeeded' as const };
-      await o.redis.set(refundKey(input.idempotencyKey), JSON.stringify(result), 'EX', TTL_SECONDS);
+      await ledger.saveRefundAnswer(input.idempotencyKey, JSON.stringify(result));
       await emit(
         event('refund.succeeded', p, { amountCents: input.amountCents, refundRef: result.refundRef }),
       );

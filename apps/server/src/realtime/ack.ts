@@ -1,4 +1,4 @@
-import { zodIssues, type Envelope, type ErrorBody } from '@seatrush/shared';
+import { NUL_MESSAGE, nulBytePath, zodIssues, type Envelope, type ErrorBody } from '@seatrush/shared';
 import type { z } from 'zod';
 import { DomainError } from '../domain/errors.ts';
 import { outageError } from '../db/outage.ts';
@@ -58,7 +58,20 @@ export function command<S extends z.ZodType, T>(
       );
       return;
     }
-    const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
+    const payload = args.length > 1 ? args[0] : undefined;
+    // As over HTTP (http/app.ts parsePart): PostgreSQL text cannot hold NUL, so it is refused here.
+    const nul = nulBytePath(payload);
+    if (nul !== null) {
+      reply(
+        errorEnvelope(
+          new DomainError('validation_failed', `Invalid ${event}: ${nul} ${NUL_MESSAGE}`, undefined, [
+            { path: nul, message: NUL_MESSAGE },
+          ]),
+        ),
+      );
+      return;
+    }
+    const parsed = schema.safeParse(payload);
     if (!parsed.success) {
       const issues = zodIssues(parsed.error);
       reply(

@@ -1,3 +1,4 @@
+import type { ServerOptions } from 'socket.io';
 import type {
   CheckoutBody,
   CheckoutResponse,
@@ -11,7 +12,7 @@ import type { Config } from '../config/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { HandshakeAuth } from './auth.ts';
-import type { ChangeRead, Published } from './fanout.ts';
+import type { ChangeRead, ChannelSubscriber, Published } from './fanout.ts';
 
 /** What the real-time layer needs from the inventory and the use cases (the same ones HTTP calls). */
 export interface RealtimePorts<C = unknown> {
@@ -41,11 +42,20 @@ export interface RealtimePorts<C = unknown> {
   ): Promise<StaffStats | null>;
 }
 
+/**
+ * The pub/sub the real-time layer rides on, built by the composition root (realtime/ holds no Redis client): the
+ * Socket.IO adapter that shares rooms between nodes, and the subscription to the inventory's change channel.
+ */
+export interface RealtimePubSub {
+  adapter: NonNullable<ServerOptions['adapter']>;
+  changes: { subscriber: ChannelSubscriber; channel: string };
+  /** Closes the adapter's connections (the fan-out closes its subscriber). */
+  close(): Promise<void>;
+}
+
 export interface RealtimeDeps {
-  config: Pick<
-    Config,
-    'redisUrl' | 'redisPrefix' | 'realtimeCoalesceMs' | 'realtimeDeliveryBudget' | 'staffStatsIntervalMs'
-  >;
+  config: Pick<Config, 'realtimeCoalesceMs' | 'realtimeDeliveryBudget' | 'staffStatsIntervalMs'>;
+  pubsub: RealtimePubSub;
   logger: Logger;
   metrics: Metrics;
   auth: HandshakeAuth;

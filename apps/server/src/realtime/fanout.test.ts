@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { pino } from 'pino';
-import type { Redis } from 'ioredis';
 import type { SeatsChanged } from '@seatrush/shared';
 import { Fanout, type ChangeRead, type FanoutClock, type HoldEndFact, type Published } from './fanout.ts';
 import type { RealtimeServer } from './types.ts';
@@ -146,7 +145,7 @@ describe('Fanout', () => {
     clock = new ManualClock();
     fanout = new Fanout<TestChange>({
       io,
-      subscriber: sub as unknown as Redis,
+      subscriber: sub,
       channel: CHANNEL,
       read,
       decode,

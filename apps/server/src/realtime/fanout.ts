@@ -1,9 +1,17 @@
 import { rooms, type HoldEnded, type SeatChanges } from '@seatrush/shared';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.ts';
 import type { RealtimeServer } from './types.ts';
 
 /** An owner-only fact found in the change log: which buyer's hold ended and how. */
+/** The part of a pub/sub connection the fan-out uses (an ioredis client in subscriber mode fits). */
+export interface ChannelSubscriber {
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+  subscribe(channel: string): Promise<unknown>;
+  removeAllListeners(event: 'message' | 'ready'): unknown;
+  quit(): Promise<unknown>;
+}
+
 export interface HoldEndFact extends HoldEnded {
   buyerId: string;
 }
@@ -45,8 +53,8 @@ export const systemClock: FanoutClock = {
 
 export interface FanoutOptions<C> {
   io: RealtimeServer;
-  /** A dedicated connection, put into subscriber mode. */
-  subscriber: Redis;
+  /** A dedicated connection, put into subscriber mode (built by the composition root: realtime holds no Redis). */
+  subscriber: ChannelSubscriber;
   /** The inventory's pub/sub channel (`${prefix}:inventory`). */
   channel: string;
   /** Reads the change log after `since` (the repair path: start of a room, lost messages, reconnects). */

@@ -1,7 +1,6 @@
 import type { Queue } from 'bullmq';
 import { packSeatChanges, type MyHold, type SeatChanges, type ShowtimeSnapshot } from '@seatrush/shared';
 import type { PrismaClient } from '../db/prisma.ts';
-import type { Redis } from '../db/redis.ts';
 import { DomainError } from '../domain/errors.ts';
 import { decodeChange, type Change, type Inventory, type WireChange } from '../inventory/inventory.ts';
 import type { HoldUseCases } from '../application/holds/use-cases.ts';
@@ -13,9 +12,7 @@ export interface InventoryPortsDeps {
   inventory: Inventory;
   /** The hold use cases the HTTP routes call: sockets call the very same ones. */
   holds: Pick<HoldUseCases, 'holdSeats' | 'manageHold'>;
-  redis: Redis;
   prisma: PrismaClient;
-  redisPrefix: string;
   /** Queues shown on the staff page (when this node has them). */
   queues?: Queue[];
   /** The orders module's checkout use case (`orders/checkout.ts`), when the node has it. */

@@ -1,8 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
 import { rooms } from '@seatrush/shared';
-import { createRedis } from '../db/redis.ts';
 import { DomainError } from '../domain/errors.ts';
 import { outageError } from '../db/outage.ts';
 import { socketPrincipal } from './auth.ts';
@@ -13,7 +11,7 @@ import { realtimeMetrics } from './metrics.ts';
 import { requestOf, startStaffStats } from './staff-room.ts';
 import type { RealtimeServer } from './types.ts';
 
-export type { RealtimeDeps, RealtimePorts } from './contract.ts';
+export type { RealtimeDeps, RealtimePorts, RealtimePubSub } from './contract.ts';
 
 export interface Realtime {
   io: RealtimeServer;
@@ -28,12 +26,6 @@ export interface Realtime {
  */
 export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Promise<Realtime> {
   const { config, logger, ports } = deps;
-  const pub = createRedis(config.redisUrl, { connectionName: 'sio-pub' });
-  const sub = createRedis(config.redisUrl, { connectionName: 'sio-sub' });
-  const inventorySub = createRedis(config.redisUrl, { connectionName: 'inventory-sub' });
-  for (const r of [pub, sub, inventorySub])
-    r.on('error', (err) => logger.warn({ err: err.message }, 'realtime redis error'));
-
   const io: RealtimeServer = new Server(httpServer, {
     // WebSocket first; polling stays available for clients that cannot upgrade (needs sticky balancing, see docs).
     transports: ['websocket', 'polling'],
@@ -41,14 +33,14 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 20_000,
     pingTimeout: 20_000,
-    adapter: createAdapter(pub, sub, { key: `${config.redisPrefix}:sio`, requestsTimeout: 2_000 }),
+    adapter: deps.pubsub.adapter,
   });
 
   const m = realtimeMetrics(deps.metrics);
   const fanout = new Fanout<unknown>({
     io,
-    subscriber: inventorySub,
-    channel: `${config.redisPrefix}:inventory`,
+    subscriber: deps.pubsub.changes.subscriber,
+    channel: deps.pubsub.changes.channel,
     read: (showtimeId, since) => ports.readChanges(showtimeId, since),
     decode: (message) => ports.decodeMessage(message),
     merge: (showtimeId, from, changes) => ports.mergeChanges(showtimeId, from, changes),
@@ -111,7 +103,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
         // io.close() also closes the HTTP server; the node closes it too and tolerates the second close.
         void io.close(() => resolve());
       });
-      await Promise.allSettled([pub.quit(), sub.quit()]);
+      await deps.pubsub.close();
     },
   };
 }

@@ -19,6 +19,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     REDIS_PREFIX: testPrefix(),
     PORT: '0',
     HOST: '127.0.0.1',
+    // Tests stand in for the proxy (X-Forwarded-For per client, X-Forwarded-Proto https) from loopback; the
+    // production default believes no one (see test/csrf.int.test.ts).
+    TRUST_PROXY: 'loopback',
     ...overrides,
   });
 }

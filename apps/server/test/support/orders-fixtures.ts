@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { showtimeKeys } from '../../src/inventory/keys.ts';
 import { createInventory, type Inventory } from '../../src/inventory/inventory.ts';
 import type { TestStack } from './env.ts';
 import {
@@ -57,10 +58,12 @@ export async function seatState(w: OrdersWorld, label: string): Promise<number> 
 }
 
 /** Job states in which the worker has yet to finish with a job. */
-const UNFINISHED = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused'] as const;
+const UNFINISHED = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
 
 const holdIdsOf = (job: OrdersJob): string[] =>
-  job.kind === 'persist_batch' ? job.holds.map((h) => h.id) : [job.kind === 'persist' ? job.hold.id : job.holdId];
+  job.kind === 'persist_batch'
+    ? job.holds.map((h) => h.id)
+    : [job.kind === 'persist' ? job.hold.id : job.holdId];
 
 /**
  * Resolves once the orders worker is done with the showtime's holds (or only with `holdIds`): their outbox
@@ -71,7 +74,7 @@ const holdIdsOf = (job: OrdersJob): string[] =>
  */
 export async function ordersSettled(w: OrdersWorld, holdIds?: string[], timeoutMs = 30_000): Promise<void> {
   const redis = w.stack.container.redis;
-  const outbox = w.inv.keys(w.f.showtimeId).outbox;
+  const outbox = showtimeKeys(w.stack.config.redisPrefix, w.f.showtimeId).outbox;
   const queues = createQueues(redis, w.stack.config.redisPrefix);
   const ours = holdIds ? new Set(holdIds) : null;
   try {

@@ -12,6 +12,7 @@ import { isRetryableConflict, newId, persistHolds } from '../../orders/persist.t
 import { findOrder, staffOrderDetail } from '../../orders/views.ts';
 import type { HoldSeats } from '../holds/hold-seats.ts';
 import { showtimeOrThrow } from '../showtime-lookup.ts';
+import { findOrCreateBuyer } from '../../auth/buyer.ts';
 
 /** Provider name of payments taken at the counter (cash or card terminal): no online provider is involved. */
 export const COUNTER_PROVIDER = 'counter';
@@ -53,12 +54,7 @@ export async function counterSale(
   const email =
     body.buyerEmail ??
     `${createHash('sha256').update(`${showtimeId}\n${requestId}`).digest('hex').slice(0, 16)}@${WALK_IN_DOMAIN}`;
-  const buyer = await prisma.buyer.upsert({
-    where: { email },
-    create: { email },
-    update: {},
-    select: { id: true },
-  });
+  const buyer = await findOrCreateBuyer(prisma, email);
 
   // The one hold use case, as a staff sale: exempt from the buyers' admission and rate limits.
   const { hold: held } = await deps.holdSeats.hold({
@@ -142,4 +138,3 @@ export async function counterSale(
     replayed: held.replayed,
   };
 }
-

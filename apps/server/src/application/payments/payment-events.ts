@@ -208,8 +208,7 @@ export async function paymentSucceeded(
     if (err.code !== 'hold_expired' && err.code !== 'hold_not_found' && err.code !== 'conflict') throw err;
   }
   // The hold is not live. Released by the buyer → refund; else try to get the same seats back.
-  const st = core.inventory.keys(order.showtimeId);
-  if ((await core.redis.zscore(st.ended, `${order.holdId}|r`)) !== null) {
+  if ((await core.inventory.holdEndings([order.holdId]))[0] === 'released') {
     await cancelOrder(core.prisma, order.holdId, 'system');
     return refund(REFUND_REASON.afterCancel);
   }

@@ -1,39 +1,30 @@
 import type { SeatOwnerDto, SeatOwnerQuery } from '@seatrush/shared';
 import type { PrismaClient } from '../../db/prisma.ts';
-import type { Redis } from '../../db/redis.ts';
 import type { Inventory } from '../../inventory/inventory.ts';
 import { showtimeOrThrow } from '../showtime-lookup.ts';
 
 /**
- * Who has each non-free seat: read from the inventory's live seat states (Redis), joined with the holds (buyer,
- * deadline) and PostgreSQL (order code, buyer email). Without live inventory: sold seats from SeatClaims and
- * blocks from SeatBlock rows.
+ * Who has each non-free seat: the inventory's live seat owners (with each hold's buyer and deadline), joined with
+ * PostgreSQL (order code, buyer email). Without live inventory: sold seats from SeatClaims and blocks from SeatBlock
+ * rows.
  */
 export async function seatOwners(
-  deps: { prisma: PrismaClient; redis: Redis; inventory: Inventory },
+  deps: { prisma: PrismaClient; inventory: Inventory },
   showtimeId: string,
   q: SeatOwnerQuery,
 ): Promise<{ showtimeId: string; version: number; seats: SeatOwnerDto[] }> {
-  const { prisma, redis, inventory } = deps;
+  const { prisma, inventory } = deps;
   await showtimeOrThrow(prisma, showtimeId);
-  const k = inventory.keys(showtimeId);
-  const [version, raw] = await Promise.all([
-    redis.hget(k.meta, 'version'),
-    q.seats
-      ? redis.hmget(k.seats, ...q.seats).then((vals) => q.seats!.map((s, i) => [s, vals[i] ?? null] as const))
-      : redis.hgetall(k.seats).then((all) => Object.entries(all)),
-  ]);
-
+  const live = await inventory.seatOwners(showtimeId, {
+    ...(q.seats ? { seats: q.seats } : {}),
+    ...(q.state ? { state: q.state } : {}),
+    limit: q.limit,
+  });
   type Entry = { seat: string; state: SeatOwnerDto['state']; ref: string };
-  const entries: Entry[] = [];
-  if (version !== null) {
-    for (const [seat, v] of raw) {
-      if (!v) continue;
-      const state = v[0] === '1' ? 'held' : v[0] === '2' ? 'sold' : v[0] === '3' ? 'blocked' : null;
-      if (!state || (q.state && q.state !== state)) continue;
-      entries.push({ seat, state, ref: v.slice(2) });
-    }
-  } else {
+  const entries: Entry[] = live ? [...live.seats] : [];
+  const holds = new Map<string, { buyerId: string; expiresAt: number }>();
+  for (const s of live?.seats ?? []) if (s.hold) holds.set(s.ref, s.hold);
+  if (!live) {
     const where = { showtimeId, ...(q.seats ? { seatLabel: { in: q.seats } } : {}) };
     if (!q.state || q.state === 'sold') {
       const claims = await prisma.seatClaim.findMany({
@@ -52,15 +43,6 @@ export async function seatOwners(
 
   const holdIds = [...new Set(page.filter((e) => e.state === 'held').map((e) => e.ref))];
   const orderIds = [...new Set(page.filter((e) => e.state === 'sold').map((e) => e.ref))];
-  const holdJson = holdIds.length ? await redis.hmget(k.holds, ...holdIds) : [];
-  const holds = new Map<string, { buyerId: string; expiresAt: number }>();
-  holdIds.forEach((id, i) => {
-    const j = holdJson[i];
-    if (j) {
-      const h = JSON.parse(j) as { buyerId: string; expiresAt: number };
-      holds.set(id, { buyerId: h.buyerId, expiresAt: h.expiresAt });
-    }
-  });
   const orderRows = await prisma.order.findMany({
     where: { OR: [{ id: { in: orderIds } }, { holdId: { in: holdIds } }] },
     select: { id: true, code: true, holdId: true, buyer: { select: { email: true } } },
@@ -109,6 +91,6 @@ export async function seatOwners(
       expiresAt: h ? new Date(h.expiresAt).toISOString() : null,
     };
   });
-  return { showtimeId, version: Number(version ?? 0), seats };
+  return { showtimeId, version: live?.version ?? 0, seats };
 }
 
