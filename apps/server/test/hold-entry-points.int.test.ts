@@ -16,9 +16,16 @@ import { connected, openSocket, type ClientSocket } from './support/realtime-cli
  * for the hold, and the guards (admission, rate limits) — which a counter sale is exempt from.
  */
 
-/** Refuses every buyer request whose Idempotency-Key starts with `guarded-` (stands in for the waiting room). */
+/**
+ * Refuse every buyer request whose Idempotency-Key starts with `guarded-`: one from memory (as the waiting room's
+ * token check will), one after a promise (as a rate limit kept in Redis will).
+ */
 const guard: HoldGuard = (input) =>
   input.idempotencyKey.startsWith('guarded-') ? new DomainError('rate_limited', 'Slow down.') : null;
+const laterGuard: HoldGuard = (input) =>
+  Promise.resolve(
+    input.idempotencyKey.startsWith('later-') ? new DomainError('forbidden', 'Join the queue.') : null,
+  );
 
 let stack: TestStack;
 let api: Api;
@@ -26,7 +33,7 @@ let f: Fixture;
 let staffToken: string;
 
 beforeAll(async () => {
-  stack = await startTestStack({ worker: true, services: { holdGuards: [guard] } });
+  stack = await startTestStack({ worker: true, services: { holdGuards: [guard, laterGuard] } });
   api = apiClient(stack.url);
   f = await createShowtimeFixture(stack.container.prisma, {
     sections: [{ key: 'A', rows: 1, seatsPerRow: 8, category: 'std' }],
@@ -68,7 +75,12 @@ async function overHttp(path: string, buyer: Buyer, request: HoldRequest, key: s
   );
   if ('error' in r.json) return { ok: false as const, code: r.json.error.code };
   expect(r.status).toBe(r.json.replayed ? 200 : 201);
-  return { ok: true as const, replayed: r.json.replayed, holdId: r.json.holdId, seats: seatsOf(r.json.items) };
+  return {
+    ok: true as const,
+    replayed: r.json.replayed,
+    holdId: r.json.holdId,
+    seats: seatsOf(r.json.items),
+  };
 }
 
 const sockets: ClientSocket[] = [];
@@ -78,12 +90,14 @@ const entryPoints: EntryPoint[] = [
   {
     name: 'hot path (POST /api/showtimes/:id/holds)',
     online: true,
-    hold: (buyer, request, key) => overHttp(`/api/showtimes/${f.showtimeId}/holds`, buyer, request, key, false),
+    hold: (buyer, request, key) =>
+      overHttp(`/api/showtimes/${f.showtimeId}/holds`, buyer, request, key, false),
   },
   {
     name: 'Express (the same route, declined by the hot path)',
     online: true,
-    hold: (buyer, request, key) => overHttp(`/api/showtimes/${f.showtimeId}/holds/`, buyer, request, key, true),
+    hold: (buyer, request, key) =>
+      overHttp(`/api/showtimes/${f.showtimeId}/holds/`, buyer, request, key, true),
   },
   {
     name: 'socket (hold:create)',
@@ -96,7 +110,12 @@ const entryPoints: EntryPoint[] = [
         .emitWithAck('hold:create', { showtimeId: f.showtimeId, requestId: key, ...request });
       socket.close();
       if (!ack.ok) return { ok: false, code: ack.error.code };
-      return { ok: true, replayed: ack.data.replayed, holdId: ack.data.holdId, seats: seatsOf(ack.data.items) };
+      return {
+        ok: true,
+        replayed: ack.data.replayed,
+        holdId: ack.data.holdId,
+        seats: seatsOf(ack.data.items),
+      };
     },
   },
   {
@@ -181,12 +200,21 @@ describe.each(entryPoints.map((e, i) => ({ ...e, seat: `A-1-${i + 1}`, other: `A
       const guardedDeltas = await outcomeDeltas(async () => {
         guarded = await entry.hold(buyer, { seats: [entry.other] }, `guarded-${randomUUID()}`);
       });
+      let later: Attempt | undefined;
+      const laterDeltas = await outcomeDeltas(async () => {
+        later = await entry.hold(buyer, { seats: [entry.other] }, `later-${randomUUID()}`);
+      });
       if (entry.online) {
         expect(guarded).toEqual({ ok: false, code: 'rate_limited' });
         expect(guardedDeltas).toEqual({ rate_limited: 1 });
+        expect(later).toEqual({ ok: false, code: 'forbidden' });
+        expect(laterDeltas).toEqual({ forbidden: 1 });
       } else {
         expect(guarded).toMatchObject({ ok: true, replayed: false, seats: [entry.other] });
         expect(guardedDeltas).toEqual({ created: 1 });
+        // The counter's second sale of the same seat: refused by the inventory, not by a guard.
+        expect(later).toEqual({ ok: false, code: 'seat_unavailable' });
+        expect(laterDeltas).toEqual({ seat_unavailable: 1 });
       }
 
       // The order the worker (or the counter) records for the hold, for this buyer.

@@ -37,9 +37,11 @@ export interface HoldOutcome {
 
 /**
  * A check before a buyer's hold (the waiting room's admission, rate limits): the refusal, or null to go on.
- * Synchronous, because it runs for every request of a flood on the hot path.
+ * Answer synchronously whenever possible (from memory, a signature): it runs for every request of a flood on the
+ * hot path, and a guard that returns a promise costs every request a promise. One that must ask Redis (a rate
+ * limit) may return a promise.
  */
-export type HoldGuard = (input: HoldSeatsInput) => DomainError | null;
+export type HoldGuard = (input: HoldSeatsInput) => DomainError | null | Promise<DomainError | null>;
 
 export interface HoldSeats {
   /**
@@ -73,18 +75,42 @@ export function createHoldSeats(deps: HoldSeatsDeps): HoldSeats {
     t.inc();
   };
 
-
-  const refusal = (input: HoldSeatsInput): DomainError | null => {
-    if (input.channel !== 'counter')
-      for (const guard of guards) {
-        const refused = guard(input);
-        if (refused) return refused;
-      }
-    return inventory.refusalFromMemory(input.showtimeId, {
+  /** The gate's refusal (the sale is sold out here), from memory. */
+  const gateRefusal = (input: HoldSeatsInput): DomainError | null =>
+    inventory.refusalFromMemory(input.showtimeId, {
       buyerId: input.buyer.buyerId,
       requestId: input.idempotencyKey,
       ...input.request,
     });
+
+  /** The rest of the guards from `from`, then the gate, once a guard has answered with a promise. */
+  const refusalLater = async (
+    input: HoldSeatsInput,
+    pending: Promise<DomainError | null>,
+    from: number,
+  ): Promise<DomainError | null> => {
+    const first = await pending;
+    if (first) return first;
+    for (let i = from; i < guards.length; i++) {
+      const refused = await guards[i]!(input);
+      if (refused) return refused;
+    }
+    return gateRefusal(input);
+  };
+
+  const refusal = (input: HoldSeatsInput): DomainError | null | Promise<DomainError | null> => {
+    if (input.channel !== 'counter')
+      for (let i = 0; i < guards.length; i++) {
+        const refused = guards[i]!(input);
+        if (refused instanceof Promise) return refusalLater(input, refused, i + 1);
+        if (refused) return refused;
+      }
+    return gateRefusal(input);
+  };
+
+  const refuse = (refused: DomainError): DomainError => {
+    countOutcome(refused.code);
+    return refused;
   };
 
   const run = async (input: HoldSeatsInput): Promise<HoldOutcome> => {
@@ -110,10 +136,12 @@ export function createHoldSeats(deps: HoldSeatsDeps): HoldSeats {
 
   const place = (input: HoldSeatsInput): DomainError | Promise<HoldOutcome> => {
     const refused = refusal(input);
-    if (refused) {
-      countOutcome(refused.code);
-      return refused;
-    }
+    if (refused instanceof Promise)
+      return refused.then((r) => {
+        if (r) throw refuse(r);
+        return run(input);
+      });
+    if (refused) return refuse(refused);
     return run(input);
   };
 
