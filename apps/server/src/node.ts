@@ -21,6 +21,7 @@ import { buyerSessionRoutes } from './http/buyer-session.ts';
 import { holdRoutes } from './http/holds.ts';
 import { createHoldUseCases, type HoldUseCases } from './application/holds/use-cases.ts';
 import type { HoldGuard } from './application/holds/hold-seats.ts';
+import { createFrontDoor, type FrontDoor } from './catalog/front-door.ts';
 import { createSessionHolds, type SessionHolds } from './auth/session-holds.ts';
 import { createFastPath } from './http/fast-path.ts';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -55,6 +56,8 @@ export interface NodeServices {
   buyers: BuyerSessions;
   /** Which holds each buyer session made ("my orders" lists that session's orders). */
   sessionHolds: SessionHolds;
+  /** Each showtime's front-door settings (waiting room, verification, limits), cached per node. */
+  frontDoor: FrontDoor;
   /** Checks before every buyer hold (admission, rate limits); none yet. A counter sale is exempt. */
   holdGuards: readonly HoldGuard[];
   /** The hold use cases, shared by the route table, the hot-path dispatcher, sockets and the box office. */
@@ -83,6 +86,7 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
       tokenSecret: createHmac('sha256', c.config.sessionSecret).update('seatrush hold tokens').digest('hex'),
       gate: soldOutGate,
     });
+  const frontDoor = overrides.frontDoor ?? createFrontDoor({ prisma: c.prisma });
   const holdGuards = overrides.holdGuards ?? [];
   const sessionHolds = overrides.sessionHolds ?? createSessionHolds(c.redis, c.config.redisPrefix, c.logger);
   return {
@@ -92,6 +96,7 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
     soldOutGate,
     buyers: overrides.buyers ?? createBuyerSessions({ secret: c.config.sessionSecret }),
     sessionHolds,
+    frontDoor,
     holdGuards,
     holds:
       overrides.holds ??
