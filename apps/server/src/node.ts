@@ -193,6 +193,7 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
       checkCsrf: gate.checkCsrf,
       logger: c.logger,
       metrics: c.metrics,
+      trustProxy: c.config.trustProxy,
     });
     const httpServer = createServer((req, res) => {
       if (!fastPath(req, res)) app(req, res);

@@ -36,6 +36,7 @@ async function start(fail: Error, buyer = true): Promise<string> {
     checkCsrf: () => {},
     logger: pino({ level: 'silent' }),
     metrics: createMetrics(),
+    trustProxy: () => false,
   });
   server = createServer((req, res) => {
     if (!fastPath(req, res)) res.writeHead(404).end();

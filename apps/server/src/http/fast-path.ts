@@ -15,6 +15,8 @@ import { errorEnvelope, retryAfterOf, toDomainError } from './errors.ts';
 import { AVAILABILITY_ROUTE, HOLD_ROUTE, holdInput, holdStatus, wantsLabels } from './holds.ts';
 import type { HoldUseCases } from '../application/holds/use-cases.ts';
 import { requestIdOf } from './request-id.ts';
+import { clientAddress } from './client-address.ts';
+import type { ProxyTrust } from '../config/trust-proxy.ts';
 import { type Principal } from '../auth/principal.ts';
 
 /**
@@ -33,6 +35,8 @@ export interface FastPathDeps {
   checkCsrf: (req: Request, principal: Principal | null) => void;
   logger: Logger;
   metrics: Metrics;
+  /** Which peers' `X-Forwarded-For` is believed (config `TRUST_PROXY`), as Express's `req.ip` does. */
+  trustProxy: ProxyTrust;
 }
 
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -69,7 +73,8 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     if (!e) {
       logger.error({ err, requestId, route }, 'unhandled error');
       e = new DomainError('internal');
-    }
+    } else if (e.code === 'unavailable' && e !== err)
+      logger.warn({ err: (err as Error).message, requestId, route }, 'a store is unreachable');
     const status = errorStatus[e.code];
     let json = errorJson.get(e);
     if (json === undefined) {
@@ -126,7 +131,14 @@ export function createFastPath(deps: FastPathDeps): FastPath {
           throw new DomainError('unsupported_media_type');
         const params = parsedIds.get(rawId) ?? parsedIds.remember(rawId, parseShowtimeId(rawId));
         // A sold-out flood is answered right here, synchronously, from the node's gate.
-        const placed = holds.holdSeats.place(holdInput(params.id, principal, req.headers, parsed));
+        const placed = holds.holdSeats.place(
+          holdInput(
+            params.id,
+            principal,
+            { headers: req.headers, clientAddress: clientAddress(req, deps.trustProxy) },
+            parsed,
+          ),
+        );
         if (placed instanceof DomainError) {
           count('post', HOLD_ROUTE, sendError(res, placed, requestId, HOLD_ROUTE));
           return;

@@ -25,15 +25,25 @@ export const AVAILABILITY_ROUTE = '/api/showtimes/:id/availability';
 
 type Headers = Record<string, string | string[] | undefined>;
 
-/** A hold create request's typed input: the buyer, the `Idempotency-Key` header and the validated body. */
+/** A hold create request's typed input: the buyer, the `Idempotency-Key` and `X-Admission-Token` headers, the
+ * client's address and the validated body. */
 export function holdInput(
   showtimeId: string,
   principal: Principal | null,
-  headers: Headers,
+  req: { headers: Headers; clientAddress: string | undefined },
   request: HoldRequest,
 ): HoldSeatsInput {
   if (principal?.kind !== 'buyer') throw new DomainError('unauthenticated', 'A buyer session is required.');
-  return { showtimeId, buyer: principal, idempotencyKey: idempotencyKeyOf(headers), request };
+  const input: HoldSeatsInput = {
+    showtimeId,
+    buyer: principal,
+    idempotencyKey: idempotencyKeyOf(req.headers),
+    request,
+  };
+  const admission = header(req.headers, 'x-admission-token');
+  if (admission) input.admissionToken = admission;
+  if (req.clientAddress) input.clientAddress = req.clientAddress;
+  return input;
 }
 
 /** 201 with a new hold, 200 when the Idempotency-Key was already answered with this hold. */
@@ -91,7 +101,9 @@ export function holdRoutes(uc: HoldUseCases): RouteDef[] {
       body: holdRequestSchema,
       response: holdResponseSchema,
       handler: async ({ params, principal, req, body }) => {
-        const o = await uc.holdSeats.hold(holdInput(params.id, principal, req.headers, body));
+        const o = await uc.holdSeats.hold(
+          holdInput(params.id, principal, { headers: req.headers, clientAddress: req.ip }, body),
+        );
         return { status: holdStatus(o), body: o.hold, headers: { 'cache-control': 'no-store' } };
       },
     }),

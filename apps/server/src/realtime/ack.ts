@@ -92,7 +92,10 @@ export function command<S extends z.ZodType, T>(
         if (err instanceof DomainError) return reply(errorEnvelope(err));
         // PostgreSQL or Redis unreachable: `unavailable` with details.retryAfterSeconds, as HTTP answers 503.
         const outage = outageError(err);
-        if (outage) return reply(errorEnvelope(outage));
+        if (outage) {
+          ctx.log.warn({ err: (err as Error).message, event }, 'a store is unreachable');
+          return reply(errorEnvelope(outage));
+        }
         ctx.log.error({ err, event }, 'socket command failed');
         reply(errorEnvelope(new DomainError('internal')));
       },

@@ -27,6 +27,10 @@ export interface HoldSeatsInput {
   request: HoldRequest;
   /** `online` (default): a buyer, guarded. `counter`: a staff sale at the box office, exempt from the guards. */
   channel?: 'online' | 'counter';
+  /** The waiting room's admission token, as the buyer presented it (HTTP `X-Admission-Token`, socket field). */
+  admissionToken?: string;
+  /** The client's address (behind trusted proxies: the one they saw), for per-address limits. */
+  clientAddress?: string;
 }
 
 export interface HoldOutcome {
