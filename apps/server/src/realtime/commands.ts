@@ -11,6 +11,7 @@ import {
 } from '@seatrush/shared';
 import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
+import { clientAddress } from '../http/client-address.ts';
 import { command, tokenBucket, type CommandContext } from './ack.ts';
 import type { RealtimeDeps } from './contract.ts';
 import type { Fanout } from './fanout.ts';
@@ -116,7 +117,9 @@ export function registerCommands(
     'hold:create',
     command(ctx, 'hold:create', socketHoldCreateSchema, async (input) => {
       if (!buyer) throw new DomainError('unauthenticated', 'A buyer session is required.');
-      return ports.createHold(buyer, input);
+      return ports.createHold(buyer, input, {
+        address: clientAddress(socket.request, deps.config.trustProxy),
+      });
     }),
   );
 

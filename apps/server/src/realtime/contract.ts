@@ -30,6 +30,7 @@ export interface RealtimePorts<C = unknown> {
   createHold(
     buyer: { buyerId: string; email: string; sessionId?: string },
     input: SocketHoldCreate,
+    client: { address: string | undefined },
   ): Promise<HoldResponse>;
   /** The release use case, exactly as `DELETE /api/holds/:holdId` runs it. */
   releaseHold(holdId: string, holdToken: string): Promise<void>;
@@ -54,7 +55,10 @@ export interface RealtimePubSub {
 }
 
 export interface RealtimeDeps {
-  config: Pick<Config, 'realtimeCoalesceMs' | 'realtimeDeliveryBudget' | 'staffStatsIntervalMs'>;
+  config: Pick<
+    Config,
+    'realtimeCoalesceMs' | 'realtimeDeliveryBudget' | 'staffStatsIntervalMs' | 'trustProxy'
+  >;
   pubsub: RealtimePubSub;
   logger: Logger;
   metrics: Metrics;

@@ -153,9 +153,15 @@ export function inventoryPorts(deps: InventoryPortsDeps): RealtimePorts<Change> 
         });
     },
 
-    async createHold(buyer, input) {
+    async createHold(buyer, input, client) {
       const { showtimeId, requestId, ...request } = input;
-      const o = await deps.holds.holdSeats.hold({ showtimeId, buyer, idempotencyKey: requestId, request });
+      const o = await deps.holds.holdSeats.hold({
+        showtimeId,
+        buyer,
+        idempotencyKey: requestId,
+        request,
+        ...(client.address ? { clientAddress: client.address } : {}),
+      });
       return o.hold;
     },
 
