@@ -19,7 +19,7 @@ import {
   type ExtraNode,
   type TestStack,
 } from './support/env.ts';
-import { waitFor } from './support/orders-fixtures.ts';
+import { waitFor } from './support/wait.ts';
 import { connected, openSocket } from './support/realtime-client.ts';
 
 /**

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { BuyerOrderListDto, CounterSaleResult, HoldRequest, HoldResponse } from '@seatrush/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  BuyerOrderListDto,
+  CounterSaleResult,
+  Envelope,
+  HoldRequest,
+  HoldResponse,
+} from '@seatrush/shared';
 import { DomainError } from '../src/domain/errors.ts';
 import type { HoldGuard } from '../src/application/holds/hold-seats.ts';
 import { startTestStack, type TestStack } from './support/env.ts';
 import { apiClient, staffWithToken, type Api, type ErrorEnvelope } from './support/catalog-fixtures.ts';
 import { createShowtimeFixture, type Fixture } from './support/inventory-fixtures.ts';
 import { connected, openSocket, type ClientSocket } from './support/realtime-client.ts';
+import { waitFor } from './support/wait.ts';
 
 /**
  * Every way a hold enters — the hot-path dispatcher, Express, the socket's `hold:create`, the box office's counter
@@ -105,9 +112,13 @@ const entryPoints: EntryPoint[] = [
     async hold(buyer, request, key) {
       const socket = await connected(openSocket(stack.url, { token: buyer.token }));
       sockets.push(socket);
-      const ack = await socket
+      const ack = (await socket
         .timeout(10_000)
-        .emitWithAck('hold:create', { showtimeId: f.showtimeId, requestId: key, ...request });
+        .emitWithAck('hold:create', {
+          showtimeId: f.showtimeId,
+          requestId: key,
+          ...request,
+        })) as Envelope<HoldResponse>;
       socket.close();
       if (!ack.ok) return { ok: false, code: ack.error.code };
       return {
@@ -219,13 +230,10 @@ describe.each(entryPoints.map((e, i) => ({ ...e, seat: `A-1-${i + 1}`, other: `A
 
       // The order the worker (or the counter) records for the hold, for this buyer.
       const holdId = first!.ok ? first!.holdId : '';
-      const order = await vi.waitFor(
-        async () => {
-          const o = await stack.container.prisma.order.findUnique({ where: { holdId } });
-          if (!o) throw new Error(`no order yet for ${holdId}`);
-          return o;
-        },
-        { timeout: 30_000, interval: 50 },
+      const order = await waitFor(
+        () => stack.container.prisma.order.findUnique({ where: { holdId } }),
+        30_000,
+        `the order of ${holdId}`,
       );
       expect(order.buyerId).toBe(buyer.buyerId);
       expect(order.channel).toBe(entry.online ? 'online' : 'counter');

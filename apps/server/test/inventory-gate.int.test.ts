@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './support/wait.ts';
 import type { DomainError } from '../src/domain/errors.ts';
 import { createRedis, type Redis } from '../src/db/redis.ts';
 import { createSoldOutGate, GATE_SEATS, type SoldOutGate } from '../src/inventory/gate.ts';
@@ -46,14 +47,6 @@ async function node(opts: { maxClosedMs?: number } = {}) {
   return { gate, inventory, redis, calls: () => holdCalls };
 }
 
-async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 2000) {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 async function code(p: Promise<unknown>): Promise<string> {
   return p.then(
     () => 'ok',
@@ -83,8 +76,9 @@ describe('sold-out gate', () => {
     const b = await node();
     const f = await gaShowtime(3, a.inventory);
     const held = await a.inventory.hold(f.showtimeId, ask('x', { zone: 'ga', quantity: 3 }));
-    await eventually(
+    await waitFor(
       () => a.gate.isSoldOut(f.showtimeId, 'ga') && b.gate.isSoldOut(f.showtimeId, 'ga'),
+      2000,
       'both gates to close',
     );
     expect(a.gate.isSoldOut(f.showtimeId, GATE_SEATS)).toBe(false);
@@ -100,7 +94,7 @@ describe('sold-out gate', () => {
     expect(b.calls()).toBe(before + 1);
 
     await a.inventory.release(held.holdId, held.holdToken);
-    await eventually(() => !b.gate.isSoldOut(f.showtimeId, 'ga'), 'the gate to reopen');
+    await waitFor(() => !b.gate.isSoldOut(f.showtimeId, 'ga'), 2000, 'the gate to reopen');
     expect(await code(b.inventory.hold(f.showtimeId, ask('y', { zone: 'ga', quantity: 1 })))).toBe('ok');
   });
 
@@ -115,7 +109,7 @@ describe('sold-out gate', () => {
       zone: 'ga',
       quantity: 2,
     });
-    await eventually(() => b.gate.isSoldOut(f.showtimeId, 'ga'), "node B's gate to close");
+    await waitFor(() => b.gate.isSoldOut(f.showtimeId, 'ga'), 2000, "node B's gate to close");
     const before = b.calls();
     const again = await b.inventory.hold(f.showtimeId, {
       buyerId: 'x',
@@ -142,28 +136,29 @@ describe('sold-out gate', () => {
     const f = await gaShowtime(2, h.inventory);
     const g = await h.inventory.hold(f.showtimeId, ask('x', { zone: 'ga', quantity: 2 }));
     const s = await h.inventory.hold(f.showtimeId, ask('x', { seats: ['A-1-1', 'A-1-2'] }));
-    await eventually(
+    await waitFor(
       () => a.gate.isSoldOut(f.showtimeId, 'ga') && a.gate.isSoldOut(f.showtimeId, GATE_SEATS),
+      2000,
       'gates to close',
     );
     expect(await code(a.inventory.hold(f.showtimeId, ask('y', { seats: ['A-1-1'] })))).toBe('sold_out');
 
     h.clock.advance(3600_000);
     await h.inventory.expire(s.holdId);
-    await eventually(() => !a.gate.isSoldOut(f.showtimeId, GATE_SEATS), 'seats to reopen after expiry');
+    await waitFor(() => !a.gate.isSoldOut(f.showtimeId, GATE_SEATS), 2000, 'seats to reopen after expiry');
     expect(a.gate.isSoldOut(f.showtimeId, 'ga')).toBe(true);
 
     await h.inventory.reclaim(f.showtimeId, g.holdId, g.items, 'x', 'order-1');
-    await eventually(() => a.gate.isSoldOut(f.showtimeId, 'ga'), 'ga still closed');
+    await waitFor(() => a.gate.isSoldOut(f.showtimeId, 'ga'), 2000, 'ga still closed');
     await h.inventory.returnItems(f.showtimeId, 'order-1', [
       { ...g.items[0]!, kind: 'ga', zone: 'ga', category: 'floor', priceCents: 1, quantity: 1 },
     ]);
-    await eventually(() => !a.gate.isSoldOut(f.showtimeId, 'ga'), 'ga to reopen after a refund');
+    await waitFor(() => !a.gate.isSoldOut(f.showtimeId, 'ga'), 2000, 'ga to reopen after a refund');
 
     await h.inventory.hold(f.showtimeId, ask('z', { zone: 'ga', quantity: 1 }));
-    await eventually(() => a.gate.isSoldOut(f.showtimeId, 'ga'), 'ga to close again');
+    await waitFor(() => a.gate.isSoldOut(f.showtimeId, 'ga'), 2000, 'ga to close again');
     await h.inventory.load(f.showtimeId, { force: true });
-    await eventually(() => !a.gate.isSoldOut(f.showtimeId, 'ga'), 'ga to reopen after a rebuild');
+    await waitFor(() => !a.gate.isSoldOut(f.showtimeId, 'ga'), 2000, 'ga to reopen after a rebuild');
   });
 
   it('ignores a sold-out answer older than what it knows, and re-checks a stale flag', async () => {
@@ -180,9 +175,9 @@ describe('sold-out gate', () => {
     opened.push({ gate, redis });
     const f = await gaShowtime(1, h.inventory);
     const held = await h.inventory.hold(f.showtimeId, ask('x', { zone: 'ga', quantity: 1 }));
-    await eventually(() => gate.isSoldOut(f.showtimeId, 'ga'), 'close');
+    await waitFor(() => gate.isSoldOut(f.showtimeId, 'ga'), 2000, 'close');
     await h.inventory.release(held.holdId, held.holdToken);
-    await eventually(() => !gate.isSoldOut(f.showtimeId, 'ga'), 'reopen');
+    await waitFor(() => !gate.isSoldOut(f.showtimeId, 'ga'), 2000, 'reopen');
     const { version } = await h.inventory.snapshot(f.showtimeId);
     // A refusal computed before the release arrives late: it must not close the gate again.
     gate.noteSoldOut(f.showtimeId, 'ga', version - 1);
@@ -197,7 +192,7 @@ describe('sold-out gate', () => {
     const a = await node();
     const f = await gaShowtime(1, h.inventory);
     await h.inventory.hold(f.showtimeId, ask('x', { zone: 'ga', quantity: 1 }));
-    await eventually(() => a.gate.isSoldOut(f.showtimeId, 'ga'), 'close');
+    await waitFor(() => a.gate.isSoldOut(f.showtimeId, 'ga'), 2000, 'close');
     const stamp = a.gate.stamp(f.showtimeId);
     const clients = await h.redis.client('LIST');
     const line = String(clients)
@@ -206,10 +201,10 @@ describe('sold-out gate', () => {
     const id = /\bid=(\d+)/.exec(line ?? '')?.[1];
     expect(id).toBeDefined();
     await h.redis.client('KILL', 'ID', id!);
-    await eventually(() => !a.gate.healthy(), 'the gate to notice');
+    await waitFor(() => !a.gate.healthy(), 2000, 'the gate to notice');
     expect(a.gate.isSoldOut(f.showtimeId, 'ga')).toBe(false);
     expect(a.gate.stamp(f.showtimeId)).toBeNull();
-    await eventually(() => a.gate.healthy(), 'the gate to resubscribe', 5000);
+    await waitFor(() => a.gate.healthy(), 'the gate to resubscribe', 5000);
     expect(a.gate.stamp(f.showtimeId)).not.toBe(stamp);
     // The next refusal from Redis closes it again.
     expect(await code(a.inventory.hold(f.showtimeId, ask('y', { zone: 'ga', quantity: 1 })))).toBe(
@@ -226,6 +221,7 @@ describe('sold-out gate', () => {
     await h.inventory.hold(f.showtimeId, ask('x', { zone: 'ga', quantity: 2 }));
     await eventually(
       () => seen.some(([st, c]) => st === f.showtimeId && c.type === 'hold'),
+      2000,
       'the hold change',
     );
     const hold = seen.find(([st, c]) => st === f.showtimeId && c.type === 'hold')![1];

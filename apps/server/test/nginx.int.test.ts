@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './support/env.ts';
 import { apiClient, signIn, staffWithToken, unique, type Api } from './support/catalog-fixtures.ts';
 import { connected } from './support/realtime-client.ts';
+import { waitFor } from './support/wait.ts';
 
 /**
  * Issue 14, finding 11: a browser behind the repo's own nginx (deploy/nginx/seatrush.conf, as docker-compose runs
@@ -58,16 +59,19 @@ function nginxConfig(dir: string, port: number, upstreamPort: number): string {
 }
 
 async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}): ${log()}`);
-    try {
-      await fetch(`http://127.0.0.1:${port}/healthz`);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`nginx did not listen on ${port}: ${log()}`);
+  const listening = () =>
+    fetch(`http://127.0.0.1:${port}/healthz`).then(
+      () => true,
+      () => false,
+    );
+  await waitFor(
+    async () => child.exitCode !== null || (await listening()),
+    5_000,
+    `nginx to listen on ${port}`,
+  ).catch((e: Error) => {
+    throw new Error(`${e.message}: ${log()}`);
+  });
+  if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}): ${log()}`);
 }
 
 const title = nginxBin

@@ -8,6 +8,7 @@ import { isOutage, outageError } from '../src/db/outage.ts';
 import { toDomainError } from '../src/http/errors.ts';
 import { adminUrl } from './support/db.ts';
 import { redisUrl } from './support/env.ts';
+import { waitFor } from './support/wait.ts';
 
 /**
  * Issue 14, finding 1: what PostgreSQL and Redis failures really look like when they reach our code (caught from
@@ -73,7 +74,17 @@ describe('PostgreSQL failures', () => {
     try {
       const [{ pid }] = await prisma.$queryRaw<[{ pid: number }]>`select pg_backend_pid() as pid`;
       const sleeping = caught(() => prisma.$queryRaw`select pg_sleep(10)`);
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor(
+        async () =>
+          (
+            await admin.query(
+              `select 1 from pg_stat_activity where pid = $1 and state = 'active' and query like '%pg_sleep%'`,
+              [pid],
+            )
+          ).rowCount === 1,
+        5_000,
+        'the query to be running',
+      );
       await admin.query('select pg_terminate_backend($1)', [pid]);
       const e = await sleeping;
       expect(JSON.stringify((e as { meta?: unknown }).meta)).toContain('57P01');

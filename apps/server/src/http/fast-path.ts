@@ -24,8 +24,8 @@ import { type Principal } from '../auth/principal.ts';
  * `GET /api/showtimes/:id/availability` — on the bare `http` server, before Express sees the request
  * (ENVIRONMENT.md measured Express at a quarter of bare `http` here). Everything else returns false and goes to
  * Express. It keeps the route table's contract: same zod schemas (validated with the same `parsePart`), same
- * authentication (the buyer session resolver) and CSRF rule, same use cases (application/holds, through the helpers of http/holds.ts), same error
- * envelope, same `x-request-id`. Express's route table still lists both routes (docs, access tests); a request
+ * authentication (the buyer session resolver) and CSRF rule, same use cases (application/holds, through the
+ * helpers of http/holds.ts), same error envelope, same `x-request-id`. Express's route table still lists both routes (docs, access tests); a request
  * the dispatcher declines (HEAD, trailing slash, ...) is answered there by the same use cases.
  */
 export interface FastPathDeps {
@@ -47,42 +47,50 @@ const BODY_LIMIT = 2 * 1024 * 1024;
 export function createFastPath(deps: FastPathDeps): FastPath {
   const { holds, logger, metrics } = deps;
   // The sold-out answer is the same bytes every time: serialise each error instance once.
-  const errorJson = new WeakMap<DomainError, string>();
+  const answers = new WeakMap<
+    DomainError,
+    { status: number; json: string; retryAfter: string | undefined }
+  >();
 
   const send = (
     res: ServerResponse,
     status: number,
     json: string,
     requestId: string,
-    retryAfter?: number,
+    retryAfter?: string,
   ) => {
-    res.writeHead(status, {
+    const headers: Record<string, string | number> = {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(json),
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'x-request-id': requestId,
-      ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
-    });
+    };
+    if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
+    res.writeHead(status, headers);
     res.end(json);
   };
 
   const sendError = (res: ServerResponse, err: unknown, requestId: string, route: string) => {
     // The same mapping as Express (http/errors.ts): an outage of PostgreSQL or Redis is `unavailable`, not a bug.
-    let e = toDomainError(err);
+    let e = err instanceof DomainError ? err : toDomainError(err);
     if (!e) {
       logger.error({ err, requestId, route }, 'unhandled error');
       e = new DomainError('internal');
     } else if (e.code === 'unavailable' && e !== err)
       logger.warn({ err: (err as Error).message, requestId, route }, 'a store is unreachable');
-    const status = errorStatus[e.code];
-    let json = errorJson.get(e);
-    if (json === undefined) {
-      json = JSON.stringify(errorEnvelope(e).body);
-      errorJson.set(e, json);
+    let answer = answers.get(e);
+    if (answer === undefined) {
+      const retryAfter = retryAfterOf(e);
+      answer = {
+        status: errorStatus[e.code],
+        json: JSON.stringify(errorEnvelope(e).body),
+        retryAfter: retryAfter === undefined ? undefined : String(retryAfter),
+      };
+      answers.set(e, answer);
     }
-    send(res, status, json, requestId, retryAfterOf(e));
-    return status;
+    send(res, answer.status, answer.json, requestId, answer.retryAfter);
+    return answer.status;
   };
 
   // The same series Express records. Counts are tallies (observability/metrics.ts), kept per route and status;

@@ -13,7 +13,6 @@ import { createQueues, type OrdersJob } from '../../src/queue/queues.ts';
 import { waitFor } from './wait.ts';
 
 /** The shared polling helper, also exported here for tests that import it with the orders fixtures. */
-export { waitFor };
 
 export interface OrdersWorld {
   stack: TestStack;
@@ -72,7 +71,11 @@ const holdIdsOf = (job: OrdersJob): string[] =>
  * the worker was going to do is then done, so a test asserting that nothing more happened (no doubled order, no
  * second count) waits for this instead of sleeping.
  */
-export async function ordersSettled(w: OrdersWorld, holdIds?: string[], timeoutMs = 30_000): Promise<void> {
+export async function ordersSettled(
+  w: Pick<OrdersWorld, 'stack' | 'f'>,
+  holdIds?: string[],
+  timeoutMs = 30_000,
+): Promise<void> {
   const redis = w.stack.container.redis;
   const outbox = showtimeKeys(w.stack.config.redisPrefix, w.f.showtimeId).outbox;
   const queues = createQueues(redis, w.stack.config.redisPrefix);
