@@ -162,11 +162,15 @@ describe('best available: the hold around the pick', () => {
   it('keeps concurrent picks on one node apart: seats being held are not picked again', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
+    // Three picks fit the row; the fourth is refused before it asks. All three are in flight once asked.
+    let allAsked: () => void = () => undefined;
+    const threeAsked = new Promise<void>((r) => (allAsked = r));
     const asked: string[][] = [];
     const inventory = {
       snapshot: () => Promise.resolve(snapshot('000000')),
       hold: async (_: string, r: HoldRequest) => {
         asked.push(r.seats!);
+        if (asked.length === 3) allAsked();
         await gate;
         return result(r.seats!);
       },
@@ -177,7 +181,7 @@ describe('best available: the hold around the pick', () => {
     } as unknown as PrismaClient;
     const best = createBestAvailable({ inventory, prisma, logger: pino({ level: 'silent' }) });
     const all = Promise.allSettled([1, 2, 3, 4].map(() => best.hold('st1', req)));
-    await new Promise((r) => setTimeout(r, 20));
+    await threeAsked;
     release();
     const outcomes = await all;
     expect(asked).toEqual([
