@@ -204,7 +204,7 @@ describe('sold-out gate', () => {
     await waitFor(() => !a.gate.healthy(), 2000, 'the gate to notice');
     expect(a.gate.isSoldOut(f.showtimeId, 'ga')).toBe(false);
     expect(a.gate.stamp(f.showtimeId)).toBeNull();
-    await waitFor(() => a.gate.healthy(), 'the gate to resubscribe', 5000);
+    await waitFor(() => a.gate.healthy(), 5000, 'the gate to resubscribe');
     expect(a.gate.stamp(f.showtimeId)).not.toBe(stamp);
     // The next refusal from Redis closes it again.
     expect(await code(a.inventory.hold(f.showtimeId, ask('y', { zone: 'ga', quantity: 1 })))).toBe(
@@ -219,7 +219,7 @@ describe('sold-out gate', () => {
     const off = a.gate.onChange((st, c) => seen.push([st, c]));
     const f = await gaShowtime(5, h.inventory);
     await h.inventory.hold(f.showtimeId, ask('x', { zone: 'ga', quantity: 2 }));
-    await eventually(
+    await waitFor(
       () => seen.some(([st, c]) => st === f.showtimeId && c.type === 'hold'),
       2000,
       'the hold change',
