@@ -11,6 +11,7 @@ import pg from 'pg';
 import { SetupError, ensurePostgres, ensureRedis, type Service } from './lib/services.ts';
 import { launchEnv } from './lib/secrets.ts';
 import { applyMigrations, createMigration, generateClient } from '../prisma/migrate.ts';
+import { startMailCatcher } from '../apps/server/src/mail/catcher.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
@@ -93,6 +94,19 @@ async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
   throw new SetupError(`The server did not become ready at ${url} (${last}).`);
 }
 
+/**
+ * Outgoing mail for the server processes: SMTP_URL when given; otherwise an in-process SMTP catcher on a free
+ * loopback port (development and e2e), whose mail the web node lists at `/dev/mail` (NODE_ENV=development only).
+ */
+async function setupMail(): Promise<Record<string, string>> {
+  if (process.env.SMTP_URL) return {};
+  const dir = join(root, '.data', 'mail');
+  const catcher = await startMailCatcher({ dir });
+  services.push({ url: catcher.url, owned: true, stop: () => catcher.close() });
+  log(`Mail catcher at ${catcher.url}: caught mail is listed at /dev/mail`);
+  return { SMTP_URL: catcher.url, DEV_MAIL_DIR: dir };
+}
+
 async function setupServices(dbName: string): Promise<{ redisUrl: string; databaseUrl: string }> {
   const redis = await ensureRedis(root, process.env.REDIS_URL || undefined, log);
   services.push(redis);
@@ -158,7 +172,12 @@ const step = async (name: string, cmd: string, args: string[], env: NodeJS.Proce
 async function start(): Promise<void> {
   const { redisUrl, databaseUrl } = await setupServices('seatrush');
   await prepareDatabase(databaseUrl);
-  const env = { REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, WEB_DIST: join(root, 'apps/web/dist') };
+  const env = {
+    REDIS_URL: redisUrl,
+    DATABASE_URL: databaseUrl,
+    WEB_DIST: join(root, 'apps/web/dist'),
+    ...(await setupMail()),
+  };
   await step('seed (when empty)', bin('tsx'), ['apps/server/src/cli/index.ts', 'seed', '--if-empty'], env);
   await step('build web app', pnpm, ['--filter', '@seatrush/web', 'run', 'build'], {});
   const port = Number(process.env.PORT ?? 3000);
@@ -197,6 +216,7 @@ async function test(): Promise<void> {
       REDIS_PREFIX: `e2e${randomBytes(3).toString('hex')}`,
       WEB_DIST: join(root, 'apps/web/dist'),
       LOG_LEVEL: 'warn',
+      ...(await setupMail()),
     };
     await step('seed e2e database', bin('tsx'), ['apps/server/src/cli/index.ts', 'seed'], env);
     const port = Number(process.env.E2E_PORT ?? 3100);

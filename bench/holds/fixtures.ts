@@ -27,6 +27,9 @@ export async function createFlashSale(prisma: PrismaClient, capacity: number): P
       saleState: 'on_sale',
       holdTtlSeconds: 900,
       perBuyerLimit: null,
+      // Like the seed's flash sale: no hold rate limits, whatever the node's defaults.
+      holdLimitPerBuyer: 0,
+      holdLimitPerAddress: 0,
       prices: { create: [{ category: 'floor', priceCents: 4900 }] },
       zones: { create: [{ zoneKey: 'ga', capacity }] },
     },

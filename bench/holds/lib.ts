@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { RATE_LIMITS_OFF } from '../../apps/server/src/config/index.ts';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // pg is a dependency of apps/server; resolve it from there like prisma/migrate.ts does.
@@ -37,7 +38,8 @@ const BENCH_SECRETS = {
 
 /**
  * The environment of a Seatrush web node under bench: production mode, quiet logs, this run's random secrets, the
- * sandbox payment provider chosen explicitly (production refuses to start without a provider).
+ * sandbox payment provider chosen explicitly (production refuses to start without a provider), and no abuse limits
+ * (one bench buyer sends thousands of holds from one address; the figures measure the hold path, not the limiter).
  */
 export function benchNodeEnv(opts: { redisUrl: string; databaseUrl: string; prefix: string }) {
   return {
@@ -48,6 +50,7 @@ export function benchNodeEnv(opts: { redisUrl: string; databaseUrl: string; pref
     DATABASE_URL: opts.databaseUrl,
     REDIS_PREFIX: opts.prefix,
     PAYMENT_PROVIDER: 'sandbox',
+    ...RATE_LIMITS_OFF,
     ...BENCH_SECRETS,
   };
 }

@@ -144,7 +144,7 @@ export async function createWorld(
   return { venue, event, showtime } satisfies World;
 }
 
-export async function createStaff(request: APIRequestContext, role: 'admin' | 'box_office') {
+export async function createStaff(request: APIRequestContext, role: 'admin' | 'box_office' | 'door') {
   const email = `${uniq(role)}@e2e.test`;
   const password = 'e2e-password-1';
   const user = await ok<StaffUserDto>(

@@ -20,8 +20,8 @@ export const serverLayers = [
   { name: 'composition', folders: ['cli'], rootFiles: true },
   { name: 'adapters', folders: ['http', 'realtime', 'jobs'] },
   { name: 'use cases', folders: ['application'] },
-  { name: 'services', folders: ['auth', 'catalog', 'orders', 'payments'] },
-  { name: 'storage', folders: ['inventory', 'queue', 'audit'] },
+  { name: 'services', folders: ['auth', 'catalog', 'orders', 'payments', 'integrations'] },
+  { name: 'storage', folders: ['inventory', 'queue', 'audit', 'waiting-room', 'mail'] },
   { name: 'base', folders: ['db', 'config', 'domain', 'observability', 'generated'] },
 ];
 

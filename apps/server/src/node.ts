@@ -32,7 +32,29 @@ import { checkout } from './application/checkout/checkout.ts';
 import { createOrdersModule, type OrdersModule } from './orders-module.ts';
 import { orderRoutes } from './http/orders.ts';
 import { paymentRoutes } from './http/payments.ts';
+import { stripeWebhookRoutes } from './http/stripe-webhook.ts';
+import { webhookRoutes } from './http/webhooks.ts';
+import { startOutgoingWebhooks } from './jobs/outgoing-webhooks.ts';
+import { outgoingWebhookTransport } from './queue/outgoing-webhooks.ts';
 import { boxOfficeRoutes, queueBoardMount } from './http/box-office.ts';
+import { createRateLimits, type RateLimits } from './auth/rate-limits.ts';
+import { holdRateLimitGuard } from './application/holds/hold-limits.ts';
+import { withRateLimits } from './http/rate-limits.ts';
+import { createRoom } from './waiting-room/room.ts';
+import { createAdmissionTokens } from './waiting-room/tokens.ts';
+import { createAdmissionGuard } from './application/waiting-room/admission-guard.ts';
+import { createWaitingRoom, type WaitingRoomUseCases } from './application/waiting-room/waiting-room.ts';
+import { waitingRoomRoutes } from './http/waiting-room.ts';
+import { queueRoom } from '@seatrush/shared';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createVerificationCodes, type VerificationCodes } from './auth/verification-codes.ts';
+import { requireVerifiedBuyers } from './application/buyers/require-verified.ts';
+import { buyerVerificationRoutes } from './http/buyer-verification.ts';
+import { devMailMount } from './http/dev-mail.ts';
+import { checkInRoutes } from './http/check-in.ts';
+import { exportRoutes } from './http/exports.ts';
+import { deadLetterRoutes } from './http/dead-letters.ts';
+import { createDeadLetters } from './queue/dead-letters.ts';
 
 export interface NodeOptions {
   web: boolean;
@@ -58,12 +80,20 @@ export interface NodeServices {
   sessionHolds: SessionHolds;
   /** Each showtime's front-door settings (waiting room, verification, limits), cached per node. */
   frontDoor: FrontDoor;
-  /** Checks before every buyer hold (admission, rate limits); none yet. A counter sale is exempt. */
+  /** Checks before every buyer hold: the room's admission, then the rate limits. Counter sales are exempt. */
   holdGuards: readonly HoldGuard[];
+  /** The abuse limits (config RATE_LIMIT_*), shared by the hold guard and the limited routes (http/rate-limits.ts). */
+  rateLimits: RateLimits;
+  /** The waiting room (docs/waiting-room.md): joins, standings, admission ticks, staff controls. */
+  waitingRoom: WaitingRoomUseCases;
   /** The hold use cases, shared by the route table, the hot-path dispatcher, sockets and the box office. */
   holds: HoldUseCases;
   /** Orders, payments, refunds: use cases, queues (producer side), payment provider; workers on demand. */
   orders: OrdersModule;
+  /** Outgoing mail over SMTP (SMTP_URL): one-time codes, tickets. */
+  mailer: Mailer;
+  /** One-time codes that prove a buyer session's e-mail (docs/buyers.md). */
+  verificationCodes: VerificationCodes;
 }
 
 export function createNodeServices(c: Container, overrides: Partial<NodeServices> = {}): NodeServices {
@@ -87,7 +117,25 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
       gate: soldOutGate,
     });
   const frontDoor = overrides.frontDoor ?? createFrontDoor({ prisma: c.prisma });
-  const holdGuards = overrides.holdGuards ?? [];
+  const admissionTokens = createAdmissionTokens(c.config.sessionSecret);
+  const waitingRoom =
+    overrides.waitingRoom ??
+    createWaitingRoom({
+      room: createRoom(c.redis, c.config.redisPrefix),
+      tokens: admissionTokens,
+      frontDoor,
+      inventory,
+      prisma: c.prisma,
+      logger: c.logger.child({ module: 'waiting-room' }),
+    });
+  const rateLimits =
+    overrides.rateLimits ??
+    createRateLimits({ redis: c.redis, prefix: c.config.redisPrefix, limits: c.config.rateLimits });
+  const holdGuards = overrides.holdGuards ?? [
+    createAdmissionGuard({ frontDoor, tokens: admissionTokens }),
+    requireVerifiedBuyers(frontDoor),
+    holdRateLimitGuard({ limits: rateLimits, frontDoor }),
+  ];
   const sessionHolds = overrides.sessionHolds ?? createSessionHolds(c.redis, c.config.redisPrefix, c.logger);
   return {
     staffAuth: overrides.staffAuth ?? createStaffAuth(c),
@@ -98,6 +146,8 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
     sessionHolds,
     frontDoor,
     holdGuards,
+    rateLimits,
+    waitingRoom,
     holds:
       overrides.holds ??
       createHoldUseCases({
@@ -109,6 +159,19 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
         guards: holdGuards,
       }),
     orders: overrides.orders ?? createOrdersModule(c, { inventory }),
+    mailer:
+      overrides.mailer ??
+      createMailer({ smtpUrl: c.config.smtpUrl, from: c.config.mailFrom, logger: c.logger }),
+    verificationCodes:
+      overrides.verificationCodes ??
+      createVerificationCodes({
+        redis: c.redis,
+        prefix: c.config.redisPrefix,
+        secret: createHmac('sha256', c.config.sessionSecret).update('seatrush email codes').digest('hex'),
+        ttlSeconds: c.config.verifyCodeTtlSeconds,
+        attempts: c.config.verifyCodeAttempts,
+        resendSeconds: c.config.verifyResendSeconds,
+      }),
   };
 }
 
@@ -118,14 +181,33 @@ export function buildRoutes(c: Container, s: NodeServices): RouteDef[] {
     ...healthRoutes({
       metrics: c.metrics,
       readiness: () =>
-        checkReadiness({ redis: c.redis, prisma: c.prisma, databaseUrl: c.config.databaseUrl }),
+        checkReadiness({
+          redis: c.redis,
+          prisma: c.prisma,
+          databaseUrl: c.config.databaseUrl,
+          inventory: s.inventory,
+          logger: c.logger,
+        }),
     }),
     ...staffRoutes({ prisma: c.prisma, auth: s.staffAuth }),
     ...catalogRoutes({ prisma: c.prisma, logger: c.logger, saleHooks: s.saleHooks }),
     ...buyerSessionRoutes({ prisma: c.prisma, sessions: s.buyers, config: c.config }),
+    ...buyerVerificationRoutes({
+      send: {
+        codes: s.verificationCodes,
+        mailer: s.mailer,
+        ttlSeconds: c.config.verifyCodeTtlSeconds,
+        attempts: c.config.verifyCodeAttempts,
+      },
+      verify: { codes: s.verificationCodes, prisma: c.prisma, sessions: s.buyers },
+      config: c.config,
+    }),
     ...holdRoutes(s.holds),
+    ...waitingRoomRoutes(s.waitingRoom),
     ...orderRoutes(s.orders.core, s.sessionHolds),
     ...paymentRoutes(s.orders.core, s.orders.sandbox),
+    ...stripeWebhookRoutes(s.orders.core, s.orders.stripe),
+    ...webhookRoutes({ prisma: c.prisma }),
     ...boxOfficeRoutes({
       prisma: c.prisma,
       inventory: s.inventory,
@@ -133,9 +215,14 @@ export function buildRoutes(c: Container, s: NodeServices): RouteDef[] {
       orders: s.orders.core,
       logger: c.logger,
     }),
+    ...checkInRoutes({ prisma: c.prisma, ticketSecret: c.config.ticketSigningSecret }),
+    ...exportRoutes({ prisma: c.prisma, logger: c.logger }),
+    ...deadLetterRoutes({ deadLetters: createDeadLetters(c.redis, c.config.redisPrefix) }),
   ];
-  routes.push(...openapiRoutes(() => routes));
-  return routes;
+  // The abuse limits by method and path, in one place (http/rate-limits.ts): listed routes get theirs.
+  const limited = withRateLimits(routes, { limits: s.rateLimits, frontDoor: s.frontDoor });
+  limited.push(...openapiRoutes(() => limited));
+  return limited;
 }
 
 export interface RunningNode {
@@ -165,6 +252,7 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
     );
   stops.push(() => services.orders.close());
   stops.push(() => services.sessionHolds.flush());
+  stops.push(() => Promise.resolve(services.mailer.close()));
 
   if (opts.web) {
     const gate = createAuthGate(c.config, [
@@ -180,7 +268,11 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
         webDist: c.config.webDist,
         resolvePrincipal: gate.resolvePrincipal,
         checkCsrf: gate.checkCsrf,
-        mounts: [queueBoardMount({ queues: services.orders.core.queues, ...gate })],
+        mounts: [
+          queueBoardMount({ queues: services.orders.core.queues, ...gate }),
+          // Development only (config/ refuses DEV_MAIL_DIR in production): the mail catcher's page.
+          ...[devMailMount(c.config)].filter((m) => m !== null),
+        ],
       },
       routes,
     );
@@ -224,24 +316,51 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
       logger: c.logger.child({ module: 'realtime' }),
       metrics: c.metrics,
       auth: gate,
-      ports: inventoryPorts({
-        inventory: services.inventory,
-        holds: services.holds,
-        prisma: c.prisma,
-        queues: [
-          services.orders.core.queues.orders,
-          services.orders.core.queues.expiry,
-          services.orders.core.queues.maintenance,
-        ],
-        checkout: (holdId, body) => checkout(services.orders.core, holdId, body),
-      }),
+      ports: {
+        ...inventoryPorts({
+          inventory: services.inventory,
+          holds: services.holds,
+          prisma: c.prisma,
+          sessionHolds: services.sessionHolds,
+          queues: [
+            services.orders.core.queues.orders,
+            services.orders.core.queues.expiry,
+            services.orders.core.queues.maintenance,
+          ],
+          checkout: (holdId, body) => checkout(services.orders.core, holdId, body),
+        }),
+        queueStatus: (showtimeId, buyerId) => services.waitingRoom.status(showtimeId, buyerId),
+      },
+    });
+    // The node that ticks a room tells every node's watchers (the adapter carries the event).
+    const offProgress = services.waitingRoom.onProgress((p) =>
+      realtime.io.to(queueRoom(p.showtimeId)).emit('queue:progress', p),
+    );
+    stops.push(() => {
+      offProgress();
+      return Promise.resolve();
     });
     stops.push(() => realtime.close());
+    // Every web node ticks the rooms; a per-room lock lets one tick at a time (the script stays correct anyway).
+    const owner = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const roomLoop = setInterval(() => void services.waitingRoom.tickAll(owner, 900), 1000);
+    roomLoop.unref();
+    stops.push(() => {
+      clearInterval(roomLoop);
+      return Promise.resolve();
+    });
   }
 
   if (opts.worker) {
     const workers = await services.orders.startWorkers();
     stops.push(() => workers.stop());
+    const outgoing = startOutgoingWebhooks({
+      prisma: c.prisma,
+      transport: outgoingWebhookTransport(c.redis, c.config.redisPrefix, c.config.outgoingWebhooks),
+      logger: c.logger,
+      pollMs: c.config.outgoingWebhooks.pollMs,
+    });
+    stops.push(() => outgoing.stop());
   }
 
   return {

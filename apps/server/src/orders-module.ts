@@ -2,6 +2,8 @@ import type { Container } from './container.ts';
 import type { Inventory } from './inventory/inventory.ts';
 import type { PaymentProvider } from './payments/provider.ts';
 import { createSandboxProvider, type SandboxProvider } from './payments/sandbox.ts';
+import { postgresSandboxLedger } from './payments/sandbox-ledger.ts';
+import { createStripeProvider, type StripeProvider } from './payments/stripe.ts';
 import { createQueues } from './queue/queues.ts';
 import { startWorkers, type RunningWorkers } from './jobs/workers.ts';
 import { orderMetrics, type OrdersCore } from './orders/core.ts';
@@ -10,6 +12,8 @@ export interface OrdersModule {
   core: OrdersCore;
   /** The built-in sandbox provider (null when another provider is configured). */
   sandbox: SandboxProvider | null;
+  /** Stripe, when PAYMENT_PROVIDER=stripe (its webhook route needs it). */
+  stripe: StripeProvider | null;
   /** The worker role: persistence, payment window, relay, sweeper, reconciler, webhook deliveries. */
   startWorkers(): Promise<RunningWorkers>;
   /** This node's HTTP address once it listens (the sandbox's webhook target when nothing is configured). */
@@ -29,20 +33,27 @@ export function createOrdersModule(
   const now = deps.now ?? Date.now;
   const queues = createQueues(c.redis, c.config.redisPrefix);
   const publicUrl = c.config.publicUrl?.replace(/\/$/, '');
-  const sandbox = deps.provider
-    ? null
-    : createSandboxProvider({
-        redis: c.redis,
-        redisPrefix: c.config.redisPrefix,
-        webhookQueue: queues.sandboxWebhooks,
-        publicUrl: publicUrl ?? '',
-        webhookUrl: () =>
-          c.config.paymentWebhookUrl ??
-          `${publicUrl ?? (selfUrl || `http://127.0.0.1:${c.config.port}`)}/api/payments/webhook`,
-        slowConfirmMs: c.config.sandboxSlowConfirmMs,
-        lateAfterExpiryMs: c.config.sandboxLatePaymentMs,
-        now,
-      });
+  const stripe =
+    !deps.provider && c.config.stripe
+      ? createStripeProvider({ ...c.config.stripe, logger: c.logger.child({ module: 'stripe' }) })
+      : null;
+  const sandbox =
+    deps.provider || stripe
+      ? null
+      : createSandboxProvider({
+          redis: c.redis,
+          redisPrefix: c.config.redisPrefix,
+          // Outside our cache, as a provider's records are: a Redis wipe must not forget captures (issue 14).
+          ledger: postgresSandboxLedger(c.prisma),
+          webhookQueue: queues.sandboxWebhooks,
+          publicUrl: publicUrl ?? '',
+          webhookUrl: () =>
+            c.config.paymentWebhookUrl ??
+            `${publicUrl ?? (selfUrl || `http://127.0.0.1:${c.config.port}`)}/api/payments/webhook`,
+          slowConfirmMs: c.config.sandboxSlowConfirmMs,
+          lateAfterExpiryMs: c.config.sandboxLatePaymentMs,
+          now,
+        });
   const core: OrdersCore = {
     config: c.config,
     logger: c.logger.child({ module: 'orders' }),
@@ -52,12 +63,13 @@ export function createOrdersModule(
     redis: c.redis,
     inventory: deps.inventory,
     queues,
-    provider: deps.provider ?? sandbox!,
+    provider: deps.provider ?? stripe ?? sandbox!,
     now,
   };
   return {
     core,
     sandbox,
+    stripe,
     startWorkers: () =>
       startWorkers(
         core,

@@ -121,10 +121,11 @@ describe('staff sign-in', () => {
 });
 
 describe('login rate limiting', () => {
-  it('locks an account after 5 failures in 15 minutes, even for the right password, with Retry-After', async () => {
+  it('locks one address out of an account after 5 failures in 15 minutes, even for the right password, with Retry-After; the owner elsewhere signs in', async () => {
     const u = await staffWithToken(stack.container, 'box_office');
-    for (let i = 0; i < 5; i++) expect((await login(u.email, `guess ${i}`, freshIp())).status).toBe(401);
-    const locked = await login(u.email, u.password, freshIp());
+    const guesser = freshIp();
+    for (let i = 0; i < 5; i++) expect((await login(u.email, `guess ${i}`, guesser)).status).toBe(401);
+    const locked = await login(u.email, u.password, guesser);
     expect(locked.status).toBe(429);
     expect(locked.json.error?.code).toBe('rate_limited');
     const retry = Number(locked.headers.get('retry-after'));
@@ -132,23 +133,28 @@ describe('login rate limiting', () => {
     expect(retry).toBeLessThanOrEqual(900);
     expect(locked.json.error?.details).toEqual({ retryAfterSeconds: retry });
 
-    // Other accounts are unaffected.
+    // Five anonymous attempts do not lock the account's owner out: a clean address with the password signs in.
+    expect((await login(u.email, u.password, freshIp())).status).toBe(200);
+    // Other accounts from the guessing address are unaffected (its per-address budget is 20).
     const other = await staffWithToken(stack.container, 'box_office');
-    expect((await login(other.email, other.password, freshIp())).status).toBe(200);
+    expect((await login(other.email, other.password, guesser)).status).toBe(200);
 
-    // The count lives in Redis: expiring it (time passing) lets the owner in again.
-    const keys = await stack.container.redis.keys(`${stack.config.redisPrefix}:rl:login-account*${u.email}`);
+    // The count lives in Redis: expiring it (time passing) lets the guessing address try again.
+    const keys = await stack.container.redis.keys(
+      `${stack.config.redisPrefix}:rl:login-account-address:${u.email} ${guesser}`,
+    );
     expect(keys).toHaveLength(1);
     await stack.container.redis.del(...keys);
-    expect((await login(u.email, u.password, freshIp())).status).toBe(200);
+    expect((await login(u.email, u.password, guesser)).status).toBe(200);
   });
 
-  it('clears the account count on success', async () => {
+  it("clears the address's count for the account on success", async () => {
     const u = await staffWithToken(stack.container, 'box_office');
-    for (let i = 0; i < 4; i++) await login(u.email, 'nope', freshIp());
-    expect((await login(u.email, u.password, freshIp())).status).toBe(200);
-    for (let i = 0; i < 4; i++) expect((await login(u.email, 'nope', freshIp())).status).toBe(401);
-    expect((await login(u.email, u.password, freshIp())).status).toBe(200);
+    const ip = freshIp();
+    for (let i = 0; i < 4; i++) await login(u.email, 'nope', ip);
+    expect((await login(u.email, u.password, ip)).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await login(u.email, 'nope', ip)).status).toBe(401);
+    expect((await login(u.email, u.password, ip)).status).toBe(200);
   });
 
   it('limits one IP to 20 failures across accounts', async () => {

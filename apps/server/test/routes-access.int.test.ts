@@ -17,11 +17,13 @@ let api: Api;
 let routes: RouteDef[];
 let boxToken: string;
 let adminToken: string;
+let doorToken: string;
 
 const DUMMY: Record<string, string> = {
   id: 'cnotthere000000000000000',
   action: 'open',
   idOrSlug: 'no-such-thing',
+  kind: 'orders',
 };
 const concrete = (path: string) =>
   path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => DUMMY[name] ?? 'dummy');
@@ -38,6 +40,7 @@ beforeAll(async () => {
   routes = stack.node.routes;
   boxToken = (await staffWithToken(stack.container, 'box_office')).token;
   adminToken = (await staffWithToken(stack.container, 'admin')).token;
+  doorToken = (await staffWithToken(stack.container, 'door')).token;
 });
 
 afterAll(async () => {
@@ -59,10 +62,23 @@ describe('route table', () => {
     ])
       expect(keys).toContain(expected);
     for (const def of routes) {
-      expect(['public', 'buyer', 'box_office', 'admin'], name(def)).toContain(def.access);
+      expect(['public', 'buyer', 'door', 'box_office', 'admin'], name(def)).toContain(def.access);
       expect(def.summary.length, name(def)).toBeGreaterThan(5);
     }
     expect(routes.filter((r) => r.access === 'admin').length).toBeGreaterThanOrEqual(14);
+    // Door staff only scan: the door routes are the check-in routes and "who am I".
+    expect(
+      routes
+        .filter((r) => r.access === 'door')
+        .map(name)
+        .sort(),
+    ).toEqual([
+      'GET /api/checkin/showtimes/:id/counts',
+      'GET /api/checkin/showtimes/:id/tickets',
+      'GET /api/staff/me',
+      'POST /api/checkin/redeem',
+      'POST /api/checkin/showtimes/:id/scans',
+    ]);
   });
 });
 
@@ -87,6 +103,22 @@ describe('access control on every route', () => {
       const res = await call(def, adminToken);
       expect(res.status, name(def)).toBe(401);
     }
+  });
+
+  it('refuses door staff on every box-office and admin route with 403, and lets them through on door routes', async () => {
+    for (const def of routes.filter((r) => r.access === 'box_office' || r.access === 'admin')) {
+      const res = await call(def, doorToken);
+      expect(res.status, name(def)).toBe(403);
+      expect(res.json.error.code, name(def)).toBe('forbidden');
+    }
+    for (const def of routes.filter((r) => r.access === 'buyer'))
+      expect((await call(def, doorToken)).status, name(def)).toBe(401);
+    for (const def of routes.filter((r) => r.access === 'door'))
+      for (const token of [doorToken, boxToken, adminToken]) {
+        const res = await call(def, token);
+        expect([401, 403], `${name(def)} → ${res.status} ${res.text}`).not.toContain(res.status);
+        expect(res.status, name(def)).toBeLessThan(500);
+      }
   });
 
   it('lets the right role through (no 401/403) on every staff route', async () => {

@@ -70,7 +70,7 @@ describe('demo seed', () => {
   it('creates the demo catalog through the use cases, and a second run changes nothing', async () => {
     const first = await seedDemo(deps());
     expect(first.skipped).toBe(false);
-    expect(first.created).toEqual({ venues: 2, events: 2, showtimes: 4, salesOpened: 4, admin: true });
+    expect(first.created).toEqual({ venues: 3, events: 3, showtimes: 5, salesOpened: 5, admin: true });
     const after1 = await counts();
     const second = await seedDemo(deps());
     expect(second.created).toEqual({ venues: 0, events: 0, showtimes: 0, salesOpened: 0, admin: false });
@@ -85,10 +85,10 @@ describe('demo seed', () => {
     });
     expect(Object.fromEntries(actions.map((a) => [`${a.actor} ${a.action}`, a._count._all]))).toEqual({
       'system staff.created': 1,
-      'system venue.created': 2,
-      'system event.created': 2,
-      'system showtime.created': 4,
-      'system showtime.sale_opened': 4,
+      'system venue.created': 3,
+      'system event.created': 3,
+      'system showtime.created': 5,
+      'system showtime.sale_opened': 5,
     });
   });
 
@@ -136,6 +136,13 @@ describe('demo seed', () => {
     });
     expect(flash.showtimes).toHaveLength(1);
     const st = flash.showtimes[0]!;
+    // The flash sale keeps the front door off, so benchmarks compare like with like; the stadium has the room on.
+    expect(st.waitingRoom).toBe(false);
+    const stadium = await stack.container.prisma.event.findUniqueOrThrow({
+      where: { slug: 'stadium-on-sale' },
+      include: { showtimes: true },
+    });
+    expect(stadium.showtimes.map((s) => [s.waitingRoom, s.saleState])).toEqual([[true, 'on_sale']]);
     expect(st).toMatchObject({ saleState: 'on_sale', perBuyerLimit: null });
     expect(st.zones.map((z) => [z.zoneKey, z.capacity, z.claimed])).toEqual([['FLOOR', 10_000, 0]]);
 
@@ -167,12 +174,12 @@ describe('demo seed', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^seed: catalog not empty, nothing to do \(2 venues, \d+ seats, 2 events, 4 showtimes, 1 staff\)\n$/,
+      /^seed: catalog not empty, nothing to do \(3 venues, \d+ seats, 3 events, 5 showtimes, 1 staff\)\n$/,
     );
     const again = await cli(['seed']);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(
-      /^seed: created 0 venues, 0 events, 0 showtimes, opened 0 sales; now 2 venues/,
+      /^seed: created 0 venues, 0 events, 0 showtimes, opened 0 sales; now 3 venues/,
     );
     // It exits by itself (a hang would mean an open handle); generous bound: tsx start-up is slow on a busy box.
     expect(again.ms).toBeLessThan(30_000);

@@ -12,6 +12,9 @@ import { NotFoundPage } from './pages/NotFoundPage.tsx';
 const ShowtimePage = lazy(() =>
   import('./pages/ShowtimePage.tsx').then((m) => ({ default: m.ShowtimePage })),
 );
+const WaitingRoomPage = lazy(() =>
+  import('./pages/WaitingRoomPage.tsx').then((m) => ({ default: m.WaitingRoomPage })),
+);
 const CheckoutPage = lazy(() =>
   import('./pages/CheckoutPage.tsx').then((m) => ({ default: m.CheckoutPage })),
 );
@@ -28,6 +31,7 @@ export const router = createBrowserRouter([
       { index: true, element: <EventsPage /> },
       { path: 'events/:slug', element: <EventPage /> },
       { path: 'showtimes/:id', element: <ShowtimePage /> },
+      { path: 'showtimes/:id/queue', element: <WaitingRoomPage /> },
       { path: 'checkout/:holdId', element: <CheckoutPage /> },
       { path: 'orders', element: <OrdersPage /> },
       { path: 'orders/:code', element: <OrderPage /> },

@@ -12,8 +12,8 @@ export const idParamsSchema = z.strictObject({ id: idSchema });
 
 export const slugSchema = z
   .string()
-  .min(1)
-  .max(80)
+  .min(1, 'Enter a slug.')
+  .max(80, 'Use at most 80 characters.')
   .regex(
     /^[a-z0-9]+(?:-[a-z0-9]+)*$/,
     'Use lower-case letters, digits and single dashes, e.g. "spring-gala".',
@@ -30,7 +30,7 @@ export const saleActions = ['open', 'pause', 'resume', 'close'] as const;
 export const saleActionSchema = z.enum(saleActions);
 export type SaleAction = z.infer<typeof saleActionSchema>;
 
-export const staffRoleSchema = z.enum(['admin', 'box_office']);
+export const staffRoleSchema = z.enum(['admin', 'box_office', 'door']);
 export type StaffRoleName = z.infer<typeof staffRoleSchema>;
 
 export const currencySchema = z.string().regex(/^[A-Z]{3}$/, 'Use an ISO 4217 code such as "EUR".');
@@ -78,18 +78,21 @@ export const venueListSchema = z.object({ venues: z.array(venueSchema) });
 
 // --- Events ---------------------------------------------------------------------------------------------
 
+const eventNameSchema = z.string().trim().min(1, 'Enter a name.').max(200, 'Use at most 200 characters.');
+const eventDescriptionSchema = z.string().max(5000, 'Use at most 5,000 characters.');
+
 export const eventCreateSchema = z.strictObject({
   slug: slugSchema,
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(5000).optional(),
+  name: eventNameSchema,
+  description: eventDescriptionSchema.optional(),
 });
 export type EventCreate = z.infer<typeof eventCreateSchema>;
 
 export const eventUpdateSchema = z
   .strictObject({
     slug: slugSchema.optional(),
-    name: z.string().trim().min(1).max(200).optional(),
-    description: z.string().max(5000).optional(),
+    name: eventNameSchema.optional(),
+    description: eventDescriptionSchema.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'Send at least one field to change.');
 export type EventUpdate = z.infer<typeof eventUpdateSchema>;
@@ -106,6 +109,38 @@ export const eventListSchema = z.object({ events: z.array(eventSchema) });
 
 // --- Showtimes ------------------------------------------------------------------------------------------
 
+/** A per-minute limit: null = the configured default, 0 = no limit. */
+const perMinuteLimitSchema = z
+  .int('Use a whole number per minute.')
+  .min(0, 'Use 0 for no limit, or a positive number per minute.')
+  .max(100_000, 'Use at most 100,000 per minute.')
+  .nullable();
+
+/**
+ * The front door of a showtime (issue 15; docs/waiting-room.md): the waiting room, buyer verification, hold and
+ * queue-join limits, the bot challenge. Everything is off by default.
+ */
+export const frontDoorFields = {
+  waitingRoom: z.boolean(),
+  admissionPerMinute: z
+    .int('Use a whole number of buyers per minute.')
+    .min(1, 'Admit at least 1 buyer per minute.')
+    .max(100_000, 'Admit at most 100,000 buyers per minute.'),
+  maxShoppers: z
+    .int('Use a whole number of shoppers.')
+    .min(1, 'Allow at least 1 shopper at a time.')
+    .max(1_000_000, 'Allow at most 1,000,000 shoppers at a time.'),
+  shoppingWindowSeconds: z
+    .int('Use a whole number of seconds.')
+    .min(60, 'Give admitted buyers at least 60 seconds to start holding.')
+    .max(7200, 'Give admitted buyers at most 2 hours (7200 seconds).'),
+  requireVerifiedBuyers: z.boolean(),
+  holdLimitPerBuyer: perMinuteLimitSchema,
+  holdLimitPerAddress: perMinuteLimitSchema,
+  queueJoinLimitPerAddress: perMinuteLimitSchema,
+  botChallenge: z.boolean(),
+};
+
 const showtimeFields = {
   startsAt: dateTime,
   saleOpensAt: dateTime,
@@ -116,6 +151,7 @@ const showtimeFields = {
   /** Buyers may refund their own paid orders while true. */
   buyerRefunds: z.boolean(),
   prices: pricesSchema,
+  ...frontDoorFields,
 };
 
 const saleWindowOrdered = (v: { saleOpensAt?: string; saleClosesAt?: string }) =>
@@ -131,6 +167,16 @@ export const showtimeCreateSchema = z
     perBuyerLimit: perBuyerLimitSchema.default(null),
     currency: currencySchema.default('EUR'),
     buyerRefunds: z.boolean().default(true),
+    // Left out: the database's defaults (everything off; 600 a minute, 2,000 shoppers, 600 s windows).
+    waitingRoom: frontDoorFields.waitingRoom.optional(),
+    admissionPerMinute: frontDoorFields.admissionPerMinute.optional(),
+    maxShoppers: frontDoorFields.maxShoppers.optional(),
+    shoppingWindowSeconds: frontDoorFields.shoppingWindowSeconds.optional(),
+    requireVerifiedBuyers: frontDoorFields.requireVerifiedBuyers.optional(),
+    holdLimitPerBuyer: perMinuteLimitSchema.optional(),
+    holdLimitPerAddress: perMinuteLimitSchema.optional(),
+    queueJoinLimitPerAddress: perMinuteLimitSchema.optional(),
+    botChallenge: frontDoorFields.botChallenge.optional(),
   })
   .refine(saleWindowOrdered, saleWindowIssue);
 export type ShowtimeCreate = z.infer<typeof showtimeCreateSchema>;
@@ -146,6 +192,15 @@ export const showtimeUpdateSchema = z
     currency: currencySchema.optional(),
     buyerRefunds: z.boolean().optional(),
     prices: pricesSchema.optional(),
+    waitingRoom: frontDoorFields.waitingRoom.optional(),
+    admissionPerMinute: frontDoorFields.admissionPerMinute.optional(),
+    maxShoppers: frontDoorFields.maxShoppers.optional(),
+    shoppingWindowSeconds: frontDoorFields.shoppingWindowSeconds.optional(),
+    requireVerifiedBuyers: frontDoorFields.requireVerifiedBuyers.optional(),
+    holdLimitPerBuyer: perMinuteLimitSchema.optional(),
+    holdLimitPerAddress: perMinuteLimitSchema.optional(),
+    queueJoinLimitPerAddress: perMinuteLimitSchema.optional(),
+    botChallenge: frontDoorFields.botChallenge.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'Send at least one field to change.')
   .refine(saleWindowOrdered, saleWindowIssue);
@@ -231,8 +286,8 @@ export const seatMapQuerySchema = z.object({ v: z.coerce.number().int().min(1).o
 // --- Staff auth and users -------------------------------------------------------------------------------
 
 export const loginSchema = z.strictObject({
-  email: z.email().max(254),
-  password: z.string().min(1).max(200),
+  email: z.email('Enter a valid email address.').max(254, 'That email address is too long.'),
+  password: z.string().min(1, 'Enter your password.').max(200, 'Use at most 200 characters.'),
 });
 export type LoginRequest = z.infer<typeof loginSchema>;
 

@@ -19,7 +19,15 @@ export const orderStatuses = [
 export const orderStatusSchema = z.enum(orderStatuses);
 export type OrderStatusName = z.infer<typeof orderStatusSchema>;
 
-export const paymentStatuses = ['created', 'pending', 'confirmed', 'failed', 'canceled', 'refunded'] as const;
+export const paymentStatuses = [
+  'created',
+  'pending',
+  'confirmed',
+  'failed',
+  'canceled',
+  'refunded',
+  'disputed',
+] as const;
 export const paymentStatusSchema = z.enum(paymentStatuses);
 export type PaymentStatusName = z.infer<typeof paymentStatusSchema>;
 
@@ -44,7 +52,11 @@ export const orderCodeParamsSchema = z.strictObject({ code: orderCodeSchema });
 
 export const holdIdParamsSchema = z.strictObject({ holdId: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/) });
 
-const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(254));
+const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email('Enter a valid email address.').max(254, 'That email address is too long.'));
 
 // ---- checkout ----
 
@@ -204,7 +216,7 @@ export type BuyerRefundBody = z.infer<typeof buyerRefundBodySchema>;
 
 export const staffRefundBodySchema = z.strictObject({
   itemIds: itemIdsSchema.optional(),
-  reason: z.string().trim().min(1).max(500).optional(),
+  reason: z.string().trim().min(1).max(500, 'Use at most 500 characters.').optional(),
 });
 export type StaffRefundBody = z.infer<typeof staffRefundBodySchema>;
 
@@ -244,6 +256,25 @@ export const staffOrderDetailSchema = orderSchema.extend({
 });
 export type StaffOrderDetailDto = z.infer<typeof staffOrderDetailSchema>;
 
+/** A hold whose order could not be written after its retries: order persistence's dead-letter list. */
+export const deadLetterSchema = z.object({
+  holdId: z.string(),
+  showtimeId: z.string(),
+  buyerId: z.string(),
+  /** The last error (a message for operators, not for buyers). */
+  error: z.string(),
+  /** PostgreSQL's SQLSTATE when there was one (23503: a row the order refers to does not exist). */
+  code: z.string().nullable(),
+  attempts: z.int(),
+  at: z.string(),
+});
+export type DeadLetterDto = z.infer<typeof deadLetterSchema>;
+export const deadLetterListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const deadLetterListSchema = z.object({ deadLetters: z.array(deadLetterSchema) });
+export type DeadLetterListDto = z.infer<typeof deadLetterListSchema>;
+
 // ---- payment provider ----
 
 export const paymentEventTypes = [
@@ -253,6 +284,10 @@ export const paymentEventTypes = [
   'payment.canceled',
   'refund.succeeded',
   'refund.failed',
+  /** A chargeback was opened (Stripe's `charge.dispute.created`); closed as won or lost. */
+  'payment.disputed',
+  'payment.dispute_won',
+  'payment.dispute_lost',
 ] as const;
 export const paymentEventTypeSchema = z.enum(paymentEventTypes);
 export type PaymentEventType = z.infer<typeof paymentEventTypeSchema>;

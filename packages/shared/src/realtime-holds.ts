@@ -16,6 +16,8 @@ export const socketHoldCreateSchema = holdRequestSchema.safeExtend({
   showtimeId: inventoryShowtimeIdSchema,
   /** The client's idempotency key: the same id always answers with the same hold. */
   requestId: idempotencyKeySchema,
+  /** The waiting room's admission token (over HTTP: the `X-Admission-Token` header). */
+  admissionToken: z.string().min(1).max(300).optional(),
 });
 export type SocketHoldCreate = z.infer<typeof socketHoldCreateSchema>;
 

@@ -188,6 +188,8 @@ export const staffStatsSchema = z.object({
       }),
     )
     .nullable(),
+  /** Door check-ins: tickets scanned in of the tickets that admit someone (see docs/check-in.md). */
+  checkIns: z.object({ checkedIn: z.int(), tickets: z.int() }),
 });
 export type StaffStats = z.infer<typeof staffStatsSchema>;
 

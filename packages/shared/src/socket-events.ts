@@ -13,6 +13,7 @@ import type {
   StaffStats,
 } from './realtime.ts';
 import type { SocketHoldCheckout, SocketHoldCreate, SocketHoldRelease } from './realtime-holds.ts';
+import type { QueueProgress, QueueStatus, QueueWatch } from './waiting-room.ts';
 
 /**
  * The Socket.IO event maps (docs/realtime.md): `new Server<ClientToServerEvents, ServerToClientEvents,
@@ -32,6 +33,8 @@ export interface ClientToServerEvents {
   'hold:checkout': (payload: SocketHoldCheckout, ack: Ack<CheckoutResponse>) => void;
   'staff:join': (payload: StaffJoin, ack: Ack<StaffStats>) => void;
   'staff:leave': (payload: StaffJoin, ack: Ack<{ left: true }>) => void;
+  /** Follow a waiting room (again after a reconnect): answers where the buyer stands now. */
+  'queue:watch': (payload: QueueWatch, ack: Ack<QueueStatus>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -40,6 +43,8 @@ export interface ServerToClientEvents {
   'hold:expired': (fact: HoldEnded) => void;
   'hold:lost': (fact: HoldEnded) => void;
   'staff:stats': (stats: StaffStats) => void;
+  /** A waiting room's progress (`position = place - served`), sold out and resumed included. */
+  'queue:progress': (progress: QueueProgress) => void;
 }
 
 /** Node-to-node requests through the Redis adapter. */
@@ -51,8 +56,15 @@ export interface InterServerEvents {
 /** Who a socket belongs to, set once by the handshake middleware. */
 export interface SocketData {
   principal:
-    | { kind: 'buyer'; buyerId: string; email: string; sessionId?: string }
-    | { kind: 'staff'; staffId: string; role: 'admin' | 'box_office' }
+    | {
+        kind: 'buyer';
+        buyerId: string;
+        email: string;
+        sessionId?: string;
+        /** The session proved its e-mail: it sees all of that e-mail's holds, not only its own. */
+        verified?: boolean;
+      }
+    | { kind: 'staff'; staffId: string; role: 'admin' | 'box_office' | 'door' }
     | null;
   /** Showtimes whose rooms this socket joined (bounded; see the server's limit). */
   showtimes: string[];

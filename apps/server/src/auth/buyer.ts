@@ -9,8 +9,11 @@ import { type Principal } from './principal.ts';
  * lookup. Browsers get it as the httpOnly `sr_buyer` cookie (SameSite=Lax); API clients send it back as
  * `X-Buyer-Token` or `Authorization: Bearer`.
  *
- * Token: `srb1.<buyerId>.<base64url email>.<expires (unix s)>.<session id>.<base64url signature>`; the session id
- * is random per issued token (holds record it: "my orders" lists the orders of one session, see session-holds.ts).
+ * Token: `srb1.<buyerId>.<base64url email>.<expires (unix s)>.<session id>[.v].<base64url signature>`; the session
+ * id is random per new session (holds record it: "my orders" lists the orders of one session, see
+ * session-holds.ts). The optional `v` claim says the session proved its e-mail with a one-time code
+ * (application/buyers/verify-email.ts re-issues the token with it, keeping the session id), so the hold path can
+ * check verification without a database call. Without it the session is an e-mail *claim* (docs/buyers.md).
  */
 export const BUYER_COOKIE = 'sr_buyer';
 const TOKEN_PREFIX = 'srb1.';
@@ -24,7 +27,15 @@ export interface HeaderSource {
 }
 
 export interface BuyerSessions {
-  issue(buyerId: string, email: string): { token: string; expiresAt: Date };
+  /**
+   * A new session token. `verified`: the session proved its e-mail; `sessionId`: continue that session (its holds
+   * stay its own) instead of starting a new one.
+   */
+  issue(
+    buyerId: string,
+    email: string,
+    opts?: { verified?: boolean; sessionId?: string },
+  ): { token: string; expiresAt: Date };
   /** The buyer a token names, or null when it is not a valid, unexpired buyer token. */
   verify(token: string): (Principal & { kind: 'buyer' }) | null;
   /** PrincipalResolver for the auth gate: cookie, `X-Buyer-Token`, or a bearer token that is a buyer token. */
@@ -45,16 +56,14 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
     if (hit) return hit.exp * 1000 > now() ? hit.principal : null;
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 600) return null;
     const parts = token.split('.');
-    if (parts.length !== 6) return null;
-    const [, buyerId, emailB64, expRaw, sessionId, sig] = parts as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    const expected = Buffer.from(sign(`${buyerId}.${emailB64}.${expRaw}.${sessionId}`));
+    if (parts.length !== 6 && parts.length !== 7) return null;
+    const [, buyerId, emailB64, expRaw, sessionId] = parts as [string, string, string, string, string];
+    const sig = parts[parts.length - 1]!;
+    const claims = parts.length === 7 ? parts[5]! : null;
+    if (claims !== null && claims !== 'v') return null;
+    const expected = Buffer.from(
+      sign(`${buyerId}.${emailB64}.${expRaw}.${sessionId}${claims === null ? '' : `.${claims}`}`),
+    );
     const given = Buffer.from(sig);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
     const exp = Number(expRaw);
@@ -64,6 +73,7 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
       buyerId,
       email: Buffer.from(emailB64, 'base64url').toString('utf8'),
       sessionId,
+      verified: claims === 'v',
     };
     if (verified.size >= VERIFIED_CACHE_MAX) verified.clear();
     verified.set(token, { principal, exp });
@@ -103,10 +113,10 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
   };
 
   return {
-    issue(buyerId, email) {
+    issue(buyerId, email, opts = {}) {
       const exp = Math.floor(now() / 1000) + SESSION_TTL_SECONDS;
-      const sessionId = randomBytes(16).toString('base64url');
-      const payload = `${buyerId}.${Buffer.from(email, 'utf8').toString('base64url')}.${exp}.${sessionId}`;
+      const sessionId = opts.sessionId ?? randomBytes(16).toString('base64url');
+      const payload = `${buyerId}.${Buffer.from(email, 'utf8').toString('base64url')}.${exp}.${sessionId}${opts.verified ? '.v' : ''}`;
       return { token: `${TOKEN_PREFIX}${payload}.${sign(payload)}`, expiresAt: new Date(exp * 1000) };
     },
     verify,

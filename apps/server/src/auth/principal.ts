@@ -8,7 +8,7 @@ export type Principal =
   | {
       kind: 'staff';
       staffId: string;
-      role: 'admin' | 'box_office';
+      role: 'admin' | 'box_office' | 'door';
       via: 'session' | 'token';
       sessionId?: string;
       /** Set when `via` is `token`: audit entries name the token, not just its owner. */
@@ -20,6 +20,11 @@ export type Principal =
       email: string;
       /** The session (one issued token); holds record it so "my orders" lists that session's orders only. */
       sessionId?: string;
+      /**
+       * The session proved its e-mail with a one-time code (a claim of its token). Unverified sessions see and
+       * spend only what they made themselves (docs/buyers.md).
+       */
+      verified?: boolean;
       /** How the token arrived: the `sr_buyer` cookie (origin-checked on changes) or a header. */
       via?: 'cookie' | 'header';
     };

@@ -3,7 +3,7 @@ import { randomSecret, sha256 } from './secrets.ts';
 
 export interface StaffSession {
   staffId: string;
-  role: 'admin' | 'box_office';
+  role: 'admin' | 'box_office' | 'door';
   createdAt: number;
 }
 

@@ -76,7 +76,7 @@ export function createStaffAuth(deps: StaffAuthDeps): StaffAuth {
         deps.logger.info({ email, ip }, 'staff sign-in failed');
         throw new DomainError('unauthenticated', 'Email or password is incorrect.');
       }
-      await limiter.succeeded(email);
+      await limiter.succeeded(email, ip);
       const sessionId = await sessions.create(user.id, user.role);
       deps.logger.info({ staffId: user.id }, 'staff signed in');
       return {

@@ -1,4 +1,10 @@
-import { generateVenue, parseSeatMap, type SeatMapDocument } from '@seatrush/shared';
+import {
+  generateStadium,
+  generateVenue,
+  parseSeatMap,
+  type SeatMapDocument,
+  type ShowtimeCreate,
+} from '@seatrush/shared';
 import type { Config } from '../config/index.ts';
 import { ensureStaffUser } from '../auth/staff.ts';
 import type { CatalogDeps } from './common.ts';
@@ -10,7 +16,8 @@ import { changeSaleState } from './sale-control.ts';
 /**
  * Demo data, created through the same use cases staff use (so the seed cannot drift from the product):
  * a ~2,000-seat theatre with a 500-place standing zone and `demo-concert` (three showtimes, on sale),
- * a 10,000-place GA arena with `flash-sale` (one showtime, no per-buyer limit, on sale), and the admin.
+ * a 10,000-place GA arena with `flash-sale` (one showtime, no per-buyer limit, everything at the front door off,
+ * on sale), a 4,000-seat stadium with `stadium-on-sale` (the waiting room on), and the admin.
  */
 
 export const DEMO_ADMIN_EMAIL = 'admin@seatrush.local';
@@ -94,6 +101,18 @@ export function demoTheatre(): SeatMapDocument {
   });
 }
 
+/** A 4,000-seat bowl (8 sections × 20 rows × 25) with a 1,000 standing pitch: the stadium on-sale. */
+export function demoStadium(): SeatMapDocument {
+  return generateStadium({
+    name: 'Seatrush Stadium',
+    slug: 'demo-stadium',
+    sections: 8,
+    rows: 20,
+    seatsPerRow: 25,
+    floorCapacity: 1000,
+  });
+}
+
 /** One standing floor of 10,000: the flash-sale scenario. */
 export function flashArena(): SeatMapDocument {
   return generateVenue({
@@ -136,7 +155,18 @@ interface DemoEvent {
   name: string;
   description: string;
   venue: () => SeatMapDocument;
-  showtimes: Array<{ inDays: number; holdTtlSeconds: number; perBuyerLimit: number | null }>;
+  showtimes: Array<{
+    inDays: number;
+    holdTtlSeconds: number;
+    perBuyerLimit: number | null;
+    /** Hold rate limits per minute (0 = none; absent = the configured defaults). */
+    holdLimits?: { perBuyer: number; perAddress: number };
+    /** The waiting room and its settings (docs/waiting-room.md); off when absent. */
+    room?: Pick<
+      ShowtimeCreate,
+      'waitingRoom' | 'admissionPerMinute' | 'maxShoppers' | 'shoppingWindowSeconds'
+    >;
+  }>;
   prices: Record<string, number>;
 }
 
@@ -154,8 +184,28 @@ const DEMO_EVENTS: DemoEvent[] = [
     name: 'Flash Sale: The Big One',
     description: 'One night, 10,000 standing tickets, everyone at once.',
     venue: flashArena,
-    showtimes: [{ inDays: 30, holdTtlSeconds: 900, perBuyerLimit: null }],
+    // No hold rate limits: benchmarks and load tests drive this sale with one buyer from one address, and compare
+    // like with like across runs (issue 15).
+    showtimes: [
+      { inDays: 30, holdTtlSeconds: 900, perBuyerLimit: null, holdLimits: { perBuyer: 0, perAddress: 0 } },
+    ],
     prices: { ga: 5000 },
+  },
+  {
+    slug: 'stadium-on-sale',
+    name: 'Stadium On-Sale: Summer Tour',
+    description:
+      'A stadium on-sale with the waiting room on: join the line, wait for your turn, then pick seats.',
+    venue: demoStadium,
+    showtimes: [
+      {
+        inDays: 60,
+        holdTtlSeconds: 600,
+        perBuyerLimit: 6,
+        room: { waitingRoom: true, admissionPerMinute: 120, maxShoppers: 500, shoppingWindowSeconds: 600 },
+      },
+    ],
+    prices: { lower: 9500, middle: 7000, upper: 4500, floor: 8000 },
   },
 ];
 
@@ -229,7 +279,7 @@ export async function seedDemo(
     for (const s of demo.showtimes.slice(existing)) {
       // Evenings at 19:30 UTC, on sale from an hour ago until the doors open.
       const startsAt = new Date(Math.floor((now.getTime() + s.inDays * DAY) / DAY) * DAY + 19.5 * 3_600_000);
-      await createShowtime(
+      const showtime = await createShowtime(
         deps,
         {
           eventId: event.id,
@@ -242,9 +292,15 @@ export async function seedDemo(
           currency: 'EUR',
           buyerRefunds: true,
           prices: demo.prices,
+          ...(s.room ?? {}),
         },
         'system',
       );
+      if (s.holdLimits)
+        await prisma.showtime.update({
+          where: { id: showtime.id },
+          data: { holdLimitPerBuyer: s.holdLimits.perBuyer, holdLimitPerAddress: s.holdLimits.perAddress },
+        });
       created.showtimes++;
     }
 

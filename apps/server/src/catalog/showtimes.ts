@@ -24,11 +24,37 @@ export function showtimeDto(s: ShowtimeRow): ShowtimeDto {
     perBuyerLimit: s.perBuyerLimit,
     currency: s.currency,
     buyerRefunds: s.buyerRefunds,
+    waitingRoom: s.waitingRoom,
+    admissionPerMinute: s.admissionPerMinute,
+    maxShoppers: s.maxShoppers,
+    shoppingWindowSeconds: s.shoppingWindowSeconds,
+    requireVerifiedBuyers: s.requireVerifiedBuyers,
+    holdLimitPerBuyer: s.holdLimitPerBuyer,
+    holdLimitPerAddress: s.holdLimitPerAddress,
+    queueJoinLimitPerAddress: s.queueJoinLimitPerAddress,
+    botChallenge: s.botChallenge,
     prices: Object.fromEntries(s.prices.map((p) => [p.category, p.priceCents])),
     zones: s.zones.map((z) => ({ zoneKey: z.zoneKey, capacity: z.capacity, claimed: z.claimed })),
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),
   };
+}
+
+const FRONT_DOOR_KEYS = [
+  'waitingRoom',
+  'admissionPerMinute',
+  'maxShoppers',
+  'shoppingWindowSeconds',
+  'requireVerifiedBuyers',
+  'holdLimitPerBuyer',
+  'holdLimitPerAddress',
+  'queueJoinLimitPerAddress',
+  'botChallenge',
+] as const;
+
+/** The front-door settings a create request gave (the rest take the database's defaults). */
+function frontDoorOf(input: ShowtimeCreate): Partial<Pick<ShowtimeCreate, (typeof FRONT_DOOR_KEYS)[number]>> {
+  return Object.fromEntries(FRONT_DOOR_KEYS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
 }
 
 const invalid = (issues: Issue[]) =>
@@ -101,6 +127,7 @@ export async function createShowtime(
         perBuyerLimit: input.perBuyerLimit,
         currency: input.currency,
         buyerRefunds: input.buyerRefunds,
+        ...frontDoorOf(input),
         prices: {
           createMany: {
             data: Object.entries(input.prices).map(([category, priceCents]) => ({ category, priceCents })),

@@ -129,6 +129,46 @@ describe('the sandbox payment provider in production (issue 14, finding 9)', () 
   });
 });
 
+describe('the Stripe payment provider (issue 16)', () => {
+  const keys = { STRIPE_SECRET_KEY: 'sk_test_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_abc123' };
+
+  it('refuses PAYMENT_PROVIDER=stripe without both keys, in production and elsewhere', () => {
+    for (const missing of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
+      const env: Record<string, string> = production({ PAYMENT_PROVIDER: 'stripe', ...keys });
+      delete env[missing];
+      expect(() => loadConfig(env)).toThrow(/STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET/);
+      expect(() =>
+        loadConfig({
+          PAYMENT_PROVIDER: 'stripe',
+          [missing === 'STRIPE_SECRET_KEY' ? 'STRIPE_WEBHOOK_SECRET' : 'STRIPE_SECRET_KEY']:
+            keys[missing === 'STRIPE_SECRET_KEY' ? 'STRIPE_WEBHOOK_SECRET' : 'STRIPE_SECRET_KEY'],
+        }),
+      ).toThrow(ConfigError);
+    }
+  });
+
+  it('takes Stripe with its keys; a test API base only outside production', () => {
+    const c = loadConfig(production({ PAYMENT_PROVIDER: 'stripe', ...keys }));
+    expect(c.paymentProvider).toBe('stripe');
+    expect(c.stripe).toEqual({
+      secretKey: 'sk_test_abc123',
+      webhookSecret: 'whsec_abc123',
+      apiBase: undefined,
+    });
+    expect(() =>
+      loadConfig(production({ PAYMENT_PROVIDER: 'stripe', ...keys, STRIPE_API_BASE: 'http://127.0.0.1:1' })),
+    ).toThrow(/STRIPE_API_BASE/);
+    expect(
+      loadConfig({ PAYMENT_PROVIDER: 'stripe', ...keys, STRIPE_API_BASE: 'http://127.0.0.1:1' }).stripe
+        ?.apiBase,
+    ).toBe('http://127.0.0.1:1');
+    expect(() => loadConfig({ PAYMENT_PROVIDER: 'stripe', ...keys, STRIPE_SECRET_KEY: 'pk_test_x' })).toThrow(
+      /STRIPE_SECRET_KEY/,
+    );
+    expect(loadConfig(production()).stripe).toBeUndefined();
+  });
+});
+
 describe('TRUST_PROXY (issue 14, finding 10)', () => {
   it('trusts no one by default', () => {
     const trust = loadConfig({}).trustProxy;

@@ -8,6 +8,9 @@ import { parseTrustProxy, trustProxyProblem, type ProxyTrust } from './trust-pro
  * Development has safe defaults; in production the secrets must be given — and not be values anyone can read in
  * this repository (config/secrets.ts) — and the payment provider must be chosen, or the process refuses to start.
  */
+/** A limit in requests per minute (0 = off). */
+const perMinute = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -43,10 +46,28 @@ const envSchema = z.object({
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
   /**
-   * The payment provider. Only the built-in sandbox exists (test cards, no real money): the default in
-   * development and test; production refuses to start unless it is chosen here explicitly.
+   * The payment provider: `sandbox` (built in, test cards, no real money; the default in development and test) or
+   * `stripe` (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET required). Production refuses to start unless it is
+   * chosen here explicitly.
    */
-  PAYMENT_PROVIDER: z.enum(['sandbox']).optional(),
+  PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).optional(),
+  /** Stripe: the secret API key (`sk_live_…`, `sk_test_…` or a restricted `rk_…`); no default. */
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_\w+$/, 'Use a Stripe secret key (sk_… or rk_…)')
+    .optional(),
+  /** Stripe: the signing secret of the webhook endpoint (`whsec_…`), from the dashboard or `stripe listen`. */
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\w+$/, 'Use a Stripe webhook signing secret (whsec_…)')
+    .optional(),
+  /** Stripe: the API's base URL (default https://api.stripe.com); tests point it at a local server. */
+  STRIPE_API_BASE: z.string().url().optional(),
+  /** Outgoing webhooks (docs/webhooks.md): how often a worker turns new audit entries into events (ms). */
+  OUTGOING_WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** Outgoing webhooks: delivery attempts per round, and the first retry's delay (doubling each time, ms). */
+  OUTGOING_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(12),
+  OUTGOING_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
   /** Seconds a hold may be extended by, once, when payment starts. */
   HOLD_EXTENSION_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   /** Worker concurrency / batch size for order persistence. */
@@ -69,11 +90,54 @@ const envSchema = z.object({
   REALTIME_DELIVERY_BUDGET: z.coerce.number().int().min(100).default(5000),
   /** How often (ms) the staff room's live statistics are pushed. */
   STAFF_STATS_INTERVAL_MS: z.coerce.number().int().min(100).max(60000).default(1000),
+  /**
+   * Abuse limits (auth/rate-limits.ts): requests per minute per client address and per buyer, kept in Redis and
+   * shared by every node; over a limit the answer is 429 `rate_limited` with Retry-After. 0 turns a limit off.
+   * A showtime's own settings (holdLimitPerBuyer, holdLimitPerAddress, queueJoinLimitPerAddress) override the
+   * hold and queue-join ones. The address is the socket peer unless TRUST_PROXY names the proxy in front.
+   */
+  RATE_LIMIT_SESSION_PER_ADDRESS: perMinute(60),
+  /** Buyer sessions started per minute for one e-mail. */
+  RATE_LIMIT_SESSION_PER_BUYER: perMinute(10),
+  RATE_LIMIT_CODE_PER_ADDRESS: perMinute(20),
+  /** One-time codes asked for per minute by one buyer (the session's, else the e-mail named). */
+  RATE_LIMIT_CODE_PER_BUYER: perMinute(5),
+  RATE_LIMIT_QUEUE_JOIN_PER_ADDRESS: perMinute(60),
+  RATE_LIMIT_QUEUE_JOIN_PER_BUYER: perMinute(10),
+  RATE_LIMIT_HOLD_PER_ADDRESS: perMinute(120),
+  RATE_LIMIT_HOLD_PER_BUYER: perMinute(30),
+  /** Order look-ups by code (with the buyer's e-mail or session), buyer refunds by code included. */
+  RATE_LIMIT_ORDER_LOOKUP_PER_ADDRESS: perMinute(60),
+  RATE_LIMIT_ORDER_LOOKUP_PER_BUYER: perMinute(30),
+  /**
+   * Outgoing mail (one-time codes, tickets): an SMTP URL such as `smtps://user:pass@mail.example.com:465`.
+   * Development and test default to `smtp://127.0.0.1:1025`, where `npm start` runs its mail catcher; production
+   * has no default — without it no mail is sent (code requests answer 503 `unavailable`).
+   */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, 'Use smtp://… or smtps://…')
+    .optional(),
+  /** The From header of outgoing mail. */
+  MAIL_FROM: z.string().min(3).default('Seatrush <no-reply@seatrush.localhost>'),
+  /**
+   * Development only: the folder where `npm start`'s mail catcher keeps caught mail, listed at `/dev/mail`. Refused
+   * with NODE_ENV=production and ignored in test, so the page cannot exist in production.
+   */
+  DEV_MAIL_DIR: z.string().min(1).optional(),
+  /** One-time e-mail codes: seconds a code works, wrong tries allowed, seconds before another may be sent. */
+  VERIFY_CODE_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
+  VERIFY_CODE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  VERIFY_RESEND_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;
 /** Every environment variable the server reads (for checks of deployment files). */
 export const envNames = Object.keys(envSchema.shape) as (keyof Env)[];
+/** The environment that turns every abuse limit off: tests and benchmarks that drive many buyers from one address. */
+export const RATE_LIMITS_OFF: Readonly<Record<string, string>> = Object.fromEntries(
+  envNames.filter((name) => name.startsWith('RATE_LIMIT_')).map((name) => [name, '0']),
+);
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -93,8 +157,11 @@ export interface Config {
   webDist: string | undefined;
   /** Whether a peer's X-Forwarded-* headers are believed (Express's `trust proxy` function; the CSRF check). */
   trustProxy: ProxyTrust;
-  /** `sandbox` is the only provider; in production it was chosen explicitly (PAYMENT_PROVIDER). */
-  paymentProvider: 'sandbox';
+  /** The payment provider; in production it was chosen explicitly (PAYMENT_PROVIDER). */
+  paymentProvider: 'sandbox' | 'stripe';
+  /** Set when paymentProvider is `stripe` (both keys are then required). */
+  stripe: { secretKey: string; webhookSecret: string; apiBase: string | undefined } | undefined;
+  outgoingWebhooks: { pollMs: number; attempts: number; backoffMs: number };
   holdExtensionSeconds: number;
   orderBatchSize: number;
   paymentWebhookUrl: string | undefined;
@@ -106,7 +173,27 @@ export interface Config {
   realtimeCoalesceMs: number;
   realtimeDeliveryBudget: number;
   staffStatsIntervalMs: number;
+  /** Requests per minute per address and per buyer for each limited action (0 = off); see RATE_LIMIT_*. */
+  rateLimits: RateLimitConfig;
+  /** Where mail goes (SMTP_URL); undefined in production when not configured: no mail is sent. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** The development mail catcher's folder, served at `/dev/mail`; always undefined outside development. */
+  devMailDir: string | undefined;
+  verifyCodeTtlSeconds: number;
+  verifyCodeAttempts: number;
+  verifyResendSeconds: number;
 }
+
+/** What the abuse limits count (auth/rate-limits.ts). */
+export const limitedActions = ['session', 'code', 'queueJoin', 'hold', 'orderLookup'] as const;
+export type LimitedAction = (typeof limitedActions)[number];
+/** Requests per minute; 0 = no limit. */
+export interface RateLimitSetting {
+  perAddress: number;
+  perBuyer: number;
+}
+export type RateLimitConfig = Record<LimitedAction, RateLimitSetting>;
 
 export class ConfigError extends Error {}
 
@@ -153,7 +240,17 @@ export function loadConfig(source: EnvSource = process.env): Config {
   }
   if (prod && !e.PAYMENT_PROVIDER)
     throw new ConfigError(
-      'PAYMENT_PROVIDER must be set when NODE_ENV=production. Seatrush has no real payment provider yet: set PAYMENT_PROVIDER=sandbox to run the sandbox (test cards, no real money) knowingly.',
+      'PAYMENT_PROVIDER must be set when NODE_ENV=production. Choose PAYMENT_PROVIDER=stripe (with STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET), or PAYMENT_PROVIDER=sandbox to run the sandbox (test cards, no real money) knowingly.',
+    );
+  if (e.PAYMENT_PROVIDER === 'stripe' && (!e.STRIPE_SECRET_KEY || !e.STRIPE_WEBHOOK_SECRET))
+    throw new ConfigError('PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.');
+  if (prod && e.PAYMENT_PROVIDER === 'stripe' && e.STRIPE_API_BASE)
+    throw new ConfigError(
+      'STRIPE_API_BASE is for tests and cannot be used with NODE_ENV=production: unset it.',
+    );
+  if (prod && e.DEV_MAIL_DIR)
+    throw new ConfigError(
+      'DEV_MAIL_DIR is the development mail catcher and cannot be used with NODE_ENV=production: unset it.',
     );
   const sessionSecret = secret('SESSION_SECRET');
   const ticketSigningSecret = secret('TICKET_SIGNING_SECRET');
@@ -182,6 +279,19 @@ export function loadConfig(source: EnvSource = process.env): Config {
     webDist: e.WEB_DIST ? resolve(e.WEB_DIST) : undefined,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     paymentProvider: e.PAYMENT_PROVIDER ?? 'sandbox',
+    stripe:
+      e.PAYMENT_PROVIDER === 'stripe'
+        ? {
+            secretKey: e.STRIPE_SECRET_KEY!,
+            webhookSecret: e.STRIPE_WEBHOOK_SECRET!,
+            apiBase: e.STRIPE_API_BASE,
+          }
+        : undefined,
+    outgoingWebhooks: {
+      pollMs: e.OUTGOING_WEBHOOK_POLL_MS,
+      attempts: e.OUTGOING_WEBHOOK_ATTEMPTS,
+      backoffMs: e.OUTGOING_WEBHOOK_BACKOFF_MS,
+    },
     holdExtensionSeconds: e.HOLD_EXTENSION_SECONDS,
     orderBatchSize: e.ORDER_BATCH_SIZE,
     paymentWebhookUrl: e.PAYMENT_WEBHOOK_URL,
@@ -193,5 +303,24 @@ export function loadConfig(source: EnvSource = process.env): Config {
     realtimeCoalesceMs: e.REALTIME_COALESCE_MS,
     realtimeDeliveryBudget: e.REALTIME_DELIVERY_BUDGET,
     staffStatsIntervalMs: e.STAFF_STATS_INTERVAL_MS,
+    rateLimits: {
+      session: { perAddress: e.RATE_LIMIT_SESSION_PER_ADDRESS, perBuyer: e.RATE_LIMIT_SESSION_PER_BUYER },
+      code: { perAddress: e.RATE_LIMIT_CODE_PER_ADDRESS, perBuyer: e.RATE_LIMIT_CODE_PER_BUYER },
+      queueJoin: {
+        perAddress: e.RATE_LIMIT_QUEUE_JOIN_PER_ADDRESS,
+        perBuyer: e.RATE_LIMIT_QUEUE_JOIN_PER_BUYER,
+      },
+      hold: { perAddress: e.RATE_LIMIT_HOLD_PER_ADDRESS, perBuyer: e.RATE_LIMIT_HOLD_PER_BUYER },
+      orderLookup: {
+        perAddress: e.RATE_LIMIT_ORDER_LOOKUP_PER_ADDRESS,
+        perBuyer: e.RATE_LIMIT_ORDER_LOOKUP_PER_BUYER,
+      },
+    },
+    smtpUrl: e.SMTP_URL ?? (prod ? undefined : 'smtp://127.0.0.1:1025'),
+    mailFrom: e.MAIL_FROM,
+    devMailDir: e.NODE_ENV === 'development' && e.DEV_MAIL_DIR ? resolve(e.DEV_MAIL_DIR) : undefined,
+    verifyCodeTtlSeconds: e.VERIFY_CODE_TTL_SECONDS,
+    verifyCodeAttempts: e.VERIFY_CODE_ATTEMPTS,
+    verifyResendSeconds: e.VERIFY_RESEND_SECONDS,
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Money is integer cents plus an ISO currency code, everywhere. No floats: a refund of one item out of three
- * must add up to exactly what was paid.
+ * Money is an integer amount in the currency's minor unit ("cents" in field names; yen for JPY, fils for KWD)
+ * plus an ISO currency code, everywhere. No floats: a refund of one item out of three must add up to exactly what
+ * was paid. Formatting and conversions live in @seatrush/shared (`formatMoney`), shared with the web app.
  */
 export interface Money {
   cents: number;
@@ -16,11 +17,6 @@ export function sumCents(values: Iterable<number>): number {
   }
   if (!Number.isSafeInteger(total)) throw new RangeError('Amount overflow');
   return total;
-}
-
-/** "€12.50"-style display for logs, pages and e-mails (the web app formats with Intl itself). */
-export function formatMoney(cents: number, currency: string, locale = 'en-GB'): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
 }
 
 /**

@@ -27,7 +27,16 @@ function exhaustive<S extends string, A extends string>(
 }
 
 describe('payment state machine', () => {
-  const actions: PaymentAction[] = ['start', 'confirm', 'fail', 'cancel', 'refund'];
+  const actions: PaymentAction[] = [
+    'start',
+    'confirm',
+    'fail',
+    'cancel',
+    'refund',
+    'dispute',
+    'win_dispute',
+    'lose_dispute',
+  ];
   exhaustive(paymentMachine, paymentStatuses, actions, {
     'created/start': 'pending',
     'created/confirm': 'confirmed',
@@ -39,6 +48,16 @@ describe('payment state machine', () => {
     'created/cancel': 'canceled',
     'pending/cancel': 'canceled',
     'confirmed/refund': 'refunded',
+    'confirmed/dispute': 'disputed',
+    'refunded/dispute': 'disputed',
+    'disputed/win_dispute': 'confirmed',
+    'disputed/lose_dispute': 'disputed',
+  });
+
+  it('a disputed payment cannot be refunded or failed, and a late success does not clear the dispute', () => {
+    expect(paymentMachine.can('disputed', 'refund')).toBe(false);
+    expect(paymentMachine.can('disputed', 'fail')).toBe(false);
+    expect(paymentMachine.can('disputed', 'confirm')).toBe(false);
   });
 
   it('never lets a late failure undo a confirmed payment', () => {

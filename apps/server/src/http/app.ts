@@ -39,6 +39,8 @@ export function authorize(access: Access, principal: Principal | null): DomainEr
   if (principal.kind !== 'staff') return new DomainError('unauthenticated', 'Staff sign-in is required.');
   if (access === 'admin' && principal.role !== 'admin')
     return new DomainError('forbidden', 'This needs the admin role.');
+  if (access === 'box_office' && principal.role === 'door')
+    return new DomainError('forbidden', 'Door staff can only scan tickets.');
   return null;
 }
 

@@ -42,10 +42,17 @@ export function buyerSessionRoutes(deps: {
       access: 'buyer',
       summary: 'The signed-in buyer',
       tags: ['buyer'],
-      response: z.object({ buyerId: z.string(), email: z.string() }),
+      response: z.object({
+        buyerId: z.string(),
+        email: z.string(),
+        /** The session proved its e-mail (POST /api/buyer/session/verify). */
+        verified: z.boolean(),
+      }),
       handler: ({ principal }) => {
         if (principal?.kind !== 'buyer') throw new DomainError('unauthenticated');
-        return { body: { buyerId: principal.buyerId, email: principal.email } };
+        return {
+          body: { buyerId: principal.buyerId, email: principal.email, verified: principal.verified === true },
+        };
       },
     }),
     route({

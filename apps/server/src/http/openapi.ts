@@ -63,6 +63,7 @@ function parameters(def: RouteDef): unknown[] {
 const accessText: Record<RouteDef['access'], string> = {
   public: 'Public: no sign-in needed.',
   buyer: 'Needs a buyer session.',
+  door: 'Needs staff sign-in (any role, door included): the sr_staff cookie or an API token.',
   box_office: 'Needs staff sign-in (role box_office or admin): the sr_staff cookie or an API token.',
   admin: 'Needs the admin role: the sr_staff cookie of an admin, or an API token of an admin.',
 };
@@ -122,7 +123,7 @@ export function buildOpenApiDocument(routes: RouteDef[], info: OpenApiInfo = {})
       };
     op.responses = responses(def);
     op.security =
-      def.access === 'box_office' || def.access === 'admin' ? [{ staffSession: [] }, { apiToken: [] }] : [];
+      def.access === 'door' || def.access === 'box_office' || def.access === 'admin' ? [{ staffSession: [] }, { apiToken: [] }] : [];
     p[def.method] = op;
   }
   return {

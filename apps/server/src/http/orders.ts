@@ -5,6 +5,7 @@ import {
   checkoutBodySchema,
   checkoutResponseSchema,
   holdIdParamsSchema,
+  idempotencyKeySchema,
   orderCodeParamsSchema,
   orderLookupQuerySchema,
   orderSchema,
@@ -17,7 +18,7 @@ import {
 import { DomainError } from '../domain/errors.ts';
 import type { OrdersCore } from '../orders/core.ts';
 import { checkout } from '../application/checkout/checkout.ts';
-import { refundOrder } from '../application/refunds/refund-order.ts';
+import { refundOrder, type RefundOutcome } from '../application/refunds/refund-order.ts';
 import {
   findOrder,
   listBuyerOrders,
@@ -48,6 +49,19 @@ async function orderFor(
   if (!o || !mayAccess(o, principal, email))
     throw new DomainError('not_found', 'No order with that code and email.');
   return o;
+}
+
+/** The optional `Idempotency-Key` of a refund request (400 when malformed). */
+function refundKeyOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const raw = headers['idempotency-key'];
+  const v = Array.isArray(raw) ? raw[0] : raw;
+  if (v === undefined) return undefined;
+  const r = idempotencyKeySchema.safeParse(v);
+  if (r.success) return r.data;
+  const message = r.error.issues[0]?.message ?? 'Invalid';
+  throw new DomainError('validation_failed', `Invalid Idempotency-Key header: ${message}`, undefined, [
+    { path: 'headers.idempotency-key', message },
+  ]);
 }
 
 /**
@@ -93,13 +107,18 @@ export function orderRoutes(core: OrdersCore, sessionHolds: SessionHolds): Route
       path: '/api/buyer/orders',
       access: 'buyer',
       summary:
-        'The orders made in this buyer session, newest first, a page at a time; PENDING ones with their deadline',
+        'The orders made in this buyer session (every order of the e-mail once the session is verified), newest first, a page at a time; PENDING ones with their deadline',
       tags,
       query: buyerOrdersQuerySchema,
       response: buyerOrderListSchema,
       handler: async ({ query, principal }) => {
         if (principal?.kind !== 'buyer') throw new DomainError('unauthenticated');
-        const holdIds = principal.sessionId ? await sessionHolds.holdIds(principal.sessionId) : [];
+        // A verified session proved the e-mail: all its orders. An unverified one is a claim: its own (docs/buyers.md).
+        const holdIds = principal.verified
+          ? null
+          : principal.sessionId
+            ? await sessionHolds.holdIds(principal.sessionId)
+            : [];
         return {
           body: await listBuyerOrders(core.prisma, principal.buyerId, holdIds, query),
           headers: { 'cache-control': 'no-store' },
@@ -111,21 +130,23 @@ export function orderRoutes(core: OrdersCore, sessionHolds: SessionHolds): Route
       path: '/api/orders/:code/refund',
       access: 'public',
       summary:
-        'The buyer refunds a paid order, in full or some items, while the showtime allows buyer refunds',
+        'The buyer refunds a paid order, in full or some items, while the showtime allows buyer refunds; a retry with the same Idempotency-Key header gets the first answer',
       tags,
       params: orderCodeParamsSchema,
       body: buyerRefundBodySchema,
       response: refundResponseSchema,
-      handler: async ({ params, body, principal }) => {
+      handler: async ({ params, body, principal, req }) => {
+        const idempotencyKey = refundKeyOf(req.headers);
         const o = await orderFor(core, params.code, principal, body.email);
-        const refundId = await refundOrder(core, {
+        const r = await refundOrder(core, {
           code: params.code,
           itemIds: body.itemIds,
           actor: `buyer:${o.buyerId}`,
           reason: REFUND_REASON.buyer,
           by: 'buyer',
+          idempotencyKey,
         });
-        return { body: await refundAnswer(core, params.code, refundId) };
+        return refundAnswer(core, params.code, r);
       },
     }),
     route({
@@ -163,30 +184,36 @@ export function orderRoutes(core: OrdersCore, sessionHolds: SessionHolds): Route
       method: 'post',
       path: '/api/staff/orders/:code/refund',
       access: 'box_office',
-      summary: 'Refund a paid order in full or some items, at any time (box office)',
+      summary:
+        'Refund a paid order in full or some items, at any time (box office); a retry with the same Idempotency-Key header gets the first answer',
       tags: staffTags,
       params: orderCodeParamsSchema,
       body: staffRefundBodySchema,
       response: refundResponseSchema,
-      handler: async ({ params, body, principal }) => {
-        const refundId = await refundOrder(core, {
+      handler: async ({ params, body, principal, req }) => {
+        const r = await refundOrder(core, {
           code: params.code,
           itemIds: body.itemIds,
           actor: actorOf(principal),
           reason: body.reason ? `${REFUND_REASON.staff}: ${body.reason}` : REFUND_REASON.staff,
           by: 'staff',
+          idempotencyKey: refundKeyOf(req.headers),
         });
-        return { body: await refundAnswer(core, params.code, refundId) };
+        return refundAnswer(core, params.code, r);
       },
     }),
   ];
 }
 
-async function refundAnswer(core: OrdersCore, code: string, refundId: string) {
+/** The order as it is now and the refund; a replayed Idempotency-Key says so in `Idempotent-Replayed: true`. */
+async function refundAnswer(core: OrdersCore, code: string, r: RefundOutcome) {
   const o = await findOrder(core.prisma, { code });
   if (!o) throw new DomainError('not_found');
   const order = await orderDto(o, core.config.ticketSigningSecret, core.now());
-  const refund = order.refunds.find((r) => r.id === refundId);
-  if (!refund) throw new Error(`refund ${refundId} not found after creating it`);
-  return { order, refund };
+  const refund = order.refunds.find((x) => x.id === r.refundId);
+  if (!refund) throw new Error(`refund ${r.refundId} not found after creating it`);
+  return {
+    body: { order, refund },
+    ...(r.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+  };
 }

@@ -1,13 +1,15 @@
 import express from 'express';
 import { z } from 'zod';
-import { sandboxPayBodySchema, sandboxTestCards } from '@seatrush/shared';
+import { formatMoney, sandboxPayBodySchema, sandboxTestCards } from '@seatrush/shared';
 import { DomainError } from '../domain/errors.ts';
-import { formatMoney } from '../domain/money.ts';
 import type { OrdersCore } from '../orders/core.ts';
 import { handleWebhook } from '../application/payments/payment-events.ts';
 import { SIGNATURE_HEADER } from '../payments/signature.ts';
 import type { SandboxAttempt, SandboxPayment, SandboxProvider } from '../payments/sandbox.ts';
 import { route, type RouteDef } from './route.ts';
+
+/** The sandbox pages are in English; amounts are in the payment currency's own minor unit. */
+const PAGE_LOCALE = 'en-GB';
 
 const sandboxParams = z.strictObject({ paymentId: z.string().regex(/^sbx_[a-f0-9]{24}$/) });
 
@@ -106,7 +108,7 @@ function renderPage(p: SandboxPayment, attempt: SandboxAttempt | null): string {
     : `<form method="post">
   <label for="card">Card number</label>
   <input id="card" name="card" inputmode="numeric" autocomplete="cc-number" required value="4242 4242 4242 4242">
-  <button type="submit">Pay ${esc(formatMoney(p.amountCents, p.currency))}</button>
+  <button type="submit">Pay ${esc(formatMoney(p.amountCents, p.currency, PAGE_LOCALE))}</button>
 </form>`;
   const cards = Object.entries(sandboxTestCards)
     .map(
@@ -126,7 +128,7 @@ input{font-size:1.1rem;width:100%;padding:.5rem;box-sizing:border-box}button{mar
 <p class="sandbox" role="note"><strong>Sandbox — no real money.</strong> This is Seatrush's test payment provider:
 no card is charged, and nothing bought here is paid for.</p>
 <h1>${esc(p.description)}</h1>
-<p class="amount">${esc(formatMoney(p.amountCents, p.currency))}</p>
+<p class="amount">${esc(formatMoney(p.amountCents, p.currency, PAGE_LOCALE))}</p>
 ${message}
 ${form}
 <h2><small>Test cards</small></h2>

@@ -2,8 +2,11 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal.ts';
 
-/** Who may call a route. `admin` implies `box_office`; staff roles never imply buyer identity. */
-export type Access = 'public' | 'buyer' | 'box_office' | 'admin';
+/**
+ * Who may call a route. `door`: any staff (door staff only scan, so only check-in routes are `door`);
+ * `box_office`: box office or admin; `admin`: admin. Staff roles never imply buyer identity.
+ */
+export type Access = 'public' | 'buyer' | 'door' | 'box_office' | 'admin';
 
 export interface RouteContext<P, Q, B> {
   params: P;

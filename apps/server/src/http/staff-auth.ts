@@ -101,7 +101,7 @@ export function staffRoutes(deps: StaffRouteDeps): RouteDef[] {
     route({
       method: 'get',
       path: '/api/staff/me',
-      access: 'box_office',
+      access: 'door',
       summary: 'The signed-in staff member (or the owner of the API token)',
       tags,
       response: staffMeSchema,

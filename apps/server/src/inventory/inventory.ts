@@ -60,6 +60,8 @@ export interface Inventory {
   isLoaded(showtimeId: string): Promise<boolean>;
   /** Loads every showtime on sale or paused in PostgreSQL that has no keys in Redis (server start). */
   rebuildMissing(): Promise<string[]>;
+  /** Showtimes on sale or paused in PostgreSQL that have no live inventory in Redis (readiness asks). */
+  missingShowtimes(): Promise<string[]>;
   /** Sets the sale state the hold script checks. Throws `sale_not_open` when the showtime is not loaded. */
   setSaleState(showtimeId: string, state: SaleState): Promise<void>;
   /**
@@ -193,6 +195,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
     load: loading.load,
     isLoaded: ctx.isLoaded,
     rebuildMissing: loading.rebuildMissing,
+    missingShowtimes: loading.missingShowtimes,
     async setSaleState(showtimeId, state) {
       await settings.setSaleState(showtimeId, state);
     },

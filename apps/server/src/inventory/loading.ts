@@ -15,8 +15,12 @@ export interface Loading {
    */
   ensureLoaded: (showtimeId: string) => Promise<void>;
   rebuildMissing: () => Promise<string[]>;
+  missingShowtimes: () => Promise<string[]>;
   loadedShowtimes: () => Promise<string[]>;
 }
+
+/** Versions one load of a showtime may use before the next load's floor (10⁹: far beyond one sale's changes). */
+const VERSIONS_PER_EPOCH = 1_000_000_000;
 
 /** How long "this showtime has no inventory, and why" is remembered, so a flood of such requests is not a flood of queries. */
 const MISSING_CACHE_MS = 1000;
@@ -38,11 +42,17 @@ export function createLoading(
     for (const w of plan.warnings) logger.warn({ showtimeId }, `inventory load: ${w}`);
     const staging = stagingKeys(prefix, showtimeId, loadId);
     await writeStaging(redis, staging, plan);
+    // Each load starts a new epoch in PostgreSQL: its versions begin above any version of an earlier load, which
+    // Redis may have lost (issue 14: versions restarted at 1 while clients held higher ones).
+    const [epoch] = await prisma.$queryRaw<Array<{ e: number }>>`
+      UPDATE "Showtime" SET "inventoryEpoch" = "inventoryEpoch" + 1 WHERE id = ${showtimeId}
+      RETURNING "inventoryEpoch" AS e`;
+    const floor = (epoch?.e ?? 0) * VERSIONS_PER_EPOCH;
     const reply = await ctx.run(
       'loadCommit',
       showtimeId,
       loadCommitScriptKeys(staging, ctx.keys(showtimeId)),
-      [force ? '1' : '0'],
+      [force ? '1' : '0', String(floor)],
     );
     await redis.sadd(loadedShowtimesKey(prefix), showtimeId);
     missing.delete(showtimeId);
@@ -95,13 +105,29 @@ export function createLoading(
     throw error;
   }
 
-  async function rebuildMissing(): Promise<string[]> {
+  /** Showtimes on sale or paused in PostgreSQL whose live inventory is not in Redis. */
+  async function missingShowtimes(): Promise<string[]> {
     const showtimes = await prisma.showtime.findMany({
       where: { saleState: { in: ['on_sale', 'paused'] } },
       select: { id: true },
     });
+    const out: string[] = [];
+    for (const { id } of showtimes) if (!(await ctx.isLoaded(id))) out.push(id);
+    return out;
+  }
+
+  // One rebuild at a time per process: readiness checks and the start-up both ask for it.
+  let rebuilding: Promise<string[]> | null = null;
+  function rebuildMissing(): Promise<string[]> {
+    rebuilding ??= rebuildNow().finally(() => {
+      rebuilding = null;
+    });
+    return rebuilding;
+  }
+
+  async function rebuildNow(): Promise<string[]> {
     const loaded: string[] = [];
-    for (const { id } of showtimes) {
+    for (const id of await missingShowtimes()) {
       if (await ctx.isLoaded(id)) continue;
       try {
         await load(id);
@@ -118,6 +144,7 @@ export function createLoading(
     load,
     ensureLoaded,
     rebuildMissing,
+    missingShowtimes,
     loadedShowtimes: () => redis.smembers(loadedShowtimesKey(prefix)),
   };
 }

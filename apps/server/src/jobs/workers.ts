@@ -6,7 +6,9 @@ import type { OrdersCore } from '../orders/core.ts';
 import { closePaymentWindows, unscheduleExpiry, type ExpiryOutcome } from '../orders/expiry.ts';
 import { cancelOrder } from '../orders/lifecycle.ts';
 import { reconcileOrders, sweepExpired } from '../orders/maintenance.ts';
-import { isRetryableConflict, persistHolds, type PersistOutcome } from '../orders/persist.ts';
+import { isRetryableConflict, persistHolds, pgCode, type PersistOutcome } from '../orders/persist.ts';
+import { isOutage } from '../db/outage.ts';
+import { createDeadLetters, type DeadLetters } from '../queue/dead-letters.ts';
 import { sweepRefunds } from '../application/refunds/refund-order.ts';
 import type { SandboxProvider, WebhookDelivery } from '../payments/sandbox.ts';
 import { createBatcher, createSemaphore } from '../queue/batcher.ts';
@@ -28,22 +30,37 @@ const FETCHERS = 2;
 /** Why a job was sent back for a retry (BullMQ logs the message). */
 class RetryLater extends Error {}
 
+/** How often the worker checks that its repeatable maintenance jobs still exist in Redis. */
+const SCHEDULE_CHECK_MS = 5_000;
+
+/** Attempts a hold whose order fails on its own data gets before it is parked in the dead-letter list. */
+const POISON_ATTEMPTS = 4;
+
 /**
- * Persists a batch; when the batch fails on a conflict that one of its orders causes (a seat still claimed by an
- * order whose expiry has not reached PostgreSQL yet), persists the orders one by one so only that one waits.
+ * A failure of one hold's own order (a row it refers to is missing, a value PostgreSQL refuses, a bug): retrying
+ * the batch will not cure it. Not a passing conflict (those wait for an expiry to land) nor an outage (those are
+ * everybody's, and the whole job waits for the database).
+ */
+const isPoison = (e: Error) => !(e instanceof RetryLater) && !isOutage(e);
+
+/**
+ * Persists a batch; when the batch fails because of one of its orders — a conflict (a seat still claimed by an
+ * order whose expiry has not reached PostgreSQL yet) or a hold that can never be written (a foreign key to a buyer
+ * row that does not exist) — persists the orders one by one, so only that one waits and the rest commit. An outage
+ * fails the whole batch at once (one by one would fail the same way).
  */
 async function persistWithFallback(
   core: OrdersCore,
   holds: HoldRecord[],
 ): Promise<Array<PersistOutcome | Error>> {
   try {
-    return await persistHolds(core.prisma, holds, { now: core.now() });
+    return await persistHolds(core.prisma, holds, await persistOptions(core, holds));
   } catch (err) {
-    if (!isRetryableConflict(err) || holds.length === 1) return holds.map(() => asError(err));
+    if (isOutage(err) || holds.length === 1) return holds.map(() => asError(err));
     const out: Array<PersistOutcome | Error> = [];
     for (const h of holds) {
       try {
-        const [r] = await persistHolds(core.prisma, [h], { now: core.now() });
+        const [r] = await persistHolds(core.prisma, [h], await persistOptions(core, [h]));
         out.push(r!);
       } catch (e) {
         out.push(asError(e));
@@ -51,6 +68,17 @@ async function persistWithFallback(
     }
     return out;
   }
+}
+
+/**
+ * The clock, and which of the holds already past their deadline their buyer released (a backlogged worker must
+ * record those CANCELLED, not EXPIRED). Holds still live need no look-up: their release reaches the order later.
+ */
+async function persistOptions(core: OrdersCore, holds: HoldRecord[]) {
+  const now = core.now();
+  const late = holds.filter((h) => h.expiresAt <= now).map((h) => h.id);
+  const endings = await core.inventory.holdEndings(late);
+  return { now, released: new Set(late.filter((_, i) => endings[i] === 'released')) };
 }
 
 const asError = (e: unknown) =>
@@ -133,6 +161,7 @@ interface WorkerCommon {
 /** Order persistence: relay batches and the reconciler's single holds, in batched transactions. */
 function ordersWorkers(core: OrdersCore, common: WorkerCommon, log: OrdersCore['logger']) {
   const txSlots = createSemaphore(PARALLEL_BATCHES);
+  const deadLetters = createDeadLetters(core.redis, core.config.redisPrefix);
   const persist = (holds: HoldRecord[]) =>
     txSlots.run(async () => {
       const t = Date.now();
@@ -142,7 +171,14 @@ function ordersWorkers(core: OrdersCore, common: WorkerCommon, log: OrdersCore['
       out.forEach((r, i) => {
         if (r instanceof Error || !r.created) return;
         core.om.holdToOrder.observe(Math.max(0, now - holds[i]!.createdAt) / 1000);
-        core.om.orders.inc({ outcome: r.status === 'PENDING' ? 'created' : 'created_expired' });
+        core.om.orders.inc({
+          outcome:
+            r.status === 'PENDING'
+              ? 'created'
+              : r.status === 'CANCELLED'
+                ? 'created_cancelled'
+                : 'created_expired',
+        });
       });
       return out;
     });
@@ -156,14 +192,30 @@ function ordersWorkers(core: OrdersCore, common: WorkerCommon, log: OrdersCore['
     const data = job.data;
     if (data.kind === 'persist_batch') {
       const out = await persist(data.holds);
-      const failed = out.filter((r): r is Error => r instanceof Error);
+      // A hold that fails on its own data leaves the batch: it gets its own job (job id = hold id, as the
+      // reconciler's), retried and then dead-lettered there, so the batch's retries do not wait on it.
+      const poisoned = data.holds.filter((_, i) => {
+        const r = out[i];
+        return r instanceof Error && isPoison(r);
+      });
+      for (const hold of poisoned)
+        await core.queues.orders.add('persist', { kind: 'persist', hold }, { jobId: hold.id });
+      const failed = out.filter((r): r is Error => r instanceof Error && !isPoison(r));
       // The whole job is retried; what was persisted is skipped next time (idempotent on the hold id).
       if (failed.length) throw failed.find((e) => !(e instanceof RetryLater)) ?? failed[0]!;
       return out.filter((r) => !(r instanceof Error) && r.created).length;
     }
     if (data.kind === 'persist') {
       const r = await persistBatcher.add(data.hold);
-      if (r instanceof Error) throw r;
+      if (r instanceof Error) {
+        if (isPoison(r) && job.attemptsMade + 1 >= POISON_ATTEMPTS) {
+          await parkDeadLetter(core, deadLetters, data.hold, r, job.attemptsMade + 1);
+          return 'dead_lettered';
+        }
+        throw r;
+      }
+      // Written after all (its buyer row appeared, a fix was deployed): no longer the box office's concern.
+      await deadLetters.clear(data.hold.id);
       return r.status;
     }
     const r = await cancelOrder(core.prisma, data.holdId, 'system');
@@ -187,6 +239,30 @@ function ordersWorkers(core: OrdersCore, common: WorkerCommon, log: OrdersCore['
   );
 
   return { workers, flush: () => persistBatcher.flush() };
+}
+
+/** Parks a hold whose order could not be written: the box office's list, the metric and the log. */
+async function parkDeadLetter(
+  core: OrdersCore,
+  deadLetters: DeadLetters,
+  hold: HoldRecord,
+  err: Error,
+  attempts: number,
+): Promise<void> {
+  await deadLetters.park({
+    holdId: hold.id,
+    showtimeId: hold.showtimeId,
+    buyerId: hold.buyerId,
+    error: err.message.slice(0, 500),
+    code: pgCode(err) ?? null,
+    attempts,
+    at: new Date(core.now()).toISOString(),
+  });
+  core.om.deadLettered.inc();
+  core.logger.error(
+    { err, holdId: hold.id, showtimeId: hold.showtimeId, attempts },
+    'order could not be written; hold parked in the dead-letter list',
+  );
 }
 
 /** The payment window: delayed expiry jobs, closed in batches. */
@@ -252,14 +328,26 @@ async function maintenanceWorker(core: OrdersCore, settings: WorkerSettings, com
     { ...common, concurrency: 4 },
   );
   const m = core.queues.maintenance;
-  await m.upsertJobScheduler('sweep', { every: settings.sweepIntervalMs }, { name: 'sweep' });
-  await m.upsertJobScheduler(
-    'reconcile',
-    { every: Math.max(1000, Math.floor(settings.reconcileAfterMs / 2)) },
-    { name: 'reconcile' },
-  );
-  await m.upsertJobScheduler('refunds', { every: 10_000 }, { name: 'refunds' });
-  await m.upsertJobScheduler('gauge', { every: 5_000 }, { name: 'gauge' });
-
+  const every: Record<string, number> = {
+    sweep: settings.sweepIntervalMs,
+    reconcile: Math.max(1000, Math.floor(settings.reconcileAfterMs / 2)),
+    refunds: 10_000,
+    gauge: 5_000,
+  };
+  for (const [name, ms] of Object.entries(every)) await m.upsertJobScheduler(name, { every: ms }, { name });
+  // The schedules live in Redis: when Redis loses its data (a wipe, a restart without persistence) they are gone
+  // and nothing would run them again until this process restarts. Check for them and put back what is missing.
+  const ensure = async () => {
+    for (const [name, ms] of Object.entries(every))
+      if (!(await m.getJobScheduler(name))) {
+        await m.upsertJobScheduler(name, { every: ms }, { name });
+        core.logger.warn({ scheduler: name }, 'maintenance schedule was missing (Redis lost it); re-created');
+      }
+  };
+  const timer = setInterval(() => {
+    ensure().catch((err: unknown) => core.logger.warn({ err }, 'could not check the maintenance schedules'));
+  }, SCHEDULE_CHECK_MS);
+  timer.unref();
+  worker.on('closing', () => clearInterval(timer));
   return worker;
 }

@@ -15,6 +15,8 @@ export interface OrderMetrics {
   orders: Counter<'outcome'>;
   reconciled: Counter;
   webhooks: Counter<'type' | 'outcome'>;
+  /** Holds whose order could not be written after their retries (the box office's dead-letter list). */
+  deadLettered: Counter;
 }
 
 const perRegistry = new WeakMap<object, OrderMetrics>();
@@ -51,6 +53,11 @@ export function orderMetrics(m: Metrics): OrderMetrics {
       name: 'seatrush_payment_webhooks_total',
       help: 'Payment webhooks by type and outcome',
       labelNames: ['type', 'outcome'] as const,
+      registers,
+    }),
+    deadLettered: new Counter({
+      name: 'seatrush_orders_dead_lettered_total',
+      help: 'Holds whose order could not be written after their retries, parked in the dead-letter list',
       registers,
     }),
   };

@@ -261,8 +261,13 @@ export async function recordPaid(
     }
     if (o.status === 'PAID' || o.status === 'PARTIALLY_REFUNDED' || o.status === 'REFUNDED') {
       // The order was paid by its earliest confirmed payment; any other confirmed payment is a double payment.
+      // A capture of the wrong amount or currency never paid anything (it is refunded as `amount_mismatch`).
       const payer = await tx.payment.findFirst({
-        where: { orderId: o.id, status: { in: ['confirmed', 'refunded'] } },
+        where: {
+          orderId: o.id,
+          status: { in: ['confirmed', 'refunded'] },
+          refunds: { none: { reason: 'amount_mismatch' } },
+        },
         orderBy: [{ confirmedAt: 'asc' }, { id: 'asc' }],
       });
       return !payer || payer.id === payment.id

@@ -20,7 +20,7 @@ export interface PersistOutcome {
   orderId: string;
   /** False when the order already existed (a redelivered job, or the checkout persisted it first). */
   created: boolean;
-  status: 'PENDING' | 'EXPIRED' | 'existing';
+  status: 'PENDING' | 'EXPIRED' | 'CANCELLED' | 'existing';
 }
 
 /** SQLSTATE of a PostgreSQL error surfaced through Prisma's driver adapter, if any. */
@@ -39,11 +39,13 @@ export function pgCode(e: unknown): string | undefined {
     const kind = (o as { kind?: unknown }).kind;
     if (kind === 'UniqueConstraintViolation') return '23505';
     if (kind === 'TransactionWriteConflict') return '40001';
+    if (kind === 'ForeignKeyConstraintViolation') return '23503';
     cur = o.meta?.driverAdapterError ?? o.cause;
   }
   const msg = e instanceof Error ? e.message : '';
   if (/unique constraint|duplicate key/i.test(msg)) return '23505';
   if (/check constraint/i.test(msg)) return '23514';
+  if (/foreign key constraint/i.test(msg)) return '23503';
   if (/deadlock/i.test(msg)) return '40P01';
   return undefined;
 }
@@ -58,7 +60,7 @@ interface OrderRow {
   id: string;
   code: string;
   hold: HoldRecord;
-  status: 'PENDING' | 'EXPIRED';
+  status: 'PENDING' | 'EXPIRED' | 'CANCELLED';
 }
 
 /**
@@ -73,8 +75,10 @@ interface OrderRow {
  * interactive transaction of single statements spent most of its time in round trips.
  *
  * A hold whose deadline has passed is stored straight as EXPIRED without claims (nobody paid for it: paying needs
- * the order to exist first). That is also how a live hold whose claim keeps colliding ends: its retries after its
- * own deadline store it as EXPIRED.
+ * the order to exist first) — or CANCELLED when its buyer released it before the deadline (`released`, from the
+ * inventory's record of how holds ended): the final state follows what happened, however late the worker is.
+ * That is also how a live hold whose claim keeps colliding ends: its retries after its own deadline store it as
+ * EXPIRED.
  *
  * @throws a PostgreSQL unique/check violation (see `isRetryableConflict`) when a seat or zone unit is still
  *   claimed by an order whose expiry has not reached PostgreSQL yet; the job is retried.
@@ -82,7 +86,7 @@ interface OrderRow {
 export async function persistHolds(
   prisma: PrismaClient | Tx,
   holds: HoldRecord[],
-  opts: { now: number },
+  opts: { now: number; released?: ReadonlySet<string> },
 ): Promise<PersistOutcome[]> {
   const unique = [...new Map(holds.map((h) => [h.id, h])).values()];
   const byHold = new Map<string, PersistOutcome>();
@@ -90,7 +94,7 @@ export async function persistHolds(
     id: newId(),
     code: newOrderCode(),
     hold: h,
-    status: h.expiresAt <= opts.now ? 'EXPIRED' : 'PENDING',
+    status: h.expiresAt > opts.now ? 'PENDING' : opts.released?.has(h.id) ? 'CANCELLED' : 'EXPIRED',
   }));
   // A code collision makes ON CONFLICT skip the row too: draw new codes for exactly those and insert again.
   for (let attempt = 0; todo.length > 0; attempt++) {
@@ -116,6 +120,7 @@ export async function persistHolds(
 async function insertBatch(prisma: PrismaClient | Tx, rows: OrderRow[]): Promise<string[]> {
   const items = rows.flatMap((o) => itemsOf(o.id, o.hold));
   const expire = orderMachine.auditAction.expire;
+  const cancel = orderMachine.auditAction.cancel;
   const got = await prisma.$queryRaw<Array<{ id: string }>>(sql`
     WITH
     o AS (
@@ -162,6 +167,12 @@ async function insertBatch(prisma: PrismaClient | Tx, rows: OrderRow[]): Promise
       SELECT 'system', ${expire}, 'order', o.id, o."showtimeId", '{"status":"PENDING"}'::jsonb,
              '{"status":"EXPIRED","reason":"expired_before_persisted"}'::jsonb
       FROM o WHERE o.status = 'EXPIRED'
+    ),
+    ac AS (
+      INSERT INTO "AuditEntry" (actor, action, "entityType", "entityId", "showtimeId", before, after)
+      SELECT 'system', ${cancel}, 'order', o.id, o."showtimeId", '{"status":"PENDING"}'::jsonb,
+             '{"status":"CANCELLED","reason":"released_before_persisted"}'::jsonb
+      FROM o WHERE o.status = 'CANCELLED'
     )
     SELECT id FROM o`);
   return got.map((g) => g.id);

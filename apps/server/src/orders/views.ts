@@ -17,6 +17,8 @@ export const REFUND_REASON = {
   afterExpiry: 'paid_after_expiry',
   afterCancel: 'paid_after_cancel',
   duplicatePayment: 'duplicate_payment',
+  /** A signed success whose amount or currency was not the payment's (issue 14 #7). */
+  amountMismatch: 'amount_mismatch',
   buyer: 'buyer_request',
   staff: 'staff_request',
 } as const;
@@ -208,14 +210,15 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 export async function listBuyerOrders(
   prisma: PrismaClient,
   buyerId: string,
-  holdIds: string[],
+  /** The session's holds; null: every order of the buyer (a session that proved the e-mail). */
+  holdIds: string[] | null,
   opts: { limit: number; cursor?: string | undefined },
 ): Promise<BuyerOrderListDto> {
   const after = opts.cursor === undefined ? null : decodeCursor(opts.cursor);
   const rows = await prisma.order.findMany({
     where: {
       buyerId,
-      holdId: { in: holdIds },
+      ...(holdIds ? { holdId: { in: holdIds } } : {}),
       ...(after
         ? {
             OR: [

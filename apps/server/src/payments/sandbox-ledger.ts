@@ -1,3 +1,4 @@
+import type { Db, PrismaClient } from '../db/prisma.ts';
 import type { Redis } from '../db/redis.ts';
 
 /** A payment as the sandbox provider records it (what a real provider's dashboard would show). */
@@ -71,6 +72,77 @@ export function redisSandboxLedger(redis: Redis, redisPrefix: string): SandboxLe
     refundAnswer: (key) => redis.get(refundKey(key)),
     async saveRefundAnswer(key, json) {
       await redis.set(refundKey(key), json, 'EX', TTL_SECONDS);
+    },
+  };
+}
+
+/**
+ * The ledger in PostgreSQL, in the sandbox's own tables (`SandboxLedgerPayment`, `SandboxLedgerRefund`) — where a
+ * real provider's records would be: outside Seatrush's cache, so a Redis wipe never makes the sandbox forget a
+ * capture and refuse its refund. Never joined with our tables.
+ */
+export function postgresSandboxLedger(prisma: PrismaClient): SandboxLedger {
+  const toPayment = (r: {
+    ref: string;
+    paymentId: string;
+    amountCents: number;
+    currency: string;
+    description: string;
+    expiresAt: Date;
+    returnUrl: string;
+    status: string;
+    failureCode: string;
+    refundedCents: number;
+  }): SandboxPayment => ({
+    ref: r.ref,
+    paymentId: r.paymentId,
+    amountCents: r.amountCents,
+    currency: r.currency,
+    description: r.description,
+    expiresAt: r.expiresAt.getTime(),
+    returnUrl: r.returnUrl,
+    status: r.status as SandboxPayment['status'],
+    failureCode: r.failureCode,
+    refundedCents: r.refundedCents,
+  });
+  return {
+    async find(ref) {
+      const r = await prisma.sandboxLedgerPayment.findUnique({ where: { ref } });
+      return r ? toPayment(r) : null;
+    },
+    async refOfPayment(paymentId) {
+      const r = await prisma.sandboxLedgerPayment.findUnique({ where: { paymentId }, select: { ref: true } });
+      return r?.ref ?? null;
+    },
+    async create(p) {
+      // Two checkouts racing for one payment: the first one's record stands (a provider's create is idempotent).
+      await prisma.sandboxLedgerPayment.createMany({
+        data: [{ ...p, expiresAt: new Date(p.expiresAt) }],
+        skipDuplicates: true,
+      });
+    },
+    async setStatus(ref, status, failureCode = '') {
+      await prisma.sandboxLedgerPayment.update({ where: { ref }, data: { status, failureCode } });
+    },
+    async addRefunded(ref, cents) {
+      const r = await prisma.sandboxLedgerPayment.update({
+        where: { ref },
+        data: { refundedCents: { increment: cents } },
+        select: { refundedCents: true },
+      });
+      return r.refundedCents;
+    },
+    async refundAnswer(key) {
+      const r = await prisma.sandboxLedgerRefund.findUnique({ where: { idempotencyKey: key } });
+      return r ? JSON.stringify(r.answer) : null;
+    },
+    async saveRefundAnswer(key, json) {
+      const answer = JSON.parse(json) as Db.Prisma.InputJsonValue;
+      await prisma.sandboxLedgerRefund.upsert({
+        where: { idempotencyKey: key },
+        create: { idempotencyKey: key, answer },
+        update: {},
+      });
     },
   };
 }

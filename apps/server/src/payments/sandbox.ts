@@ -4,7 +4,7 @@ import { sandboxTestCards, type PaymentEvent, type SandboxCardOutcome } from '@s
 import type { Redis } from '../db/redis.ts';
 import type { PaymentProvider } from './provider.ts';
 import { signWebhook } from './signature.ts';
-import { redisSandboxLedger, type SandboxPayment } from './sandbox-ledger.ts';
+import { redisSandboxLedger, type SandboxLedger, type SandboxPayment } from './sandbox-ledger.ts';
 
 export type { SandboxPayment } from './sandbox-ledger.ts';
 
@@ -17,6 +17,8 @@ export type { SandboxPayment } from './sandbox-ledger.ts';
 export interface SandboxOptions {
   redis: Redis;
   redisPrefix: string;
+  /** Where the sandbox keeps its records; the composition gives it PostgreSQL (Redis only when left out). */
+  ledger?: SandboxLedger;
   webhookQueue: Queue;
   /** Base for the checkout page URL ('' = relative URLs). */
   publicUrl: string;
@@ -53,7 +55,7 @@ export interface SandboxProvider extends PaymentProvider {
 
 export function createSandboxProvider(o: SandboxOptions): SandboxProvider {
   const now = o.now ?? Date.now;
-  const ledger = redisSandboxLedger(o.redis, o.redisPrefix);
+  const ledger = o.ledger ?? redisSandboxLedger(o.redis, o.redisPrefix);
   const load = (ref: string) => ledger.find(ref);
 
   const event = (

@@ -48,6 +48,7 @@ export function socketPrincipal(p: Principal | null): SocketData['principal'] {
       buyerId: p.buyerId,
       email: p.email,
       ...(p.sessionId ? { sessionId: p.sessionId } : {}),
+      ...(p.verified ? { verified: true } : {}),
     };
   return { kind: 'staff', staffId: p.staffId, role: p.role };
 }

@@ -1,4 +1,6 @@
 import {
+  queueRoom,
+  queueWatchSchema,
   rooms,
   showtimeJoinSchema,
   showtimeLeaveSchema,
@@ -38,12 +40,11 @@ export function registerCommands(
   const { ports } = deps;
   const principal = socket.data.principal;
   const buyer = principal?.kind === 'buyer' ? principal : null;
-  const buyerId = buyer?.buyerId ?? null;
 
   const ctx: CommandContext = { log, allow: tokenBucket(COMMAND_BURST, COMMANDS_PER_SECOND) };
 
-  const myHolds = (showtimeId: string) =>
-    buyerId ? ports.holdsOf(showtimeId, buyerId) : Promise.resolve([]);
+  // An unverified session sees only the holds it made; a verified one all of its e-mail's (docs/buyers.md).
+  const myHolds = (showtimeId: string) => (buyer ? ports.holdsOf(showtimeId, buyer) : Promise.resolve([]));
 
   /** A snapshot, or the deltas after `since` when the change log still covers it. */
   const sync = async (
@@ -143,9 +144,21 @@ export function registerCommands(
   );
 
   socket.on(
+    'queue:watch',
+    command(ctx, 'queue:watch', queueWatchSchema, async ({ showtimeId }) => {
+      if (!buyer) throw new DomainError('unauthenticated', 'A buyer session is required.');
+      if (!ports.queueStatus) throw new DomainError('not_ready', 'The waiting room is not served here.');
+      // Join first, then read: no progress event falls between the answer and the stream.
+      await socket.join(queueRoom(showtimeId));
+      return ports.queueStatus(showtimeId, buyer.buyerId);
+    }),
+  );
+
+  socket.on(
     'staff:join',
     command(ctx, 'staff:join', staffJoinSchema, async ({ showtimeId }) => {
       if (principal?.kind !== 'staff') throw new DomainError('forbidden', 'Staff sign-in is required.');
+      if (principal.role === 'door') throw new DomainError('forbidden', 'Door staff can only scan tickets.');
       // The handshake's session may have ended since (sign-out, deactivation, role change): ask again.
       if (!(await stillStaff(socket, deps.auth)))
         throw new DomainError('unauthenticated', 'Your staff session has ended. Sign in again.');

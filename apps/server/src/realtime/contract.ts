@@ -4,6 +4,7 @@ import type {
   CheckoutResponse,
   HoldResponse,
   MyHold,
+  QueueStatus,
   ShowtimeSnapshot,
   SocketHoldCreate,
   StaffStats,
@@ -24,11 +25,17 @@ export interface RealtimePorts<C = unknown> {
   snapshot(showtimeId: string): Promise<ShowtimeSnapshot>;
   /** The change log after `since`, reduced to the public delta form plus owner-only hold facts. */
   readChanges(showtimeId: string, since: number): Promise<ChangeRead>;
-  /** The buyer's live holds in a showtime (no tokens). */
-  holdsOf(showtimeId: string, buyerId: string): Promise<MyHold[]>;
+  /**
+   * The buyer's live holds in a showtime (no tokens): all of the e-mail's for a verified session, only the ones the
+   * session made itself for an unverified one (docs/buyers.md).
+   */
+  holdsOf(
+    showtimeId: string,
+    buyer: { buyerId: string; sessionId?: string; verified?: boolean },
+  ): Promise<MyHold[]>;
   /** The hold use case, exactly as `POST /api/showtimes/:id/holds` runs it. */
   createHold(
-    buyer: { buyerId: string; email: string; sessionId?: string },
+    buyer: { buyerId: string; email: string; sessionId?: string; verified?: boolean },
     input: SocketHoldCreate,
     client: { address: string | undefined },
   ): Promise<HoldResponse>;
@@ -36,6 +43,8 @@ export interface RealtimePorts<C = unknown> {
   releaseHold(holdId: string, holdToken: string): Promise<void>;
   /** The checkout use case of `POST /api/holds/:holdId/checkout` (absent on nodes without the orders module). */
   checkout?: (holdId: string, body: CheckoutBody) => Promise<CheckoutResponse>;
+  /** Where a buyer stands in a showtime's waiting room (absent on nodes without one). */
+  queueStatus?: (showtimeId: string, buyerId: string) => Promise<QueueStatus>;
   /** Live statistics for the staff room (see staff-stats.ts). */
   staffStats(
     showtimeId: string,

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../db/prisma.ts';
 import { DomainError } from '../domain/errors.ts';
 import { decodeChange, type Change, type Inventory, type WireChange } from '../inventory/inventory.ts';
 import type { HoldUseCases } from '../application/holds/use-cases.ts';
+import type { SessionHolds } from '../auth/session-holds.ts';
 import type { ChangeRead, HoldEndFact, Published } from './fanout.ts';
 import type { RealtimePorts } from './contract.ts';
 import { computeStaffStats } from './staff-stats.ts';
@@ -13,6 +14,8 @@ export interface InventoryPortsDeps {
   /** The hold use cases the HTTP routes call: sockets call the very same ones. */
   holds: Pick<HoldUseCases, 'holdSeats' | 'manageHold'>;
   prisma: PrismaClient;
+  /** The holds each session made: an unverified session is shown only those (none without this). */
+  sessionHolds?: Pick<SessionHolds, 'holdIds'>;
   /** Queues shown on the staff page (when this node has them). */
   queues?: Queue[];
   /** The orders module's checkout use case (`orders/checkout.ts`), when the node has it. */
@@ -124,11 +127,19 @@ export function inventoryPorts(deps: InventoryPortsDeps): RealtimePorts<Change> 
       return { kind: 'changes', from: read.from, to: read.to, ...merged };
     },
 
-    async holdsOf(showtimeId, buyerId): Promise<MyHold[]> {
-      const holds = await inventory.holdsOf(showtimeId, buyerId);
+    async holdsOf(showtimeId, buyer): Promise<MyHold[]> {
+      const [holds, own] = await Promise.all([
+        inventory.holdsOf(showtimeId, buyer.buyerId),
+        // A session that has not proved its e-mail is only a claim to it: it sees what it made itself.
+        buyer.verified
+          ? null
+          : buyer.sessionId && deps.sessionHolds
+            ? deps.sessionHolds.holdIds(buyer.sessionId).then((ids) => new Set(ids))
+            : new Set<string>(),
+      ]);
       const t = now();
       return holds
-        .filter((h) => h.status === 'held' && h.expiresAt > t)
+        .filter((h) => h.status === 'held' && h.expiresAt > t && (own === null || own.has(h.id)))
         .map((h) => {
           const seats: string[] = [];
           let zone: string | null = null;
@@ -154,12 +165,13 @@ export function inventoryPorts(deps: InventoryPortsDeps): RealtimePorts<Change> 
     },
 
     async createHold(buyer, input, client) {
-      const { showtimeId, requestId, ...request } = input;
+      const { showtimeId, requestId, admissionToken, ...request } = input;
       const o = await deps.holds.holdSeats.hold({
         showtimeId,
         buyer,
         idempotencyKey: requestId,
         request,
+        ...(admissionToken ? { admissionToken } : {}),
         ...(client.address ? { clientAddress: client.address } : {}),
       });
       return o.hold;

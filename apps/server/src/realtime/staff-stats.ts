@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { ShowtimeSnapshot, StaffStats } from '@seatrush/shared';
 import type { PrismaClient } from '../db/prisma.ts';
 import type { Inventory } from '../inventory/inventory.ts';
+import { checkInCounts } from '../application/check-in/offline.ts';
 
 export interface StaffStatsDeps {
   /** The inventory's read model of hold expiries. */
@@ -29,11 +30,12 @@ export async function computeStaffStats(
   live: { connectedBuyers: number; nodes: number },
 ): Promise<StaffStats> {
   const now = deps.now?.() ?? Date.now();
-  const [snapshot, expiring, sales, queues] = await Promise.all([
+  const [snapshot, expiring, sales, queues, checkIns] = await Promise.all([
     deps.snapshot(showtimeId),
     deps.inventory.countHoldsExpiring(showtimeId, now, now + 60_000),
     salesPerMinute(deps.prisma, showtimeId, now),
     deps.queues ? queueStats(deps.queues, now) : Promise.resolve(null),
+    checkInCounts(deps.prisma, showtimeId),
   ]);
   const totals = { available: 0, held: 0, sold: 0, blocked: 0 };
   for (const c of Object.values(snapshot.categories)) {
@@ -55,6 +57,7 @@ export async function computeStaffStats(
     connectedBuyers: live.connectedBuyers,
     nodes: live.nodes,
     queues,
+    checkIns: { checkedIn: checkIns.checkedIn, tickets: checkIns.tickets },
   };
 }
 

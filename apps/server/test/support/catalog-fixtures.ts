@@ -67,7 +67,7 @@ export const unique = (base: string) => `${base}-${Date.now().toString(36)}-${(c
 /** A staff account and an API token acting as it, made through the use cases (no HTTP). */
 export async function staffWithToken(
   c: Container,
-  role: 'admin' | 'box_office',
+  role: 'admin' | 'box_office' | 'door',
   password = 'correct horse battery',
 ): Promise<{ id: string; email: string; password: string; token: string; tokenId: string }> {
   const email = `${unique(role)}@test.local`;

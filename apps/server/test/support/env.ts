@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig, type Config } from '../../src/config/index.ts';
+import { loadConfig, RATE_LIMITS_OFF, type Config } from '../../src/config/index.ts';
 import { createContainer, type Container } from '../../src/container.ts';
 import { startNode, type NodeServices, type RunningNode } from '../../src/node.ts';
 import { createInventory, type Inventory } from '../../src/inventory/inventory.ts';
@@ -22,6 +22,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     // Tests stand in for the proxy (X-Forwarded-For per client, X-Forwarded-Proto https) from loopback; the
     // production default believes no one (see test/csrf.int.test.ts).
     TRUST_PROXY: 'loopback',
+    // Suites create dozens of sessions from one address and fire thousands of holds from one buyer: the abuse
+    // limits are off unless a test turns one on (test/rate-limits.int.test.ts).
+    ...RATE_LIMITS_OFF,
     ...overrides,
   });
 }

@@ -3,6 +3,7 @@ import { request } from './client.ts';
 import { ApiError } from './errors.ts';
 import type { AvailabilityDto, BuyerSessionDto, HoldRequest, HoldResponse } from './types.ts';
 import { getStoredEmail, setStoredEmail } from './storage.ts';
+import { admissionHeader } from './admission-token.ts';
 
 const enc = encodeURIComponent;
 
@@ -59,7 +60,7 @@ export function createHold(
     request(`/api/showtimes/${enc(showtimeId)}/holds`, {
       method: 'POST',
       body,
-      headers: { 'Idempotency-Key': idempotencyKey },
+      headers: { 'Idempotency-Key': idempotencyKey, ...admissionHeader(showtimeId) },
       schema: holdResponseSchema,
     }),
   );

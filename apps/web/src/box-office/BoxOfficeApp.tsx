@@ -6,6 +6,7 @@ import { LoginPage } from './pages/LoginPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { OrdersPage } from './pages/OrdersPage.tsx';
 import { OrderDetailPage } from './pages/OrderDetailPage.tsx';
+import { DoorHome } from './check-in/DoorHome.tsx';
 import './box-office.css';
 
 // The live page carries the seat map and the chart library; the admin pages are rarely opened.
@@ -17,6 +18,9 @@ const ShowtimeFormPage = lazy(() => import('./pages/ShowtimeFormPage.tsx'));
 const AuditPage = lazy(() => import('./pages/AuditPage.tsx'));
 const StaffUsersPage = lazy(() => import('./pages/StaffUsersPage.tsx'));
 const TokensPage = lazy(() => import('./pages/TokensPage.tsx'));
+const WebhooksPage = lazy(() => import('./pages/WebhooksPage.tsx'));
+const DeadLettersPage = lazy(() => import('./pages/DeadLettersPage.tsx'));
+const ScanPage = lazy(() => import('./check-in/ScanPage.tsx'));
 
 function NotFound() {
   return (
@@ -46,10 +50,19 @@ export function BoxOfficeApp() {
               </RequireStaff>
             }
           >
-            <Route index element={<HomePage />} />
+            <Route
+              index
+              element={
+                <DoorHome>
+                  <HomePage />
+                </DoorHome>
+              }
+            />
+            <Route path="scan" element={<ScanPage />} />
             <Route path="showtimes/:id" element={<LiveShowtimePage />} />
             <Route path="orders" element={<OrdersPage />} />
             <Route path="orders/:code" element={<OrderDetailPage />} />
+            <Route path="dead-letters" element={<DeadLettersPage />} />
             <Route path="catalog/venues" element={admin(<VenuesPage />)} />
             <Route path="catalog/events" element={admin(<EventsPage />)} />
             <Route path="catalog/showtimes" element={admin(<ShowtimesPage />)} />
@@ -58,6 +71,7 @@ export function BoxOfficeApp() {
             <Route path="audit" element={admin(<AuditPage />)} />
             <Route path="staff" element={admin(<StaffUsersPage />)} />
             <Route path="tokens" element={admin(<TokensPage />)} />
+            <Route path="webhooks" element={admin(<WebhooksPage />)} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

@@ -8,17 +8,22 @@ interface NavItem {
   label: string;
   end?: boolean;
   admin?: boolean;
+  /** Shown to door staff (who see nothing else). */
+  door?: boolean;
 }
 
 const NAV: NavItem[] = [
   { to: '/box-office', label: 'Showtimes', end: true },
   { to: '/box-office/orders', label: 'Orders' },
+  { to: '/box-office/scan', label: 'Scan tickets', door: true },
+  { to: '/box-office/dead-letters', label: 'Unwritten orders' },
   { to: '/box-office/catalog/venues', label: 'Venues', admin: true },
   { to: '/box-office/catalog/events', label: 'Events', admin: true },
   { to: '/box-office/catalog/showtimes', label: 'Schedule', admin: true },
   { to: '/box-office/audit', label: 'Audit log', admin: true },
   { to: '/box-office/staff', label: 'Staff', admin: true },
   { to: '/box-office/tokens', label: 'API tokens', admin: true },
+  { to: '/box-office/webhooks', label: 'Webhooks', admin: true },
 ];
 
 /** The dashboard frame: navigation (admin links only for admins), who is signed in, sign-out. */
@@ -36,7 +41,7 @@ export function Layout() {
         </NavLink>
         <nav aria-label="Box office">
           <ul className="bo-nav">
-            {NAV.filter((n) => !n.admin || isAdmin).map((n) => (
+            {NAV.filter((n) => (me?.role === 'door' ? n.door : !n.admin || isAdmin)).map((n) => (
               <li key={n.to}>
                 <NavLink to={n.to} end={n.end ?? false}>
                   {n.label}

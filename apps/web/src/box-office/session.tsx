@@ -1,7 +1,9 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import type { StaffMe } from '@seatrush/shared';
 import { ApiError } from '../api/index.ts';
+import { queryKeys } from '../api/query.ts';
 import { staffApi } from './api.ts';
 import { ErrorNote, Spinner } from './ui.tsx';
 
@@ -25,38 +27,56 @@ const SessionContext = createContext<StaffSession | null>(null);
 
 /** Who is signed in to the box office: the `sr_staff` session cookie, as `GET /api/staff/me` sees it. */
 export function StaffSessionProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<SessionState>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    const ac = new AbortController();
-    staffApi.me(ac.signal).then(
-      (me) => setState({ status: 'signed_in', me }),
-      (error: unknown) => {
-        if (ac.signal.aborted) return;
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: queryKeys.staff.me,
+    queryFn: async ({ signal }): Promise<StaffMe | null> => {
+      try {
+        return await staffApi.me(signal);
+      } catch (error) {
+        // Not signed in (or no longer staff) is an answer, not a failure.
         if (error instanceof ApiError && (error.code === 'unauthenticated' || error.code === 'forbidden'))
-          setState({ status: 'signed_out' });
-        else setState({ status: 'error', error });
-      },
-    );
-    return () => ac.abort();
-  }, [attempt]);
+          return null;
+        throw error;
+      }
+    },
+    staleTime: Infinity,
+  });
 
-  const signIn = useCallback(async (email: string, password: string) => {
-    const { staff } = await staffApi.login(email, password);
-    setState({ status: 'signed_in', me: staff });
-    return staff;
-  }, []);
+  const { data, error, isPending } = query;
+  const state = useMemo<SessionState>(
+    () =>
+      isPending
+        ? { status: 'loading' }
+        : data
+          ? { status: 'signed_in', me: data }
+          : error
+            ? { status: 'error', error }
+            : { status: 'signed_out' },
+    [data, error, isPending],
+  );
+
+  const signIn = useCallback(
+    async (email: string, password: string) => {
+      const { staff } = await staffApi.login(email, password);
+      queryClient.setQueryData(queryKeys.staff.me, staff);
+      return staff;
+    },
+    [queryClient],
+  );
 
   const signOut = useCallback(async () => {
     try {
       await staffApi.logout();
     } finally {
-      setState({ status: 'signed_out' });
+      // Nothing the last person saw stays in the cache for the next one.
+      queryClient.removeQueries({ queryKey: queryKeys.staff.all });
+      queryClient.setQueryData(queryKeys.staff.me, null);
     }
-  }, []);
+  }, [queryClient]);
 
-  const refresh = useCallback(() => setAttempt((a) => a + 1), []);
+  const { refetch } = query;
+  const refresh = useCallback(() => void refetch(), [refetch]);
 
   const value = useMemo<StaffSession>(() => {
     const me = state.status === 'signed_in' ? state.me : null;

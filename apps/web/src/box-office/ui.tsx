@@ -1,8 +1,11 @@
-import { useCallback, useRef, useState, type ReactNode } from 'react';
+import { formatMoney } from '@seatrush/shared';
+import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { useCallback, useRef, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { Issue } from '@seatrush/shared';
 import { ApiError, messageFor } from '../api/index.ts';
-import { formatDateTime, formatMoney } from '../lib/time.ts';
+import { QueryState, type QueryStateProps } from '../components/QueryState.tsx';
+import { formatDateTime } from '../lib/time.ts';
 
 /** Small building blocks shared by the box-office pages. */
 
@@ -99,17 +102,25 @@ export function Field({
   hint,
   children,
   className,
+  error,
 }: {
   label: string;
   hint?: ReactNode;
   children: ReactNode;
   className?: string;
+  /** The field's validation message (from the shared zod schema, checked in the browser). */
+  error?: string | undefined;
 }) {
   return (
     <label className={`bo-field${className ? ` ${className}` : ''}`}>
       <span className="bo-field-label">{label}</span>
       {children}
       {hint && <span className="bo-hint">{hint}</span>}
+      {error && (
+        <span className="bo-field-error" role="alert">
+          {error}
+        </span>
+      )}
     </label>
   );
 }
@@ -142,6 +153,7 @@ const badgeTone: Record<string, string> = {
   released: 'muted',
   admin: 'info',
   box_office: 'muted',
+  door: 'muted',
 };
 
 export function Badge({ value, label }: { value: string; label?: string }) {
@@ -153,31 +165,50 @@ export function Badge({ value, label }: { value: string; label?: string }) {
 }
 
 /**
- * Runs one user action at a time: `pending` while it runs, its error (if any) kept for display. A second click
- * while the first is in flight is ignored, so a double click never sends twice.
+ * Runs one user action at a time, as a TanStack mutation: `pending` while it runs, its error (if any) kept for
+ * display. A second click while the first is in flight is ignored, so a double click never sends twice.
+ * `invalidate` names the queries the action changes; they are refetched once it succeeds.
  */
-export function useAction<A extends unknown[], T>(fn: (...args: A) => Promise<T>) {
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+export function useAction<A extends unknown[], T>(
+  fn: (...args: A) => Promise<T>,
+  { invalidate = [] }: { invalidate?: QueryKey[] } = {},
+) {
+  const queryClient = useQueryClient();
+  const mutation = useMutation({
+    mutationFn: (args: A) => fn(...args),
+    onSuccess: () => Promise.all(invalidate.map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+  });
   const busy = useRef(false);
-  const fnRef = useRef(fn);
-  fnRef.current = fn;
-  const run = useCallback(async (...args: A): Promise<T | undefined> => {
-    if (busy.current) return undefined;
-    busy.current = true;
-    setPending(true);
-    setError(null);
-    try {
-      return await fnRef.current(...args);
-    } catch (e) {
-      setError(e);
-      return undefined;
-    } finally {
-      busy.current = false;
-      setPending(false);
-    }
-  }, []);
-  return { run, pending, error, clearError: () => setError(null) };
+  const { mutateAsync, reset } = mutation;
+  const run = useCallback(
+    async (...args: A): Promise<T | undefined> => {
+      if (busy.current) return undefined;
+      busy.current = true;
+      try {
+        return await mutateAsync(args);
+      } catch {
+        return undefined; // kept in mutation.error for display
+      } finally {
+        busy.current = false;
+      }
+    },
+    [mutateAsync],
+  );
+  return { run, pending: mutation.isPending, error: mutation.error, clearError: reset };
+}
+
+/** The box office's loading and error look for one query (see QueryState). */
+export function StaffQuery<T>(
+  props: Omit<QueryStateProps<T>, 'loading' | 'error'> & { errorTitle?: string; loadingLabel?: string },
+) {
+  const { errorTitle, loadingLabel, ...rest } = props;
+  return (
+    <QueryState
+      {...rest}
+      loading={<Spinner label={loadingLabel} />}
+      error={(e, retry) => <ErrorNote error={e} retry={retry} title={errorTitle} />}
+    />
+  );
 }
 
 /** `datetime-local` value (local time, minutes) ↔ ISO string. */

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { serverNow } from './time.ts';
 
@@ -14,27 +15,20 @@ export function useNow(intervalMs = 1000): number {
 export type Loadable<T> =
   { status: 'loading' } | { status: 'ok'; data: T } | { status: 'error'; error: unknown };
 
-/** Runs an async load when `key` changes; aborts the previous one. */
+/**
+ * @deprecated Use `useQuery` (TanStack Query) with a key from api/query.ts and `QueryState` / `StaffQuery`
+ * for the states. Kept as a thin adapter over `useQuery` for pages not yet moved; `key` names the data.
+ */
 export function useLoad<T>(
   key: string,
   load: (signal: AbortSignal) => Promise<T>,
 ): [Loadable<T>, () => void] {
-  const [state, setState] = useState<Loadable<T>>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    const ac = new AbortController();
-    setState({ status: 'loading' });
-    load(ac.signal).then(
-      (data) => {
-        if (!ac.signal.aborted) setState({ status: 'ok', data });
-      },
-      (error: unknown) => {
-        if (!ac.signal.aborted) setState({ status: 'error', error });
-      },
-    );
-    return () => ac.abort();
-    // `load` is recreated each render; `key` says when the data really changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, attempt]);
-  return [state, () => setAttempt((a) => a + 1)];
+  const query = useQuery({ queryKey: ['load', key], queryFn: ({ signal }) => load(signal) });
+  const state: Loadable<T> =
+    query.data !== undefined
+      ? { status: 'ok', data: query.data }
+      : query.isError
+        ? { status: 'error', error: query.error }
+        : { status: 'loading' };
+  return [state, () => void query.refetch()];
 }

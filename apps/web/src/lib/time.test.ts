@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatCountdown, formatCountdownWords, formatMoney, noteServerDate, serverNow } from './time.ts';
+import { formatCountdown, formatCountdownWords, noteServerDate, serverNow } from './time.ts';
 
 describe('countdown formatting', () => {
   it.each([
@@ -25,11 +25,6 @@ describe('countdown formatting', () => {
     expect(formatCountdownWords(60_000)).toBe('1 minute');
     expect(formatCountdownWords(90_061_000)).toBe('1 day 1 hour');
     expect(formatCountdownWords(0)).toBe('0 seconds');
-  });
-
-  it('formats money from cents', () => {
-    expect(formatMoney(4550, 'EUR')).toBe('€45.50');
-    expect(formatMoney(100, 'XXX-bad')).toBe('1.00 XXX-bad');
   });
 });
 

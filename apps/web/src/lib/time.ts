@@ -49,14 +49,6 @@ export function formatCountdownWords(ms: number): string {
   return words.slice(0, 2).join(' ');
 }
 
-export function formatMoney(cents: number, currency = 'EUR'): string {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).format(cents / 100);
-  } catch {
-    return `${(cents / 100).toFixed(2)} ${currency}`;
-  }
-}
-
 export function formatDateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;

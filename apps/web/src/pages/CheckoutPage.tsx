@@ -1,4 +1,9 @@
-import { useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { checkoutBodySchema, formatMoney } from '@seatrush/shared';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
+import type { z } from 'zod';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import {
   ApiError,
@@ -16,13 +21,18 @@ import {
   updateHold,
   type OrderDto,
   type PublicShowtime,
+  type StoredHold,
 } from '../api/index.ts';
+import { queryKeys } from '../api/query.ts';
 import { useAnnounce } from '../components/Announcer.tsx';
 import { Countdown } from '../components/Countdown.tsx';
 import { Notice } from '../components/Status.tsx';
 import { useNow } from '../lib/hooks.ts';
-import { formatDateTime, formatMoney } from '../lib/time.ts';
+import { formatDateTime } from '../lib/time.ts';
 import { useTitle } from '../lib/title.ts';
+
+/** The checkout body's own rules for the e-mail, so the browser says what the server would. */
+const emailForm = checkoutBodySchema.pick({ email: true });
 
 /** What the payment page may report when it sends the buyer back here (`?payment=`). */
 const returnMessages: Record<string, string> = {
@@ -39,37 +49,29 @@ export function CheckoutPage() {
   const { holdId = '' } = useParams();
   const [search] = useSearchParams();
   const navigate = useNavigate();
-  const announce = useAnnounce();
   const hold = useSyncExternalStore(onHoldsChanged, holdsSnapshot)[holdId];
-  const [showtime, setShowtime] = useState<PublicShowtime | null>(null);
-  const [order, setOrder] = useState<OrderDto | null>(null);
-  const [email, setEmail] = useState(getStoredEmail() ?? '');
-  const [error, setError] = useState<string | null>(null);
   const [expired, setExpired] = useState(false);
-  const [busy, setBusy] = useState(false);
   const now = useNow(1000);
 
-  useEffect(() => {
-    if (!hold) return;
-    const ac = new AbortController();
-    getShowtime(hold.showtimeId, ac.signal).then(setShowtime, () => undefined);
-    return () => ac.abort();
-  }, [hold]);
+  const showtime =
+    useQuery({
+      queryKey: queryKeys.showtime(hold?.showtimeId ?? ''),
+      queryFn: ({ signal }) => getShowtime(hold!.showtimeId, signal),
+      enabled: hold !== undefined,
+    }).data ?? null;
 
   // Back from the payment page: the order tells whether the last attempt failed or already went through.
   const orderCode = hold?.orderCode;
+  const order =
+    useQuery({
+      queryKey: [...queryKeys.order(orderCode ?? ''), getStoredEmail()],
+      queryFn: ({ signal }) => getOrder(orderCode!, getStoredEmail(), signal),
+      enabled: orderCode !== undefined,
+    }).data ?? null;
+  const paidCode = order?.status === 'PAID' ? order.code : null;
   useEffect(() => {
-    if (!orderCode) return;
-    const ac = new AbortController();
-    getOrder(orderCode, getStoredEmail(), ac.signal).then(
-      (o) => {
-        setOrder(o);
-        if (o.status === 'PAID') void navigate(`/orders/${encodeURIComponent(o.code)}`, { replace: true });
-      },
-      () => undefined,
-    );
-    return () => ac.abort();
-  }, [orderCode, navigate]);
+    if (paidCode) void navigate(`/orders/${encodeURIComponent(paidCode)}`, { replace: true });
+  }, [paidCode, navigate]);
 
   if (!hold) {
     return (
@@ -92,47 +94,93 @@ export function CheckoutPage() {
     (returned && returnMessages[returned]) ??
     (lastPayment?.status === 'failed' ? messageFor(new ApiError('payment_declined', 402)) : null);
 
-  const pay = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
-      const res = await startCheckout(hold.holdId, hold.holdToken, email.trim());
+  return (
+    <CheckoutView
+      hold={hold}
+      showtime={showtime}
+      order={order}
+      failure={failure}
+      timeUp={timeUp}
+      onExpired={() => setExpired(true)}
+    />
+  );
+}
+
+function CheckoutView({
+  hold,
+  showtime,
+  order,
+  failure,
+  timeUp,
+  onExpired,
+}: {
+  hold: StoredHold;
+  showtime: PublicShowtime | null;
+  order: OrderDto | null;
+  failure: string | null;
+  timeUp: boolean;
+  onExpired: () => void;
+}) {
+  const navigate = useNavigate();
+  const announce = useAnnounce();
+  const form = useForm<z.input<typeof emailForm>, unknown, z.output<typeof emailForm>>({
+    resolver: zodResolver(emailForm),
+    defaultValues: { email: getStoredEmail() ?? '' },
+  });
+  const [error, setError] = useState<string | null>(null);
+
+  const pay = useMutation({
+    mutationFn: ({ email }: z.output<typeof emailForm>) => startCheckout(hold.holdId, hold.holdToken, email),
+    onSuccess: (res, { email }) => {
       updateHold(hold.holdId, { orderCode: res.orderCode, expiresAt: res.expiresAt });
       rememberOrder(res.orderCode);
-      if (!getStoredEmail()) setStoredEmail(email.trim());
+      if (!getStoredEmail()) setStoredEmail(email);
       announce('Taking you to the payment page.');
       window.location.assign(res.paymentUrl);
-    } catch (err) {
-      if (err instanceof ApiError && (err.code === 'hold_expired' || err.code === 'hold_not_found'))
-        setExpired(true);
-      const text =
-        err instanceof ApiError &&
-        err.code === 'validation_failed' &&
-        err.issues.some((i) => i.path.includes('email'))
-          ? 'Enter a valid email address.'
-          : messageFor(err);
-      setError(text);
+    },
+    onError: (err) => {
+      if (err instanceof ApiError && (err.code === 'hold_expired' || err.code === 'hold_not_found')) onExpired();
+      const emailIssue =
+        err instanceof ApiError && err.code === 'validation_failed'
+          ? err.issues.find((i) => i.path.includes('email'))
+          : undefined;
+      if (emailIssue) form.setError('email', { message: emailIssue.message });
+      const text = emailIssue?.message ?? messageFor(err);
+      if (!emailIssue) setError(text);
       announce(text, 'assertive');
-      setBusy(false);
-    }
-  };
+    },
+  });
 
-  const cancel = async () => {
-    setBusy(true);
-    try {
-      await releaseHold(hold.holdId, hold.holdToken);
-    } catch (err) {
-      if (!(err instanceof ApiError && ['hold_not_found', 'hold_expired'].includes(err.code))) {
-        setError(messageFor(err));
-        setBusy(false);
-        return;
+  const cancel = useMutation({
+    mutationFn: async () => {
+      try {
+        await releaseHold(hold.holdId, hold.holdToken);
+      } catch (err) {
+        if (!(err instanceof ApiError && ['hold_not_found', 'hold_expired'].includes(err.code))) throw err;
       }
-    }
-    forgetHold(hold.holdId);
-    announce('Reservation cancelled. The seats are back on sale.');
-    void navigate(`/showtimes/${encodeURIComponent(hold.showtimeId)}`);
-  };
+    },
+    onSuccess: () => {
+      forgetHold(hold.holdId);
+      announce('Reservation cancelled. The seats are back on sale.');
+      void navigate(`/showtimes/${encodeURIComponent(hold.showtimeId)}`);
+    },
+    onError: (err) => setError(messageFor(err)),
+  });
+
+  // A successful pay navigates away: stay busy until the page is gone.
+  const busy = pay.isPending || pay.isSuccess || cancel.isPending;
+  const typedEmail = useWatch({ control: form.control, name: 'email' });
+  const emailError = form.formState.errors.email?.message;
+  const shownError = emailError ?? error;
+  const submit = form.handleSubmit(
+    (values) => {
+      setError(null);
+      pay.mutate(values);
+    },
+    (errors) => {
+      if (errors.email?.message) announce(errors.email.message, 'assertive');
+    },
+  );
 
   const zoneName = (key: string) => showtime?.gaZones.find((z) => z.key === key)?.name ?? key;
   const catName = (key: string) => showtime?.categories.find((c) => c.key === key)?.name ?? key;
@@ -194,7 +242,7 @@ export function CheckoutPage() {
                   until={hold.expiresAt}
                   label="Time left to pay"
                   warnAt={[120_000, 60_000]}
-                  onDone={() => setExpired(true)}
+                  onDone={onExpired}
                 />
               </div>
               {failure && (
@@ -202,29 +250,28 @@ export function CheckoutPage() {
                   <p>{failure}</p>
                 </Notice>
               )}
-              <form onSubmit={(e) => void pay(e)} noValidate>
+              <form onSubmit={(e) => void submit(e)} noValidate>
                 <label className="field">
                   <span className="field-label">Email for your tickets</span>
                   <input
                     type="email"
                     autoComplete="email"
                     required
-                    value={email}
-                    onChange={(e) => setEmail(e.target.value)}
-                    aria-invalid={error ? true : undefined}
-                    aria-describedby={error ? 'checkout-error' : undefined}
+                    {...form.register('email')}
+                    aria-invalid={emailError ? true : undefined}
+                    aria-describedby={shownError ? 'checkout-error' : undefined}
                   />
                 </label>
-                {error && (
+                {shownError && (
                   <p id="checkout-error" className="field-error" role="alert">
-                    {error}
+                    {shownError}
                   </p>
                 )}
                 <div className="actions">
                   <button
                     type="submit"
                     className="btn btn-primary btn-block"
-                    disabled={busy || !email.trim()}
+                    disabled={busy || !typedEmail.trim()}
                     data-testid="pay"
                   >
                     {busy
@@ -237,7 +284,7 @@ export function CheckoutPage() {
                     type="button"
                     className="btn btn-ghost"
                     disabled={busy}
-                    onClick={() => void cancel()}
+                    onClick={() => cancel.mutate()}
                   >
                     Cancel reservation
                   </button>

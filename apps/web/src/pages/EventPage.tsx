@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { getEvent, type PublicEvent } from '../api/index.ts';
 import { Countdown } from '../components/Countdown.tsx';
-import { LoadError, Loading } from '../components/Status.tsx';
-import { useLoad } from '../lib/hooks.ts';
+import { useQuery } from '@tanstack/react-query';
+import { queryKeys } from '../api/query.ts';
+import { BuyerQuery } from '../components/QueryState.tsx';
 import { saleLabel } from '../lib/sale.ts';
 import { formatDay } from '../lib/time.ts';
 import { useTitle } from '../lib/title.ts';
@@ -19,12 +20,16 @@ export function EventPage() {
     const id = setTimeout(() => void import('../pages/ShowtimePage.tsx'), 300);
     return () => clearTimeout(id);
   }, []);
-  const [state, retry] = useLoad(slug, (signal) => getEvent(slug, signal));
-  useTitle(state.status === 'ok' ? state.data.name : 'Event');
-  if (state.status === 'loading') return <Loading label="Loading the event" />;
-  if (state.status === 'error')
-    return <LoadError error={state.error} retry={retry} title="We could not load this event" />;
-  const event = state.data;
+  const query = useQuery({ queryKey: queryKeys.event(slug), queryFn: ({ signal }) => getEvent(slug, signal) });
+  useTitle(query.data?.name ?? 'Event');
+  return (
+    <BuyerQuery query={query} label="Loading the event" errorTitle="We could not load this event">
+      {(event) => <EventDetails event={event} />}
+    </BuyerQuery>
+  );
+}
+
+function EventDetails({ event }: { event: PublicEvent }) {
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">

@@ -1,31 +1,34 @@
 import { Link } from 'react-router';
 import { listEvents, type PublicEvent } from '../api/index.ts';
-import { LoadError, Loading } from '../components/Status.tsx';
-import { useLoad, useNow } from '../lib/hooks.ts';
+import { useQuery } from '@tanstack/react-query';
+import { queryKeys } from '../api/query.ts';
+import { BuyerQuery } from '../components/QueryState.tsx';
+import { useNow } from '../lib/hooks.ts';
 import { useTitle } from '../lib/title.ts';
 import { formatDateTime } from '../lib/time.ts';
 import { saleLabel } from '../lib/sale.ts';
 
 export function EventsPage() {
   useTitle('Events');
-  const [state, retry] = useLoad('events', (signal) => listEvents(signal));
+  const events = useQuery({ queryKey: queryKeys.events, queryFn: ({ signal }) => listEvents(signal) });
   return (
     <>
       <h1>What's on</h1>
-      {state.status === 'loading' && <Loading label="Loading events" />}
-      {state.status === 'error' && (
-        <LoadError error={state.error} retry={retry} title="We could not load the events" />
-      )}
-      {state.status === 'ok' &&
-        (state.data.length === 0 ? (
-          <p className="muted">Nothing is on sale yet. Check back soon.</p>
-        ) : (
+      <BuyerQuery
+        query={events}
+        label="Loading events"
+        errorTitle="We could not load the events"
+        isEmpty={(list) => list.length === 0}
+        empty={<p className="muted">Nothing is on sale yet. Check back soon.</p>}
+      >
+        {(list) => (
           <ul className="card-grid" aria-label="Events">
-            {state.data.map((e) => (
+            {list.map((e) => (
               <EventCard key={e.id} event={e} />
             ))}
           </ul>
-        ))}
+        )}
+      </BuyerQuery>
     </>
   );
 }

@@ -1,4 +1,6 @@
+import { formatMoney } from '@seatrush/shared';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useParams } from 'react-router';
 import {
   ApiError,
@@ -10,13 +12,13 @@ import {
   messageFor,
   requestRefund,
   type OrderDto,
-  type PublicShowtime,
 } from '../api/index.ts';
+import { queryKeys } from '../api/query.ts';
 import { useAnnounce } from '../components/Announcer.tsx';
 import { Countdown } from '../components/Countdown.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { LoadError, Loading, Notice } from '../components/Status.tsx';
-import { formatDateTime, formatMoney } from '../lib/time.ts';
+import { formatDateTime } from '../lib/time.ts';
 import { useTitle } from '../lib/title.ts';
 
 const PENDING_POLL_MS = 2000;
@@ -38,39 +40,23 @@ export function OrderPage() {
   const [email, setEmail] = useState<string | null>(
     (location.state as { email?: string | null } | null)?.email ?? getStoredEmail(),
   );
-  const [order, setOrder] = useState<OrderDto | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [showtime, setShowtime] = useState<PublicShowtime | null>(null);
-  const [attempt, setAttempt] = useState(0);
-
+  const queryClient = useQueryClient();
   // Poll while the payment outcome is open: webhooks can arrive late, even after expiry.
-  useEffect(() => {
-    const ac = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = async () => {
-      try {
-        const o = await getOrder(code, email, ac.signal);
-        setOrder(o);
-        setError(null);
-        if (o.status === 'PENDING') timer = setTimeout(() => void load(), PENDING_POLL_MS);
-      } catch (err) {
-        if (!ac.signal.aborted) setError(err);
-      }
-    };
-    void load();
-    return () => {
-      ac.abort();
-      clearTimeout(timer);
-    };
-  }, [code, email, attempt]);
+  const orderQuery = useQuery({
+    queryKey: [...queryKeys.order(code), email],
+    queryFn: ({ signal }) => getOrder(code, email, signal),
+    refetchInterval: (q) => (q.state.data?.status === 'PENDING' ? PENDING_POLL_MS : false),
+  });
+  const order = orderQuery.data ?? null;
+  const error = orderQuery.error;
 
   const showtimeId = order?.showtimeId;
-  useEffect(() => {
-    if (!showtimeId) return;
-    const ac = new AbortController();
-    getShowtime(showtimeId, ac.signal).then(setShowtime, () => undefined);
-    return () => ac.abort();
-  }, [showtimeId]);
+  const showtime =
+    useQuery({
+      queryKey: queryKeys.showtime(showtimeId ?? ''),
+      queryFn: ({ signal }) => getShowtime(showtimeId!, signal),
+      enabled: showtimeId !== undefined,
+    }).data ?? null;
 
   // A paid or closed order's hold is over: stop showing it as "reserved for you".
   const status = order?.status;
@@ -82,10 +68,11 @@ export function OrderPage() {
 
   const onRefunded = useCallback(
     (o: OrderDto) => {
-      setOrder(o);
+      queryClient.setQueryData([...queryKeys.order(code), email], o);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.myOrders });
       announce(o.status === 'REFUNDED' ? 'Refund done.' : 'Refund requested.');
     },
-    [announce],
+    [announce, queryClient, code, email],
   );
 
   if (error && !order) {
@@ -103,14 +90,14 @@ export function OrderPage() {
                 : 'Enter the email you used for this order.'
             }
             onEmail={(e) => {
-              setEmail(e);
-              setAttempt((a) => a + 1);
+              if (e === email) void orderQuery.refetch();
+              else setEmail(e);
             }}
           />
         ) : (
           <LoadError
             error={error}
-            retry={() => setAttempt((a) => a + 1)}
+            retry={() => void orderQuery.refetch()}
             title="We could not load this order"
           />
         )}

@@ -1,70 +1,33 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { orderCodeSchema } from '@seatrush/shared';
+import { formatMoney, orderCodeSchema } from '@seatrush/shared';
 import {
   ApiError,
   getStoredEmail,
   listMyOrders,
   recentOrders,
-  type BuyerOrderSummaryDto,
 } from '../api/index.ts';
+import { queryKeys } from '../api/query.ts';
 import { LoadError, Loading } from '../components/Status.tsx';
+import { SeeAllOrdersOfEmail } from '../components/VerifyEmailDialog.tsx';
 import { orderRowStatus, ticketCount } from '../lib/my-orders.ts';
-import { formatDateTime, formatMoney, serverNow } from '../lib/time.ts';
+import { formatDateTime, serverNow } from '../lib/time.ts';
 import { useTitle } from '../lib/title.ts';
 
 const PAGE_SIZE = 20;
 
-type Mine =
-  | { status: 'loading' }
-  /** No buyer session and no email known on this device. */
-  | { status: 'signed-out' }
-  | { status: 'error'; error: unknown }
-  | {
-      status: 'ok';
-      orders: BuyerOrderSummaryDto[];
-      nextCursor: string | null;
-      more: 'idle' | 'loading' | { error: unknown };
-    };
-
 /** The buyer session's orders from the server, a page at a time. */
-function useMyOrders(): { mine: Mine; retry: () => void; loadMore: () => void } {
-  const [mine, setMine] = useState<Mine>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    const ac = new AbortController();
-    setMine({ status: 'loading' });
-    listMyOrders({ limit: PAGE_SIZE, signal: ac.signal }).then(
-      (page) => {
-        if (!ac.signal.aborted) setMine({ status: 'ok', ...page, more: 'idle' });
-      },
-      (error: unknown) => {
-        if (ac.signal.aborted) return;
-        const signedOut = error instanceof ApiError && error.code === 'unauthenticated';
-        setMine(signedOut ? { status: 'signed-out' } : { status: 'error', error });
-      },
-    );
-    return () => ac.abort();
-  }, [attempt]);
-
-  const cursor = mine.status === 'ok' ? mine.nextCursor : null;
-  const loadMore = useCallback(() => {
-    if (!cursor) return;
-    setMine((m) => (m.status === 'ok' ? { ...m, more: 'loading' } : m));
-    listMyOrders({ limit: PAGE_SIZE, cursor }).then(
-      (page) =>
-        setMine((m) =>
-          m.status === 'ok' && m.nextCursor === cursor
-            ? { ...m, orders: [...m.orders, ...page.orders], nextCursor: page.nextCursor, more: 'idle' }
-            : m,
-        ),
-      (error: unknown) => setMine((m) => (m.status === 'ok' ? { ...m, more: { error } } : m)),
-    );
-  }, [cursor]);
-
-  return { mine, retry: () => setAttempt((a) => a + 1), loadMore };
+function useMyOrders() {
+  return useInfiniteQuery({
+    queryKey: queryKeys.myOrders,
+    queryFn: ({ signal, pageParam }) => listMyOrders({ limit: PAGE_SIZE, cursor: pageParam, signal }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+  });
 }
+
+type MyOrdersQuery = ReturnType<typeof useMyOrders>;
 
 export function OrdersPage() {
   useTitle('My orders');
@@ -74,7 +37,7 @@ export function OrdersPage() {
   const [error, setError] = useState<string | null>(null);
   const codeId = useId();
   const emailId = useId();
-  const { mine, retry, loadMore } = useMyOrders();
+  const mine = useMyOrders();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -90,11 +53,12 @@ export function OrdersPage() {
     <>
       <h1>My orders</h1>
       <div className="orders-layout">
-        <section className="panel" aria-labelledby="mine-heading" aria-busy={mine.status === 'loading'}>
+        <section className="panel" aria-labelledby="mine-heading" aria-busy={mine.isPending}>
           <h2 id="mine-heading" className="panel-title">
             Your orders
           </h2>
-          <MyOrders mine={mine} retry={retry} loadMore={loadMore} />
+          <MyOrders mine={mine} />
+          {mine.data && <SeeAllOrdersOfEmail onVerified={() => void mine.refetch()} />}
         </section>
         <section className="panel" aria-labelledby="find-heading">
           <h2 id="find-heading" className="panel-title">
@@ -145,25 +109,30 @@ export function OrdersPage() {
   );
 }
 
-function MyOrders({ mine, retry, loadMore }: { mine: Mine; retry: () => void; loadMore: () => void }) {
-  if (mine.status === 'loading') return <Loading label="Loading your orders" />;
-  if (mine.status === 'signed-out')
+function MyOrders({ mine }: { mine: MyOrdersQuery }) {
+  // The list's first page decides the panel; a failed later page keeps what is shown and offers a retry.
+  if (mine.isPending) return <Loading label="Loading your orders" />;
+  if (mine.isError && !mine.data) {
+    // No buyer session and no email known on this device.
+    if (mine.error instanceof ApiError && mine.error.code === 'unauthenticated')
+      return (
+        <>
+          <p className="muted">
+            Orders you make on this device are listed here. For an order made elsewhere, use its code and email.
+          </p>
+          <RecentOnDevice />
+        </>
+      );
     return (
       <>
-        <p className="muted">
-          Orders you make on this device are listed here. For an order made elsewhere, use its code and email.
-        </p>
+        <LoadError error={mine.error} retry={() => void mine.refetch()} title="We could not load your orders" />
         <RecentOnDevice />
       </>
     );
-  if (mine.status === 'error')
-    return (
-      <>
-        <LoadError error={mine.error} retry={retry} title="We could not load your orders" />
-        <RecentOnDevice />
-      </>
-    );
-  if (mine.orders.length === 0)
+  }
+  const orders = mine.data.pages.flatMap((p) => p.orders);
+  const loadMore = () => void mine.fetchNextPage();
+  if (orders.length === 0)
     return (
       <p className="muted">
         No orders made in this browser yet. For an order made elsewhere, use its code and email.
@@ -173,7 +142,7 @@ function MyOrders({ mine, retry, loadMore }: { mine: Mine; retry: () => void; lo
   return (
     <>
       <ul className="item-list" aria-label="Your orders" data-testid="my-orders">
-        {mine.orders.map((o) => {
+        {orders.map((o) => {
           const state = orderRowStatus(o, now);
           return (
             <li key={o.code}>
@@ -190,12 +159,12 @@ function MyOrders({ mine, retry, loadMore }: { mine: Mine; retry: () => void; lo
           );
         })}
       </ul>
-      {typeof mine.more === 'object' && (
-        <LoadError error={mine.more.error} retry={loadMore} title="We could not load older orders" />
+      {mine.isFetchNextPageError && (
+        <LoadError error={mine.error} retry={loadMore} title="We could not load older orders" />
       )}
-      {mine.nextCursor && typeof mine.more !== 'object' && (
-        <button type="button" className="btn" onClick={loadMore} disabled={mine.more === 'loading'}>
-          {mine.more === 'loading' ? 'Loading…' : 'Show older orders'}
+      {mine.hasNextPage && !mine.isFetchNextPageError && (
+        <button type="button" className="btn" onClick={loadMore} disabled={mine.isFetchingNextPage}>
+          {mine.isFetchingNextPage ? 'Loading…' : 'Show older orders'}
         </button>
       )}
     </>

@@ -1,5 +1,6 @@
 import { MAX_TICKETS_PER_HOLD } from '@seatrush/shared';
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useSyncExternalStore } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import {
   ApiError,
@@ -17,21 +18,22 @@ import {
   releaseHold,
   saveHold,
   type HoldRequest,
-  type HoldResponse,
-  type MyHold,
   type PublicShowtime,
   type SeatMapDocument,
   type StoredHold,
 } from '../api/index.ts';
 import { useAnnounce } from '../components/Announcer.tsx';
-import { Countdown } from '../components/Countdown.tsx';
-import { Dialog } from '../components/Dialog.tsx';
 import { EmailDialog } from '../components/EmailDialog.tsx';
-import { LoadError, Loading, Notice, type NoticeTone } from '../components/Status.tsx';
+import { useVerifyEmail } from '../components/VerifyEmailDialog.tsx';
+import type { NoticeTone } from '../components/Status.tsx';
+import { BuyerQuery, combineQueries } from '../components/QueryState.tsx';
 import { BestAvailable } from '../picker/BestAvailable.tsx';
 import { Legend } from '../picker/Legend.tsx';
 import { ListPicker } from '../picker/ListPicker.tsx';
-import { holdItemsText, MyHolds } from '../picker/MyHolds.tsx';
+import { HoldEndedDialog } from '../picker/HoldEndedDialog.tsx';
+import { MyHolds } from '../picker/MyHolds.tsx';
+import { initialPickerState, pickerReducer, type PendingHold } from '../picker/picker-state.ts';
+import { PickerBanners } from '../picker/PickerBanners.tsx';
 import { priceText, stateText, type PriceInfo } from '../picker/seat-text.ts';
 import { SelectionPanel } from '../picker/SelectionPanel.tsx';
 import { ZonePanel } from '../picker/ZonePanel.tsx';
@@ -39,39 +41,39 @@ import { limitText } from '../picker/SelectionPanel.tsx';
 import {
   refreshSocketIdentity,
   subscribeStore,
-  type ConnectionStatus,
   type ShowtimeSubscription,
 } from '../realtime/index.ts';
 import { accessibilityNote, buildModel, describeSeat } from '../seatmap/model.ts';
 import { SeatMapView } from '../seatmap/SeatMapView.tsx';
 import { FREE } from '../seatmap/states.ts';
 import { SeatStore } from '../seatmap/store.ts';
-import { useLoad, useNow } from '../lib/hooks.ts';
-import { formatCountdownWords, formatDateTime, formatMoney, serverNow } from '../lib/time.ts';
+import { useNow } from '../lib/hooks.ts';
+import { queryKeys } from '../api/query.ts';
+import { formatCountdownWords, formatDateTime, serverNow } from '../lib/time.ts';
 import { useTitle } from '../lib/title.ts';
 
 export function ShowtimePage() {
   const { id = '' } = useParams();
-  const [state, retry] = useLoad(id, async (signal) => {
-    const showtime = await getShowtime(id, signal);
-    const doc = await getSeatMap(showtime.seatMapUrl, signal);
-    return { showtime, doc };
+  const showtime = useQuery({
+    queryKey: queryKeys.showtime(id),
+    queryFn: ({ signal }) => getShowtime(id, signal),
   });
-  useTitle(state.status === 'ok' ? `${state.data.showtime.event.name} — choose seats` : 'Choose seats');
-  if (state.status === 'loading') return <Loading label="Loading the seat map" />;
-  if (state.status === 'error')
-    return <LoadError error={state.error} retry={retry} title="We could not load this showtime" />;
-  return <Picker key={id} showtime={state.data.showtime} doc={state.data.doc} />;
-}
-
-interface Message {
-  tone: NoticeTone;
-  text: string;
-}
-
-interface Ended {
-  reason: 'expired' | 'released';
-  hold: StoredHold | null;
+  const url = showtime.data?.seatMapUrl;
+  // The document is immutable per layout version (its URL says which): fetched once, never compared.
+  const doc = useQuery({
+    queryKey: ['seat-map', url],
+    queryFn: ({ signal }) => getSeatMap(url!, signal),
+    enabled: url !== undefined,
+    staleTime: Infinity,
+    structuralSharing: false,
+  });
+  const both = combineQueries(showtime, doc);
+  useTitle(showtime.data ? `${showtime.data.event.name} — choose seats` : 'Choose seats');
+  return (
+    <BuyerQuery query={both} label="Loading the seat map" errorTitle="We could not load this showtime">
+      {([st, d]) => <Picker key={id} showtime={st} doc={d} />}
+    </BuyerQuery>
+  );
 }
 
 function ticketsIn(h: StoredHold): number {
@@ -91,14 +93,10 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
     [showtime],
   );
 
-  const [status, setStatus] = useState<ConnectionStatus>('connecting');
-  const [feedError, setFeedError] = useState<ApiError | null>(null);
-  const [serverHolds, setServerHolds] = useState<MyHold[]>([]);
-  const [ended, setEnded] = useState<Ended | null>(null);
-  const [message, setMessage] = useState<Message | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [focusSeat, setFocusSeat] = useState<number | undefined>(undefined);
-  const [askEmail, setAskEmail] = useState<((email: string | null) => void) | null>(null);
+  const [ui, dispatch] = useReducer(pickerReducer, initialPickerState);
+  const { serverHolds, ended, busy, focusSeat } = ui;
+  const setFocusSeat = useCallback((seat: number | undefined) => dispatch({ type: 'focus', seat }), []);
+  const verification = useVerifyEmail('This sale is for buyers who have confirmed their e-mail address.');
   const sub = useRef<ShowtimeSubscription | null>(null);
   /** Kept across a network failure so "try again" re-sends the same Idempotency-Key. */
   const retryKey = useRef<{ body: string; key: string } | null>(null);
@@ -116,7 +114,7 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
 
   const say = useCallback(
     (tone: NoticeTone, text: string) => {
-      setMessage({ tone, text });
+      dispatch({ type: 'say', message: { tone, text } });
       announce(text, tone === 'error' || tone === 'warning' ? 'assertive' : 'polite');
     },
     [announce],
@@ -128,21 +126,14 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
   // The live feed.
   useEffect(() => {
     const s = subscribeStore(store, {
-      onStatus: (st, err) => {
-        setStatus(st);
-        setFeedError(err ?? null);
-      },
-      onMyHolds: setServerHolds,
+      onStatus: (st, err) => dispatch({ type: 'connection', status: st, error: err ?? null }),
+      onMyHolds: (holds) => dispatch({ type: 'server-holds', holds }),
       onHoldEnded: (fact) => {
         const h = getHold(fact.holdId) ?? null;
         forgetHold(fact.holdId);
-        setServerHolds((hs) => hs.filter((x) => x.holdId !== fact.holdId));
         // A release this tab asked for is already acknowledged by cancel(); only tell about the others.
-        if (fact.reason === 'released' && releasing.current.has(fact.holdId)) return;
-        // This tab's own clock may have ended the hold first (and forgotten it): keep what that dialog says.
-        setEnded((prev) =>
-          h === null && prev?.hold?.holdId === fact.holdId ? prev : { reason: fact.reason, hold: h },
-        );
+        const own = fact.reason === 'released' && releasing.current.has(fact.holdId);
+        dispatch({ type: 'hold-ended', holdId: fact.holdId, reason: fact.reason, hold: h, silent: own });
       },
     });
     sub.current = s;
@@ -161,28 +152,28 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
           seats.length === 1
             ? `Seat ${names} was just taken by someone else and was removed from your selection.`
             : `Seats ${names} were just taken by someone else and were removed from your selection.`;
-        setMessage({ tone: 'warning', text });
+        dispatch({ type: 'say', message: { tone: 'warning', text } });
         announce(text, 'assertive');
       }),
     [store, model, announce],
   );
 
-  // The payment window ran out (checked here too: the server's expiry job is not the only guard).
+  // The payment window ran out (checked here too: the server's expiry job is not the only guard). Read from
+  // the hold storage on a timer, so the check is a subscription rather than state set by a render's effect.
   useEffect(() => {
-    for (const h of stored) {
-      if (Date.parse(h.expiresAt) <= now) {
+    const check = () => {
+      const t = serverNow();
+      for (const h of Object.values(holdsSnapshot())) {
+        if (h.showtimeId !== showtime.id || Date.parse(h.expiresAt) > t) continue;
         forgetHold(h.holdId);
         sub.current?.resync();
-        // Once checkout has started, the order page tells the outcome (paid, or expired and refunded).
-        if (h.orderCode)
-          setMessage({
-            tone: 'info',
-            text: `The reservation for order ${h.orderCode} has ended. Its status is under My orders.`,
-          });
-        else setEnded({ reason: 'expired', hold: h });
+        dispatch({ type: 'hold-expired', hold: h });
       }
-    }
-  }, [stored, now]);
+    };
+    check();
+    const timer = setInterval(check, 1000);
+    return () => clearInterval(timer);
+  }, [showtime.id]);
 
   useEffect(() => {
     if (ended)
@@ -278,22 +269,18 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
     );
   };
 
-  const ensureEmail = async (): Promise<boolean> => {
-    if (getStoredEmail()) return true;
-    const email = await new Promise<string | null>((resolve) => setAskEmail(() => resolve));
-    setAskEmail(null);
-    if (email !== null) refreshSocketIdentity();
-    return email !== null;
-  };
-
   /** `what` names what was held in the confirmation (from the answer when the server chose the seats). */
-  const hold = async (body: HoldRequest, what: string | ((h: HoldResponse) => string)) => {
-    setMessage(null);
-    if (!(await ensureEmail())) return;
+  const hold = async (body: HoldRequest, what: PendingHold['what']): Promise<void> => {
+    dispatch({ type: 'say', message: null });
+    // Without a known e-mail the hold waits in the picker's state until the e-mail dialog answers (onEmail).
+    if (!getStoredEmail()) {
+      dispatch({ type: 'ask-email', pending: { body, what } });
+      return;
+    }
     const bodyKey = JSON.stringify(body);
     const key = retryKey.current?.body === bodyKey ? retryKey.current.key : newIdempotencyKey();
     retryKey.current = { body: bodyKey, key };
-    setBusy(true);
+    dispatch({ type: 'busy', busy: true });
     try {
       const h = await createHold(showtime.id, body, key);
       retryKey.current = null;
@@ -311,6 +298,11 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
       sub.current?.resync();
     } catch (err) {
       if (!(err instanceof ApiError) || err.code !== 'network') retryKey.current = null;
+      if (err instanceof ApiError && err.code === 'verification_required' && (await verification.ask()))
+        return hold(body, what);
+      // A sale with a waiting room: take the buyer to the line (docs/waiting-room.md).
+      if (err instanceof ApiError && err.code.startsWith('admission_'))
+        return void window.location.assign(`/showtimes/${encodeURIComponent(showtime.id)}/queue`);
       if (err instanceof ApiError && err.code === 'seat_unavailable') {
         const gone = err.seats.map((l) => model.byLabel.get(l)).filter((i): i is number => i !== undefined);
         store.setSelected(gone, false);
@@ -324,8 +316,16 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
       )
         sub.current?.resync();
     } finally {
-      setBusy(false);
+      dispatch({ type: 'busy', busy: false });
     }
+  };
+
+  const onEmail = (email: string | null) => {
+    const pending = ui.askingEmail;
+    dispatch({ type: 'email-answered' });
+    if (email === null || !pending) return;
+    refreshSocketIdentity();
+    void hold(pending.body, pending.what);
   };
 
   const holdSelected = () => {
@@ -334,7 +334,7 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
   };
 
   const cancel = async (h: StoredHold) => {
-    setBusy(true);
+    dispatch({ type: 'busy', busy: true });
     releasing.current.add(h.holdId);
     try {
       await releaseHold(h.holdId, h.holdToken);
@@ -342,12 +342,12 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
       const gone = err instanceof ApiError && ['hold_not_found', 'hold_expired'].includes(err.code);
       if (!gone) {
         say('error', messageFor(err));
-        setBusy(false);
+        dispatch({ type: 'busy', busy: false });
         return;
       }
     }
     forgetHold(h.holdId);
-    setBusy(false);
+    dispatch({ type: 'busy', busy: false });
     say('success', 'Reservation cancelled. The seats are back on sale.');
     sub.current?.resync();
   };
@@ -390,59 +390,13 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
         </p>
       </header>
 
-      <div className="banners">
-        {status === 'reconnecting' && (
-          <Notice tone="warning" live icon="⟳" title="Reconnecting…" testId="banner-reconnecting">
-            <p>The seat map will catch up by itself as soon as we're back.</p>
-          </Notice>
-        )}
-        {feedError && (
-          <Notice tone="error" live title="Live availability is unavailable">
-            <p>{messageFor(feedError)}</p>
-          </Notice>
-        )}
-        {saleState === 'scheduled' && (
-          <Notice tone="info" icon="⏱" title="Tickets are not on sale yet" testId="banner-scheduled">
-            <p>
-              Sale opens in{' '}
-              <strong>
-                <Countdown
-                  until={showtime.saleOpensAt}
-                  label="Sale opens"
-                  onDone={() => sub.current?.resync()}
-                />
-              </strong>{' '}
-              ({formatDateTime(showtime.saleOpensAt)}). Have a look around the map meanwhile.
-            </p>
-          </Notice>
-        )}
-        {saleState === 'paused' && (
-          <Notice tone="warning" live icon="⏸" title="Sales are paused" testId="banner-paused">
-            <p>
-              Selling will resume shortly. Reservations you already have stay valid and you can still pay for
-              them.
-            </p>
-          </Notice>
-        )}
-        {saleState === 'closed' && (
-          <Notice tone="info" icon="■" title="Sales have closed" testId="banner-closed">
-            <p>Tickets for this show are no longer on sale here.</p>
-          </Notice>
-        )}
-        {soldOut && (
-          <Notice tone="warning" live icon="✕" title="Sold out" testId="banner-soldout">
-            <p>
-              Every ticket is sold or reserved. Reserved tickets come back when a payment window runs out —
-              keep this page open to see them appear.
-            </p>
-          </Notice>
-        )}
-        {message && (
-          <Notice tone={message.tone} live testId="picker-message">
-            <p>{message.text}</p>
-          </Notice>
-        )}
-      </div>
+      <PickerBanners
+        state={ui}
+        saleState={saleState}
+        saleOpensAt={showtime.saleOpensAt}
+        soldOut={soldOut}
+        onSaleOpens={() => sub.current?.resync()}
+      />
 
       <div className="picker-layout">
         <section className="picker-map" aria-labelledby="map-heading">
@@ -534,32 +488,12 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
         </section>
       )}
 
-      <EmailDialog open={askEmail !== null} onDone={(email) => askEmail?.(email)} />
-      <Dialog
-        open={ended !== null}
-        title={ended?.reason === 'released' ? 'Your reservation was cancelled' : 'Your reservation expired'}
-        onClose={() => setEnded(null)}
-        testId="hold-ended-dialog"
-      >
-        <p>
-          {ended?.reason === 'released'
-            ? 'This reservation was cancelled in another tab or window, and its seats are back on sale.'
-            : 'The payment window ran out, so the seats were released for other buyers.'}
-          {ended?.hold && (
-            <>
-              {' '}
-              It held: {holdItemsText(ended.hold, zoneName)} (
-              {formatMoney(ended.hold.totalCents, ended.hold.currency)}).
-            </>
-          )}
-        </p>
-        <p>You can choose seats again.</p>
-        <div className="dialog-actions">
-          <button type="button" className="btn btn-primary" onClick={() => setEnded(null)} autoFocus>
-            Choose again
-          </button>
-        </div>
-      </Dialog>
+      <EmailDialog open={ui.askingEmail !== null} onDone={onEmail} />
+      <HoldEndedDialog
+        ended={ended}
+        zoneName={zoneName}
+        onClose={() => dispatch({ type: 'dismiss-ended' })}
+      />
     </>
   );
 }

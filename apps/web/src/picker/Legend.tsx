@@ -1,5 +1,5 @@
+import { formatMoney } from '@seatrush/shared';
 import type { PublicShowtime } from '../api/index.ts';
-import { formatMoney } from '../lib/time.ts';
 
 /** Small SVGs drawn like the canvas seats, so the legend explains shapes, not just colours. */
 export function StateIcon({

@@ -1,7 +1,7 @@
+import { formatMoney } from '@seatrush/shared';
 import { Link } from 'react-router';
 import type { MyHold, StoredHold } from '../api/index.ts';
 import { Countdown } from '../components/Countdown.tsx';
-import { formatMoney } from '../lib/time.ts';
 
 /** "STALLS-A-5, 2 × Standing": seat labels and GA quantities with the zone's name. */
 export function holdItemsText(h: StoredHold, zoneName: (key: string) => string = (k) => k): string {

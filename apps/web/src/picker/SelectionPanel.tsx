@@ -1,6 +1,6 @@
+import { formatMoney } from '@seatrush/shared';
 import { describeSeat } from '../seatmap/model.ts';
 import type { SeatStore } from '../seatmap/store.ts';
-import { formatMoney } from '../lib/time.ts';
 import type { PriceInfo } from './seat-text.ts';
 
 export function limitText(limit: number | null, held: number, room: number): string {

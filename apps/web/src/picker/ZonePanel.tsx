@@ -1,6 +1,6 @@
+import { formatMoney } from '@seatrush/shared';
 import { useState } from 'react';
 import type { PublicShowtime, ZoneCounts } from '../api/index.ts';
-import { formatMoney } from '../lib/time.ts';
 
 /** GA zones: a quantity picker each, with live remaining counts. */
 export function ZonePanel({

@@ -1,7 +1,7 @@
+import { formatMoney } from '@seatrush/shared';
 import { FREE, HELD, SOLD, BLOCKED } from '../seatmap/states.ts';
 import { accessibilityNote, describeSeat, type SeatMapModel } from '../seatmap/model.ts';
 import type { SeatStore } from '../seatmap/store.ts';
-import { formatMoney } from '../lib/time.ts';
 
 export interface PriceInfo {
   prices: Map<string, number>;

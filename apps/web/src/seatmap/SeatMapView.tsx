@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { SeatMapRenderer } from './renderer.ts';
 import type { SeatStore } from './store.ts';
 
@@ -38,8 +38,11 @@ export function SeatMapView(props: SeatMapViewProps) {
   const [tip, setTip] = useState<Tip | null>(null);
   const [keyboardText, setKeyboardText] = useState('');
   const helpId = useId();
+  // The canvas listeners live as long as the store; they call the latest callbacks through this ref.
   const handlers = useRef({ onSeat, onZone, describe, onRenderer });
-  handlers.current = { onSeat, onZone, describe, onRenderer };
+  useLayoutEffect(() => {
+    handlers.current = { onSeat, onZone, describe, onRenderer };
+  });
 
   useEffect(() => {
     const host = hostRef.current;
@@ -268,7 +271,7 @@ export function SeatMapView(props: SeatMapViewProps) {
     crosshairSeat(r);
   };
 
-  const zoomButton = (factor: number) => () => {
+  const zoomBy = (factor: number) => {
     const r = rendererRef.current;
     if (r) r.zoomAt(factor, r.width / 2, r.height / 2);
     setTip(null);
@@ -312,10 +315,10 @@ export function SeatMapView(props: SeatMapViewProps) {
         )}
       </div>
       <div className="seatmap-zoom" role="group" aria-label="Zoom">
-        <button type="button" onClick={zoomButton(1.4)} aria-label="Zoom in">
+        <button type="button" onClick={() => zoomBy(1.4)} aria-label="Zoom in">
           +
         </button>
-        <button type="button" onClick={zoomButton(1 / 1.4)} aria-label="Zoom out">
+        <button type="button" onClick={() => zoomBy(1 / 1.4)} aria-label="Zoom out">
           −
         </button>
         <button

@@ -21,7 +21,7 @@ import type { Metrics, Tally } from '../../observability/metrics.ts';
  */
 export interface HoldSeatsInput {
   showtimeId: string;
-  buyer: Pick<BuyerPrincipal, 'buyerId' | 'sessionId'>;
+  buyer: Pick<BuyerPrincipal, 'buyerId' | 'sessionId' | 'verified'>;
   /** The client's key: the same key always answers with the same hold (on any node). */
   idempotencyKey: string;
   request: HoldRequest;

@@ -43,6 +43,14 @@ export async function handleWebhook(
   } catch {
     throw new DomainError('webhook_invalid', 'The event is not well-formed.');
   }
+  return processPaymentEvent(core, event);
+}
+
+/**
+ * Applies one verified provider event once per event id — the step every provider's webhook route shares (the
+ * sandbox's above, Stripe's in stripe-webhook.ts, after mapping Stripe's event onto ours).
+ */
+export async function processPaymentEvent(core: OrdersCore, event: PaymentEvent): Promise<WebhookResult> {
   if (await core.prisma.webhookEvent.findUnique({ where: { id: event.id } })) {
     core.om.webhooks.inc({ type: event.type, outcome: 'duplicate' });
     return { received: true, duplicate: true };
@@ -51,6 +59,16 @@ export async function handleWebhook(
   core.om.webhooks.inc({ type: event.type, outcome });
   return { received: true, outcome };
 }
+
+/** The payment transition each non-success event asks for. */
+const EVENT_ACTION: Partial<Record<PaymentEvent['type'], PaymentAction>> = {
+  'payment.pending': 'start',
+  'payment.failed': 'fail',
+  'payment.canceled': 'cancel',
+  'payment.disputed': 'dispute',
+  'payment.dispute_won': 'win_dispute',
+  'payment.dispute_lost': 'lose_dispute',
+};
 
 async function applyEvent(core: OrdersCore, event: PaymentEvent): Promise<string> {
   if (event.type === 'refund.succeeded' || event.type === 'refund.failed')
@@ -67,9 +85,11 @@ async function applyEvent(core: OrdersCore, event: PaymentEvent): Promise<string
     );
     return 'unknown_payment';
   }
-  if (event.type === 'payment.succeeded') return paymentSucceeded(core, payment.id, event.id);
-  const action: PaymentAction =
-    event.type === 'payment.pending' ? 'start' : event.type === 'payment.failed' ? 'fail' : 'cancel';
+  if (event.type === 'payment.succeeded') {
+    if (!sameMoney(payment, event.data)) return amountMismatch(core, payment.id, event);
+    return paymentSucceeded(core, payment.id, event.id);
+  }
+  const action: PaymentAction = EVENT_ACTION[event.type] ?? 'cancel';
   return core.prisma.$transaction(async (tx) => {
     await lockOrder(tx, { id: payment.orderId });
     await recordEvent(tx, event.id, event.type, core.provider.name);
@@ -95,6 +115,64 @@ async function applyEvent(core: OrdersCore, event: PaymentEvent): Promise<string
     });
     return to;
   }, ORDER_TX);
+}
+
+/** The event's money is the payment's: the same amount in the same currency (ISO codes, any case). */
+const sameMoney = (
+  p: { amountCents: number; currency: string },
+  d: { amountCents: number; currency: string },
+) => p.amountCents === d.amountCents && p.currency.toUpperCase() === d.currency.toUpperCase();
+
+/**
+ * A signed success whose amount or currency is not the payment's never pays the order: the capture is recorded as
+ * it happened (the payment carries the captured money from now on; the audit entry `payment.amount_mismatch`
+ * keeps what was asked for), and all of it is refunded (`amount_mismatch`). The order, its items and the hold stay
+ * as they were — the buyer may still pay the right amount while the hold lasts. A mismatch for a payment already
+ * captured changes nothing but is audited too.
+ */
+async function amountMismatch(core: OrdersCore, paymentId: string, event: PaymentEvent): Promise<string> {
+  const got = { amountCents: event.data.amountCents, currency: event.data.currency.slice(0, 16) };
+  const captured = await core.prisma.$transaction(async (tx) => {
+    const { orderId } = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
+    const order = await lockOrder(tx, { id: orderId });
+    await recordEvent(tx, event.id, event.type, core.provider.name);
+    const p = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
+    const capture = paymentMachine.can(p.status, 'confirm');
+    const showtimeId = order?.showtimeId ?? null;
+    await writeAudit(tx, {
+      actor: 'system',
+      action: 'payment.amount_mismatch',
+      entityType: 'payment',
+      entityId: p.id,
+      showtimeId,
+      before: { status: p.status, amountCents: p.amountCents, currency: p.currency },
+      after: { ...got, eventId: event.id, orderStatus: order?.status ?? null, refunded: capture },
+    });
+    if (!capture) return false;
+    const to = paymentMachine.next(p.status, 'confirm');
+    await tx.payment.update({
+      where: { id: p.id },
+      data: { status: to, confirmedAt: new Date(core.now()), failureCode: null, ...got },
+    });
+    await writeAudit(tx, {
+      actor: 'system',
+      action: paymentMachine.auditAction.confirm,
+      entityType: 'payment',
+      entityId: p.id,
+      showtimeId,
+      before: { status: p.status },
+      after: { status: to, ...got },
+    });
+    return true;
+  }, ORDER_TX);
+  core.logger.warn(
+    { paymentId, eventId: event.id, got, captured },
+    'payment.succeeded with an amount or currency that is not the payment’s',
+  );
+  if (!captured) return 'amount_mismatch_ignored';
+  await refundWholePayment(core, paymentId, REFUND_REASON.amountMismatch);
+  core.om.orders.inc({ outcome: `refunded_${REFUND_REASON.amountMismatch}` });
+  return `refunded_${REFUND_REASON.amountMismatch}`;
 }
 
 async function applyRefundEvent(core: OrdersCore, event: PaymentEvent): Promise<string> {

@@ -18,6 +18,42 @@ export interface RefundRequest {
   reason: string;
   /** Buyers may refund only while the showtime allows it; staff (box office) any time. */
   by: 'buyer' | 'staff';
+  /** The client's `Idempotency-Key`: the same key for the same order always answers with the same refund. */
+  idempotencyKey?: string | undefined;
+}
+
+export interface RefundOutcome {
+  refundId: string;
+  /** True when the Idempotency-Key was already answered: this is the refund an earlier request made. */
+  replayed: boolean;
+}
+
+/** The stored key of a refund request: per order and per side (buyer or staff), so keys never meet across them. */
+const requestKeyOf = (orderId: string, req: RefundRequest) =>
+  req.idempotencyKey === undefined ? null : `${orderId}:${req.by}:${req.idempotencyKey}`;
+
+/** A retry must ask for what the first request asked: the same caller and (when named) the same items. */
+function sameRequest(prior: { requestedBy: string; itemIds: string[] }, req: RefundRequest): boolean {
+  if (prior.requestedBy !== req.actor) return false;
+  if (!req.itemIds) return true;
+  const a = [...new Set(req.itemIds)].sort();
+  const b = [...prior.itemIds].sort();
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
+async function replay(
+  core: OrdersCore,
+  prior: { id: string; requestedBy: string; itemIds: string[] },
+  req: RefundRequest,
+): Promise<RefundOutcome> {
+  if (!sameRequest(prior, req))
+    throw new DomainError(
+      'idempotency_conflict',
+      'That Idempotency-Key was used for another refund of this order.',
+    );
+  // The first request may have died between its commit and the provider's answer: finish what it started.
+  await processRefund(core, prior.id);
+  return { refundId: prior.id, replayed: true };
 }
 
 /**
@@ -28,14 +64,28 @@ export interface RefundRequest {
  * and the provider pays the money back (idempotent on the refund id). A crash after the commit leaves a refund in
  * `created` / `transit` that the refund sweeper finishes.
  *
+ * With an `idempotencyKey`, the refund remembers the key (unique per order): a retry — after a lost answer, a
+ * timeout, a node killed mid-request, concurrently — gets the same refund back (`replayed`), driven on to its
+ * end, instead of `refund_not_allowed`. Errors change nothing and are not remembered.
+ *
  * Errors: `not_found`, `refund_not_allowed` (not paid, buyer refunds closed, items not refundable, nothing
- * captured to refund from).
+ * captured to refund from), `idempotency_conflict` (the key was used for another refund of this order).
  */
-export async function refundOrder(core: OrdersCore, req: RefundRequest): Promise<string> {
+export async function refundOrder(core: OrdersCore, req: RefundRequest): Promise<RefundOutcome> {
   const found = await findOrder(core.prisma, { code: req.code });
   if (!found) throw new DomainError('not_found', 'No such order.');
-  const refundId = await core.prisma.$transaction(async (tx) => {
+  const requestKey = requestKeyOf(found.id, req);
+  if (requestKey) {
+    const prior = await core.prisma.refund.findUnique({ where: { requestKey } });
+    if (prior) return replay(core, prior, req);
+  }
+  const made = await core.prisma.$transaction(async (tx) => {
     const locked = await lockOrder(tx, { id: found.id });
+    // A concurrent request with the same key waited for the lock: it answers with what the first one made.
+    if (requestKey) {
+      const prior = await tx.refund.findUnique({ where: { requestKey } });
+      if (prior) return { replay: prior };
+    }
     const o = await tx.order.findUniqueOrThrow({
       where: { id: found.id },
       include: {
@@ -95,7 +145,7 @@ export async function refundOrder(core: OrdersCore, req: RefundRequest): Promise
       before: { status: o.status },
       after: { status: to, itemIds: items.map((i) => i.id), amountCents: amount },
     });
-    return createRefund(tx, {
+    const refundId = await createRefund(tx, {
       orderId: o.id,
       showtimeId: o.showtimeId,
       paymentId: payment?.p.id ?? null,
@@ -103,10 +153,13 @@ export async function refundOrder(core: OrdersCore, req: RefundRequest): Promise
       reason: req.reason,
       itemIds: items.map((i) => i.id),
       requestedBy: req.actor,
+      requestKey,
     });
+    return { replay: null, refundId };
   }, ORDER_TX);
-  await processRefund(core, refundId);
-  return refundId;
+  if (made.replay) return replay(core, made.replay, req);
+  await processRefund(core, made.refundId);
+  return { refundId: made.refundId, replayed: false };
 }
 
 export async function createRefund(
@@ -119,6 +172,7 @@ export async function createRefund(
     reason: string;
     itemIds: string[];
     requestedBy: string;
+    requestKey?: string | null;
   },
 ): Promise<string> {
   const id = newId('r');
@@ -131,6 +185,7 @@ export async function createRefund(
       reason: r.reason,
       itemIds: r.itemIds,
       requestedBy: r.requestedBy,
+      requestKey: r.requestKey ?? null,
       status: 'created',
     },
   });
@@ -241,7 +296,15 @@ export async function processRefund(core: OrdersCore, refundId: string): Promise
     currency: fresh.payment.currency,
     idempotencyKey: fresh.id,
   });
-  if (result.status === 'pending') return;
+  if (result.status === 'pending') {
+    // Stripe may answer `pending`: keep its reference, so the refund's webhook finds this refund.
+    if (result.refundRef)
+      await core.prisma.refund.updateMany({
+        where: { id: fresh.id, providerRef: null },
+        data: { providerRef: result.refundRef },
+      });
+    return;
+  }
   await transitionRefund(
     core,
     r.id,

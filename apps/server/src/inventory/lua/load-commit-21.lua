@@ -1,12 +1,13 @@
 --[[
 load-commit-21.lua — makes a load built under staging keys live in one step, so no script ever sees a
 half-loaded showtime. Without `force`, an already loaded showtime is left alone (the staging keys are dropped).
-The version continues from the old one (clients holding an older version then take a fresh snapshot: the change
-log starts empty at the new version). Announces the whole new availability on the channel (type `load`).
+The version continues from the old one, and never below the floor the caller passes (the showtime's load epoch
+× 10⁹, kept in PostgreSQL): after Redis lost the old version, versions still keep growing (clients holding an
+older version then take a fresh snapshot: the change log starts empty at the new version). Announces the whole new availability on the channel (type `load`).
 
 KEYS  1..10 staging: meta seats seatinfo states counts holds expiry buyers orders returned
       11..20 live keys, same order  21 log
-ARGV  1 now (ms)  2 showtimeId  3 channel  4 force ('1' | '0')
+ARGV  1 now (ms)  2 showtimeId  3 channel  4 force ('1' | '0')  5 version floor (integer, may be absent: 0)
 Returns { 1, version } loaded      { -14, version } already loaded (not forced)
 ]]
 local NOW, SHOWTIME, CHANNEL = tonumber(ARGV[1]), ARGV[2], ARGV[3]
@@ -20,7 +21,7 @@ if liveVersion and not force then
 end
 if redis.call('EXISTS', KEYS[STAGED + 1]) == 0 then return error('staging meta missing') end
 
-local v = (tonumber(liveVersion) or 0) + 1
+local v = math.max((tonumber(liveVersion) or 0) + 1, tonumber(ARGV[5] or '0') or 0)
 redis.call('HSET', KEYS[STAGED + 1], 'version', v)
 for i = 1, 10 do
   if redis.call('EXISTS', KEYS[STAGED + i]) == 1 then

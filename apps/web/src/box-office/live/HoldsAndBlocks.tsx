@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { Link } from 'react-router';
-import type { SeatBlockDto, SeatOwnerDto } from '@seatrush/shared';
+import { queryKeys } from '../../api/query.ts';
 import { useNow } from '../../lib/hooks.ts';
 import { formatCountdown } from '../../lib/time.ts';
 import { staffApi } from '../api.ts';
@@ -21,29 +22,15 @@ interface HoldRow {
  * Polled rather than refreshed per map change: during a hold storm the map changes many times a second.
  */
 export function LiveHolds({ showtimeId }: { showtimeId: string }) {
-  const [owners, setOwners] = useState<SeatOwnerDto[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [tick, setTick] = useState(0);
+  const query = useQuery({
+    queryKey: queryKeys.staff.holds(showtimeId),
+    queryFn: ({ signal }) => staffApi.seatOwners(showtimeId, { state: 'held', limit: 500 }, signal),
+    refetchInterval: HOLDS_REFRESH_MS,
+  });
+  const owners = query.data?.seats ?? null;
+  // A failed poll keeps the last list and says so; the next poll clears it.
+  const error: unknown = query.isError ? query.error : null;
   const now = useNow(1000);
-
-  useEffect(() => {
-    const t = setInterval(() => setTick((n) => n + 1), HOLDS_REFRESH_MS);
-    return () => clearInterval(t);
-  }, []);
-
-  useEffect(() => {
-    const ac = new AbortController();
-    staffApi.seatOwners(showtimeId, { state: 'held', limit: 500 }, ac.signal).then(
-      (r) => {
-        setOwners(r.seats);
-        setError(null);
-      },
-      (e: unknown) => {
-        if (!ac.signal.aborted) setError(e);
-      },
-    );
-    return () => ac.abort();
-  }, [showtimeId, tick]);
 
   const rows = useMemo<HoldRow[]>(() => {
     const byHold = new Map<string, HoldRow>();
@@ -109,35 +96,16 @@ export function LiveHolds({ showtimeId }: { showtimeId: string }) {
 }
 
 /** Seats taken off sale, with their reasons; each can be released from here. */
-export function BlockList({
-  showtimeId,
-  refreshKey,
-  onChanged,
-}: {
-  showtimeId: string;
-  refreshKey: number;
-  onChanged: () => void;
-}) {
-  const [blocks, setBlocks] = useState<SeatBlockDto[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const release = useAction(async (seat: string) => {
-    await staffApi.unblockSeats(showtimeId, { seats: [seat] });
-    onChanged();
+export function BlockList({ showtimeId }: { showtimeId: string }) {
+  const query = useQuery({
+    queryKey: queryKeys.staff.blocks(showtimeId),
+    queryFn: ({ signal }) => staffApi.blocks(showtimeId, signal),
   });
-
-  useEffect(() => {
-    const ac = new AbortController();
-    staffApi.blocks(showtimeId, ac.signal).then(
-      (r) => {
-        setBlocks(r.blocks);
-        setError(null);
-      },
-      (e: unknown) => {
-        if (!ac.signal.aborted) setError(e);
-      },
-    );
-    return () => ac.abort();
-  }, [showtimeId, refreshKey]);
+  const blocks = query.data?.blocks ?? null;
+  const error: unknown = query.isError ? query.error : null;
+  const release = useAction((seat: string) => staffApi.unblockSeats(showtimeId, { seats: [seat] }), {
+    invalidate: [queryKeys.staff.live(showtimeId)],
+  });
 
   return (
     <section className="bo-card" aria-labelledby="bo-blocks-title">

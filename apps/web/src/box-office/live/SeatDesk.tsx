@@ -1,3 +1,4 @@
+import { formatMoney } from '@seatrush/shared';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import type {
@@ -8,7 +9,7 @@ import type {
   VenueDto,
 } from '@seatrush/shared';
 import { newIdempotencyKey } from '../../api/inventory.ts';
-import { formatCountdown, formatMoney } from '../../lib/time.ts';
+import { formatCountdown } from '../../lib/time.ts';
 import { useNow } from '../../lib/hooks.ts';
 import { SeatMapView } from '../../seatmap/SeatMapView.tsx';
 import { accessibilityNote, describeSeat } from '../../seatmap/model.ts';

@@ -1,6 +1,6 @@
+import { formatMoney } from '@seatrush/shared';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ShowtimeSalesDto, StaffStats, VenueDto } from '@seatrush/shared';
-import { formatMoney } from '../../lib/time.ts';
 import { formatCount } from '../ui.tsx';
 
 function Stat({ label, value, sub, testId }: { label: string; value: string; sub?: string; testId: string }) {
@@ -53,6 +53,12 @@ export function StatCards({
         value={n(stats?.connectedBuyers)}
         sub={stats ? `${stats.nodes} node${stats.nodes === 1 ? '' : 's'}` : undefined}
         testId="stat-buyers"
+      />
+      <Stat
+        label="Checked in"
+        value={n(stats?.checkIns?.checkedIn)}
+        sub={stats?.checkIns ? `of ${formatCount(stats.checkIns.tickets)} tickets` : undefined}
+        testId="stat-checked-in"
       />
     </dl>
   );

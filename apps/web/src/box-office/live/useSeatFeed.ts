@@ -1,5 +1,7 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ApiError } from '../../api/index.ts';
+import { queryKeys } from '../../api/query.ts';
 import { subscribeShowtime, type ConnectionStatus } from '../../realtime/index.ts';
 import { buildModel } from '../../seatmap/model.ts';
 import { SeatStore } from '../../seatmap/store.ts';
@@ -16,45 +18,47 @@ export type SeatFeed =
  * what buyers see, and adds its own overlays (selection for blocking / selling).
  */
 export function useSeatFeed(showtimeId: string, venueId: string, layoutVersion: number): SeatFeed {
-  const [feed, setFeed] = useState<SeatFeed>({ status: 'loading' });
+  // The document is immutable per layout version: fetched once, never compared.
+  const doc = useQuery({
+    queryKey: queryKeys.staff.seatMap(venueId, layoutVersion),
+    queryFn: ({ signal }) => staffApi.seatMap(venueId, layoutVersion, signal),
+    staleTime: Infinity,
+    structuralSharing: false,
+  });
+  const store = useMemo(
+    () => (doc.data ? new SeatStore(buildModel(doc.data), showtimeId) : null),
+    [doc.data, showtimeId],
+  );
+  const [link, setLink] = useState<{
+    store: SeatStore | null;
+    connection: ConnectionStatus;
+    refusal: ApiError | null;
+  }>({ store: null, connection: 'connecting', refusal: null });
 
   useEffect(() => {
-    const ac = new AbortController();
-    let sub: { close(): void } | null = null;
-    setFeed({ status: 'loading' });
-    staffApi.seatMap(venueId, layoutVersion, ac.signal).then(
-      (doc) => {
-        if (ac.signal.aborted) return;
-        const store = new SeatStore(buildModel(doc), showtimeId);
-        let connection: ConnectionStatus = 'connecting';
-        let refusal: ApiError | null = null;
-        const publish = () => setFeed({ status: 'ready', store, connection, refusal });
-        publish();
-        sub = subscribeShowtime(
-          showtimeId,
-          (snapshot) => store.applySnapshot(snapshot),
-          (delta) => store.applyDelta(delta),
-          {
-            getVersion: () => store.version,
-            onStatus: (s, err) => {
-              connection = s;
-              refusal = s === 'live' ? null : (err ?? refusal);
-              publish();
-            },
-          },
-        );
-      },
-      (error: unknown) => {
-        if (!ac.signal.aborted) setFeed({ status: 'error', error });
+    if (!store) return;
+    const sub = subscribeShowtime(
+      showtimeId,
+      (snapshot) => store.applySnapshot(snapshot),
+      (delta) => store.applyDelta(delta),
+      {
+        getVersion: () => store.version,
+        onStatus: (s, err) =>
+          setLink((prev) => ({
+            store,
+            connection: s,
+            refusal: s === 'live' ? null : (err ?? (prev.store === store ? prev.refusal : null)),
+          })),
       },
     );
-    return () => {
-      ac.abort();
-      sub?.close();
-    };
-  }, [showtimeId, venueId, layoutVersion]);
+    return () => sub.close();
+  }, [store, showtimeId]);
 
-  return feed;
+  if (doc.isError && !doc.data) return { status: 'error', error: doc.error };
+  if (!store) return { status: 'loading' };
+  // The link state of a previous store (another showtime) says nothing about this one.
+  const current = link.store === store ? link : { connection: 'connecting' as const, refusal: null };
+  return { status: 'ready', store, connection: current.connection, refusal: current.refusal };
 }
 
 const noop = () => () => undefined;

@@ -1,9 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import type { AuditEntryDto } from '@seatrush/shared';
-import { useLoad } from '../../lib/hooks.ts';
+import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
-import { ErrorNote, Field, PageHeader, Spinner, When, useAction } from '../ui.tsx';
+import { ErrorNote, Field, PageHeader, StaffQuery, When } from '../ui.tsx';
 
 const COMMON_ACTIONS = [
   'seat.',
@@ -30,43 +31,37 @@ export function AuditPage() {
     action: params.get('action') ?? '',
   };
   const [form, setForm] = useState(filter);
-  const [refs] = useLoad('audit-refs', async (signal) => {
-    const [users, showtimes, events] = await Promise.all([
-      staffApi.users(signal),
-      staffApi.showtimes({}, signal),
-      staffApi.events(signal),
-    ]);
-    return {
-      users: users.users,
-      showtimes: showtimes.showtimes,
-      events: new Map(events.events.map((e) => [e.id, e])),
-    };
+  const refs = useQuery({
+    queryKey: queryKeys.staff.auditRefs,
+    queryFn: async ({ signal }) => {
+      const [users, showtimes, events] = await Promise.all([
+        staffApi.users(signal),
+        staffApi.showtimes({}, signal),
+        staffApi.events(signal),
+      ]);
+      return {
+        users: users.users,
+        showtimes: showtimes.showtimes,
+        events: new Map(events.events.map((e) => [e.id, e])),
+      };
+    },
   });
-  const key = JSON.stringify(filter);
-  const [first, retry] = useLoad(`audit:${key}`, (signal) =>
-    staffApi.audit({ ...clean(filter), limit: 50 }, signal),
-  );
-  const [more, setMore] = useState<{ entries: AuditEntryDto[]; cursor: string | null }>({
-    entries: [],
-    cursor: null,
-  });
-  useEffect(() => {
-    if (first.status === 'ok') setMore({ entries: [], cursor: first.data.nextCursor });
-  }, [first]);
-  const loadMore = useAction(async () => {
-    if (!more.cursor) return;
-    const page = await staffApi.audit({ ...clean(filter), cursor: more.cursor, limit: 50 });
-    setMore((m) => ({ entries: [...m.entries, ...page.entries], cursor: page.nextCursor }));
+  const audit = useInfiniteQuery({
+    queryKey: queryKeys.staff.audit(JSON.stringify(filter)),
+    queryFn: ({ signal, pageParam }) =>
+      staffApi.audit({ ...clean(filter), ...(pageParam ? { cursor: pageParam } : {}), limit: 50 }, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
   });
 
   const who = (actor: string) => {
-    if (refs.status !== 'ok') return actor;
+    if (!refs.data) return actor;
     const [kind, id] = actor.split(':');
     if (kind === 'staff') return refs.data.users.find((u) => u.id === id)?.email ?? actor;
     return actor;
   };
   const showtimeName = (id: string | null) => {
-    if (!id || refs.status !== 'ok') return id ?? '—';
+    if (!id || !refs.data) return id ?? '—';
     const s = refs.data.showtimes.find((x) => x.id === id);
     return s
       ? `${refs.data.events.get(s.eventId)?.name ?? ''} ${new Date(s.startsAt).toLocaleDateString('en')}`
@@ -78,8 +73,6 @@ export function AuditPage() {
     setParams(clean(form));
   };
 
-  const entries = first.status === 'ok' ? [...first.data.entries, ...more.entries] : [];
-
   return (
     <section>
       <PageHeader title="Audit log" />
@@ -87,24 +80,22 @@ export function AuditPage() {
         <Field label="Showtime">
           <select value={form.showtimeId} onChange={(e) => setForm({ ...form, showtimeId: e.target.value })}>
             <option value="">All showtimes</option>
-            {refs.status === 'ok' &&
-              refs.data.showtimes.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {showtimeName(s.id)}
-                </option>
-              ))}
+            {refs.data?.showtimes.map((s) => (
+              <option key={s.id} value={s.id}>
+                {showtimeName(s.id)}
+              </option>
+            ))}
           </select>
         </Field>
         <Field label="Staff member">
           <select value={form.actor} onChange={(e) => setForm({ ...form, actor: e.target.value })}>
             <option value="">Anyone</option>
             <option value="system">System</option>
-            {refs.status === 'ok' &&
-              refs.data.users.map((u) => (
-                <option key={u.id} value={`staff:${u.id}`}>
-                  {u.name} ({u.email})
-                </option>
-              ))}
+            {refs.data?.users.map((u) => (
+              <option key={u.id} value={`staff:${u.id}`}>
+                {u.name} ({u.email})
+              </option>
+            ))}
           </select>
         </Field>
         <Field label="Action" hint="Exact, or a prefix ending in a dot">
@@ -123,62 +114,81 @@ export function AuditPage() {
           Apply
         </button>
       </form>
-      {first.status === 'loading' && <Spinner />}
-      {first.status === 'error' && <ErrorNote error={first.error} retry={retry} />}
-      {first.status === 'ok' && entries.length === 0 && <p className="bo-muted">No entries match.</p>}
-      {entries.length > 0 && (
-        <table className="bo-table" aria-label="Audit entries" data-testid="audit-table">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">What</th>
-              <th scope="col">Showtime</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((a) => (
-              <tr key={a.id}>
-                <td className="bo-small">
-                  <When iso={a.at} />
-                </td>
-                <td className="bo-small">{who(a.actor)}</td>
-                <td>
-                  <code>{a.action}</code>
-                </td>
-                <td className="bo-small">
-                  {a.entityType} <code>{a.entityId}</code>
-                </td>
-                <td className="bo-small">{showtimeName(a.showtimeId)}</td>
-                <td>
-                  {(a.before !== null || a.after !== null) && (
-                    <details>
-                      <summary>Before / after</summary>
-                      <pre className="bo-pre">
-                        {JSON.stringify({ before: a.before, after: a.after }, null, 2)}
-                      </pre>
-                    </details>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {more.cursor && (
+      <StaffQuery
+        query={audit}
+        isEmpty={(d) => d.pages.every((p) => p.entries.length === 0)}
+        empty={<p className="bo-muted">No entries match.</p>}
+      >
+        {(d) => (
+          <AuditTable entries={d.pages.flatMap((p) => p.entries)} who={who} showtimeName={showtimeName} />
+        )}
+      </StaffQuery>
+      {audit.hasNextPage && !audit.isFetchNextPageError && (
         <button
           type="button"
           className="bo-btn"
-          disabled={loadMore.pending}
-          onClick={() => void loadMore.run()}
+          disabled={audit.isFetchingNextPage}
+          onClick={() => void audit.fetchNextPage()}
         >
           Load older entries
         </button>
       )}
-      {loadMore.error !== null && <ErrorNote error={loadMore.error} />}
+      {audit.isFetchNextPageError && (
+        <ErrorNote error={audit.error} retry={() => void audit.fetchNextPage()} />
+      )}
     </section>
+  );
+}
+
+function AuditTable({
+  entries,
+  who,
+  showtimeName,
+}: {
+  entries: AuditEntryDto[];
+  who: (actor: string) => string;
+  showtimeName: (id: string | null) => string;
+}) {
+  return (
+    <table className="bo-table" aria-label="Audit entries" data-testid="audit-table">
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Who</th>
+          <th scope="col">Action</th>
+          <th scope="col">What</th>
+          <th scope="col">Showtime</th>
+          <th scope="col">Details</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((a) => (
+          <tr key={a.id}>
+            <td className="bo-small">
+              <When iso={a.at} />
+            </td>
+            <td className="bo-small">{who(a.actor)}</td>
+            <td>
+              <code>{a.action}</code>
+            </td>
+            <td className="bo-small">
+              {a.entityType} <code>{a.entityId}</code>
+            </td>
+            <td className="bo-small">{showtimeName(a.showtimeId)}</td>
+            <td>
+              {(a.before !== null || a.after !== null) && (
+                <details>
+                  <summary>Before / after</summary>
+                  <pre className="bo-pre">
+                    {JSON.stringify({ before: a.before, after: a.after }, null, 2)}
+                  </pre>
+                </details>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

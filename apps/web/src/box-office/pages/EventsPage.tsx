@@ -1,56 +1,68 @@
-import { useState, type FormEvent } from 'react';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
-import type { EventDto } from '@seatrush/shared';
-import { useLoad } from '../../lib/hooks.ts';
+import { eventCreateSchema, type EventCreate, type EventDto } from '@seatrush/shared';
+import type { z } from 'zod';
+import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
-import { ErrorNote, Field, PageHeader, Spinner, SuccessNote, useAction } from '../ui.tsx';
+import { ErrorNote, Field, PageHeader, StaffQuery, SuccessNote, useAction } from '../ui.tsx';
+
+type EventFormValues = z.input<typeof eventCreateSchema>;
+
+const slugFrom = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
 
 function EventForm({ event, onSaved }: { event: EventDto | null; onSaved: (e: EventDto) => void }) {
-  const [slug, setSlug] = useState(event?.slug ?? '');
-  const [name, setName] = useState(event?.name ?? '');
-  const [description, setDescription] = useState(event?.description ?? '');
-  const save = useAction(async () => {
-    const saved = event
-      ? await staffApi.updateEvent(event.id, { slug, name, description })
-      : await staffApi.createEvent({ slug, name, description });
-    onSaved(saved);
-    if (!event) {
-      setSlug('');
-      setName('');
-      setDescription('');
-    }
+  // The server's own schema checks the form first, so its limits and messages show beside the field.
+  const form = useForm<EventFormValues, unknown, EventCreate>({
+    resolver: zodResolver(eventCreateSchema),
+    defaultValues: {
+      slug: event?.slug ?? '',
+      name: event?.name ?? '',
+      description: event?.description ?? '',
+    },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void save.run();
-  };
+  const { errors } = form.formState;
+  const save = useAction(
+    async (values: EventCreate) => {
+      const saved = event ? await staffApi.updateEvent(event.id, values) : await staffApi.createEvent(values);
+      onSaved(saved);
+      if (!event) form.reset({ slug: '', name: '', description: '' });
+    },
+    {
+      invalidate: [queryKeys.staff.events, queryKeys.staff.home, queryKeys.staff.schedule, queryKeys.events],
+    },
+  );
+  const name = form.register('name', {
+    onChange: (e: { target: { value: string } }) => {
+      if (!event)
+        form.setValue('slug', slugFrom(e.target.value), { shouldValidate: form.formState.isSubmitted });
+    },
+  });
   return (
-    <form className="bo-card" onSubmit={submit} aria-label={event ? `Edit ${event.name}` : 'New event'}>
+    <form
+      className="bo-card"
+      onSubmit={(e) => void form.handleSubmit((values) => save.run(values))(e)}
+      aria-label={event ? `Edit ${event.name}` : 'New event'}
+      noValidate
+    >
       <h2 className="bo-card-title">{event ? `Edit ${event.name}` : 'New event'}</h2>
       <div className="bo-row">
-        <Field label="Name">
-          <input
-            required
-            value={name}
-            onChange={(e) => {
-              setName(e.target.value);
-              if (!event)
-                setSlug(
-                  e.target.value
-                    .toLowerCase()
-                    .replace(/[^a-z0-9]+/g, '-')
-                    .replace(/^-|-$/g, '')
-                    .slice(0, 80),
-                );
-            }}
-          />
+        <Field label="Name" error={errors.name?.message}>
+          <input required aria-invalid={errors.name ? true : undefined} {...name} />
         </Field>
-        <Field label="Slug" hint="Part of the public address: /events/<slug>">
-          <input required value={slug} onChange={(e) => setSlug(e.target.value)} />
+        <Field label="Slug" hint="Part of the public address: /events/<slug>" error={errors.slug?.message}>
+          <input required aria-invalid={errors.slug ? true : undefined} {...form.register('slug')} />
         </Field>
       </div>
-      <Field label="Description">
-        <textarea rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
+      <Field label="Description" error={errors.description?.message}>
+        <textarea rows={3} {...form.register('description')} />
       </Field>
       {save.error !== null && <ErrorNote error={save.error} />}
       <button type="submit" className="bo-btn bo-btn-primary" disabled={save.pending}>
@@ -61,50 +73,51 @@ function EventForm({ event, onSaved }: { event: EventDto | null; onSaved: (e: Ev
 }
 
 export function EventsPage() {
-  const [version, setVersion] = useState(0);
   const [editing, setEditing] = useState<EventDto | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const [events, retry] = useLoad(`events:${version}`, (signal) => staffApi.events(signal));
+  const events = useQuery({
+    queryKey: queryKeys.staff.events,
+    queryFn: ({ signal }) => staffApi.events(signal),
+  });
   const onSaved = (e: EventDto) => {
     setSaved(`Saved ${e.name}.`);
     setEditing(null);
-    setVersion((v) => v + 1);
   };
   return (
     <section>
       <PageHeader title="Events" />
       {saved && <SuccessNote>{saved}</SuccessNote>}
-      {events.status === 'loading' && <Spinner />}
-      {events.status === 'error' && <ErrorNote error={events.error} retry={retry} />}
-      {events.status === 'ok' && (
-        <table className="bo-table" aria-label="Events">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Slug</th>
-              <th scope="col">
-                <span className="bo-sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.data.events.map((e) => (
-              <tr key={e.id}>
-                <td>{e.name}</td>
-                <td>
-                  <code>{e.slug}</code>
-                </td>
-                <td className="bo-actions">
-                  <button type="button" className="bo-btn bo-btn-small" onClick={() => setEditing(e)}>
-                    Edit
-                  </button>
-                  <Link to={`/box-office/catalog/showtimes/new?eventId=${e.id}`}>Add showtime</Link>
-                </td>
+      <StaffQuery query={events}>
+        {(data) => (
+          <table className="bo-table" aria-label="Events">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Slug</th>
+                <th scope="col">
+                  <span className="bo-sr-only">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {data.events.map((e) => (
+                <tr key={e.id}>
+                  <td>{e.name}</td>
+                  <td>
+                    <code>{e.slug}</code>
+                  </td>
+                  <td className="bo-actions">
+                    <button type="button" className="bo-btn bo-btn-small" onClick={() => setEditing(e)}>
+                      Edit
+                    </button>
+                    <Link to={`/box-office/catalog/showtimes/new?eventId=${e.id}`}>Add showtime</Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </StaffQuery>
       <EventForm key={editing?.id ?? 'new'} event={editing} onSaved={onSaved} />
     </section>
   );

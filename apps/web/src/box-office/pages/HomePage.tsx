@@ -1,10 +1,11 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import type { SaleStateName } from '@seatrush/shared';
-import { useLoad } from '../../lib/hooks.ts';
+import { useQuery } from '@tanstack/react-query';
+import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
 import { useStaffSession } from '../session.tsx';
-import { Badge, ErrorNote, Field, PageHeader, Spinner, When } from '../ui.tsx';
+import { Badge, Field, PageHeader, StaffQuery, When } from '../ui.tsx';
 
 const STATES: Array<SaleStateName | 'all'> = ['all', 'on_sale', 'paused', 'scheduled', 'closed'];
 
@@ -13,21 +14,25 @@ export function HomePage() {
   const { isAdmin } = useStaffSession();
   const [filter, setFilter] = useState<SaleStateName | 'all'>('all');
   const [text, setText] = useState('');
-  const [data, retry] = useLoad('home', async (signal) => {
-    const [showtimes, events, venues] = await Promise.all([
-      staffApi.showtimes({}, signal),
-      staffApi.events(signal),
-      staffApi.venues(signal),
-    ]);
-    return { showtimes: showtimes.showtimes, events: events.events, venues: venues.venues };
+  const query = useQuery({
+    queryKey: queryKeys.staff.home,
+    queryFn: async ({ signal }) => {
+      const [showtimes, events, venues] = await Promise.all([
+        staffApi.showtimes({}, signal),
+        staffApi.events(signal),
+        staffApi.venues(signal),
+      ]);
+      return { showtimes: showtimes.showtimes, events: events.events, venues: venues.venues };
+    },
   });
+  const { data } = query;
 
   const rows = useMemo(() => {
-    if (data.status !== 'ok') return [];
-    const events = new Map(data.data.events.map((e) => [e.id, e]));
-    const venues = new Map(data.data.venues.map((v) => [v.id, v]));
+    if (!data) return [];
+    const events = new Map(data.events.map((e) => [e.id, e]));
+    const venues = new Map(data.venues.map((v) => [v.id, v]));
     const needle = text.trim().toLowerCase();
-    return data.data.showtimes
+    return data.showtimes
       .map((s) => ({ s, event: events.get(s.eventId), venue: venues.get(s.venueId) }))
       .filter((r) => filter === 'all' || r.s.saleState === filter)
       .filter(
@@ -68,58 +73,61 @@ export function HomePage() {
           />
         </Field>
       </div>
-      {data.status === 'loading' && <Spinner />}
-      {data.status === 'error' && <ErrorNote error={data.error} retry={retry} />}
-      {data.status === 'ok' && rows.length === 0 && <p className="bo-muted">No showtimes match.</p>}
-      {rows.length > 0 && (
-        <table className="bo-table" aria-label="Showtimes">
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Venue</th>
-              <th scope="col">Starts</th>
-              <th scope="col">Sale window</th>
-              <th scope="col">State</th>
-              <th scope="col">
-                <span className="bo-sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(({ s, event, venue }) => (
-              <tr key={s.id} data-showtime-id={s.id}>
-                <td>{event?.name ?? s.eventId}</td>
-                <td>{venue?.name ?? s.venueId}</td>
-                <td>
-                  <When iso={s.startsAt} />
-                </td>
-                <td className="bo-small">
-                  <When iso={s.saleOpensAt} /> – <When iso={s.saleClosesAt} />
-                </td>
-                <td>
-                  <Badge value={s.saleState} />
-                </td>
-                <td className="bo-actions">
-                  <Link
-                    to={`/box-office/showtimes/${s.id}`}
-                    aria-label={`Live operations: ${event?.name ?? s.id}`}
-                  >
-                    Live operations
-                  </Link>
-                  {isAdmin && (
-                    <Link
-                      to={`/box-office/catalog/showtimes/${s.id}/edit`}
-                      aria-label={`Edit ${event?.name ?? s.id}`}
-                    >
-                      Edit
-                    </Link>
-                  )}
-                </td>
+      <StaffQuery
+        query={query}
+        isEmpty={() => rows.length === 0}
+        empty={<p className="bo-muted">No showtimes match.</p>}
+      >
+        {() => (
+          <table className="bo-table" aria-label="Showtimes">
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                <th scope="col">Venue</th>
+                <th scope="col">Starts</th>
+                <th scope="col">Sale window</th>
+                <th scope="col">State</th>
+                <th scope="col">
+                  <span className="bo-sr-only">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {rows.map(({ s, event, venue }) => (
+                <tr key={s.id} data-showtime-id={s.id}>
+                  <td>{event?.name ?? s.eventId}</td>
+                  <td>{venue?.name ?? s.venueId}</td>
+                  <td>
+                    <When iso={s.startsAt} />
+                  </td>
+                  <td className="bo-small">
+                    <When iso={s.saleOpensAt} /> – <When iso={s.saleClosesAt} />
+                  </td>
+                  <td>
+                    <Badge value={s.saleState} />
+                  </td>
+                  <td className="bo-actions">
+                    <Link
+                      to={`/box-office/showtimes/${s.id}`}
+                      aria-label={`Live operations: ${event?.name ?? s.id}`}
+                    >
+                      Live operations
+                    </Link>
+                    {isAdmin && (
+                      <Link
+                        to={`/box-office/catalog/showtimes/${s.id}/edit`}
+                        aria-label={`Edit ${event?.name ?? s.id}`}
+                      >
+                        Edit
+                      </Link>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </StaffQuery>
     </section>
   );
 }

@@ -1,15 +1,17 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { SaleAction, SaleStateName, ShowtimeSalesDto } from '@seatrush/shared';
-import { useLoad } from '../../lib/hooks.ts';
+import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
 import { useStaffSession } from '../session.tsx';
-import { Badge, ErrorNote, PageHeader, Spinner, When, useAction } from '../ui.tsx';
+import { Badge, ErrorNote, PageHeader, Spinner, StaffQuery, When, useAction } from '../ui.tsx';
 import { useStaffStats } from '../live/useStaffStats.ts';
 import { useSeatFeed, useStoreRevision } from '../live/useSeatFeed.ts';
 import { BreakdownTables, QueueTable, SalesChart, StatCards } from '../live/StatsPanels.tsx';
 import { SeatDesk, ZoneCounterSale } from '../live/SeatDesk.tsx';
 import { BlockList, LiveHolds } from '../live/HoldsAndBlocks.tsx';
+import { WaitingRoomPanel } from '../live/WaitingRoomPanel.tsx';
 
 const SALES_REFRESH_MS = 5000;
 
@@ -36,11 +38,14 @@ function SaleControls({
   onDone: () => void;
 }) {
   const [confirming, setConfirming] = useState<SaleAction | null>(null);
-  const act = useAction(async (action: SaleAction) => {
-    await staffApi.sale(showtimeId, action);
-    setConfirming(null);
-    onDone();
-  });
+  const act = useAction(
+    async (action: SaleAction) => {
+      await staffApi.sale(showtimeId, action);
+      setConfirming(null);
+      onDone();
+    },
+    { invalidate: [queryKeys.staff.live(showtimeId), queryKeys.staff.home, queryKeys.staff.schedule] },
+  );
   const actions = ACTIONS[state];
   const pending = actions.find((a) => a.action === confirming);
   return (
@@ -88,19 +93,13 @@ function ConnectionBadge({ status }: { status: 'connecting' | 'live' | 'reconnec
 }
 
 /** Polls what the database records (revenue, refunds, orders) — figures the staff room doesn't carry. */
-function useSales(showtimeId: string, refreshKey: number): ShowtimeSalesDto | null {
-  const [sales, setSales] = useState<ShowtimeSalesDto | null>(null);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    const t = setInterval(() => setTick((n) => n + 1), SALES_REFRESH_MS);
-    return () => clearInterval(t);
-  }, []);
-  useEffect(() => {
-    const ac = new AbortController();
-    staffApi.sales(showtimeId, ac.signal).then(setSales, () => undefined);
-    return () => ac.abort();
-  }, [showtimeId, refreshKey, tick]);
-  return sales;
+function useSales(showtimeId: string): ShowtimeSalesDto | null {
+  const query = useQuery({
+    queryKey: queryKeys.staff.sales(showtimeId),
+    queryFn: ({ signal }) => staffApi.sales(showtimeId, signal),
+    refetchInterval: SALES_REFRESH_MS,
+  });
+  return query.data ?? null;
 }
 
 /**
@@ -110,32 +109,70 @@ function useSales(showtimeId: string, refreshKey: number): ShowtimeSalesDto | nu
 export function LiveShowtimePage() {
   const { id = '' } = useParams();
   const { isAdmin } = useStaffSession();
-  const [reload, setReload] = useState(0);
-  const [changes, setChanges] = useState(0);
-  const [data, retry] = useLoad(`live:${id}:${reload}`, async (signal) => {
-    const showtime = await staffApi.showtime(id, signal);
-    const [venue, event] = await Promise.all([
-      staffApi.venue(showtime.venueId, signal),
-      staffApi.event(showtime.eventId, signal),
-    ]);
-    return { showtime, venue, event };
+  // Rejoins the staff room after a sale action, so the new state shows without waiting for the next push.
+  const [rejoin, setRejoin] = useState(0);
+  const query = useQuery({
+    queryKey: queryKeys.staff.livePage(id),
+    queryFn: async ({ signal }) => {
+      const showtime = await staffApi.showtime(id, signal);
+      const [venue, event] = await Promise.all([
+        staffApi.venue(showtime.venueId, signal),
+        staffApi.event(showtime.eventId, signal),
+      ]);
+      return { showtime, venue, event };
+    },
   });
-  const feed = useStaffStats(id, reload);
-  const sales = useSales(id, changes);
-  const onChanged = useCallback(() => setChanges((n) => n + 1), []);
+  const feed = useStaffStats(id, rejoin);
+  const sales = useSales(id);
+  const queryClient = useQueryClient();
+  // A sale, block or refund changes the figures, holds and blocks (not the showtime itself).
+  const onChanged = useCallback(() => {
+    for (const queryKey of [queryKeys.staff.sales(id), queryKeys.staff.holds(id), queryKeys.staff.blocks(id)])
+      void queryClient.invalidateQueries({ queryKey });
+  }, [queryClient, id]);
 
-  // A reload after a sale action keeps showing the page (and its live map) until the new data is in.
-  const last = useRef<typeof data | null>(null);
-  if (data.status === 'ok') last.current = data;
-  const shown =
-    data.status === 'ok'
-      ? data
-      : last.current?.status === 'ok' && last.current.data.showtime.id === id
-        ? last.current
-        : null;
-  if (data.status === 'error') return <ErrorNote error={data.error} retry={retry} />;
-  if (!shown || shown.status !== 'ok') return <Spinner label="Loading the showtime" />;
-  const { showtime, venue, event } = shown.data;
+  // After a sale action the page (and its live map) stays on screen while the showtime reloads.
+  return (
+    <StaffQuery query={query} loadingLabel="Loading the showtime">
+      {(data) => (
+        <LiveView
+          id={id}
+          data={data}
+          feed={feed}
+          sales={sales}
+          isAdmin={isAdmin}
+          onChanged={onChanged}
+          onSaleChanged={() => setRejoin((n) => n + 1)}
+        />
+      )}
+    </StaffQuery>
+  );
+}
+
+interface LivePageData {
+  showtime: Awaited<ReturnType<typeof staffApi.showtime>>;
+  venue: Awaited<ReturnType<typeof staffApi.venue>>;
+  event: Awaited<ReturnType<typeof staffApi.event>>;
+}
+
+function LiveView({
+  id,
+  data,
+  feed,
+  sales,
+  isAdmin,
+  onChanged,
+  onSaleChanged,
+}: {
+  id: string;
+  data: LivePageData;
+  feed: ReturnType<typeof useStaffStats>;
+  sales: ShowtimeSalesDto | null;
+  isAdmin: boolean;
+  onChanged: () => void;
+  onSaleChanged: () => void;
+}) {
+  const { showtime, venue, event } = data;
   const state = feed.stats?.state ?? showtime.saleState;
 
   return (
@@ -150,7 +187,7 @@ export function LiveShowtimePage() {
       >
         <Badge value={state} />
         <ConnectionBadge status={feed.status} />
-        {isAdmin && <SaleControls state={state} showtimeId={id} onDone={() => setReload((n) => n + 1)} />}
+        {isAdmin && <SaleControls state={state} showtimeId={id} onDone={onSaleChanged} />}
         {isAdmin && (
           <Link className="bo-btn bo-btn-quiet" to={`/box-office/catalog/showtimes/${id}/edit`}>
             Edit settings
@@ -163,6 +200,7 @@ export function LiveShowtimePage() {
         </p>
       )}
       <StatCards stats={feed.stats} sales={sales} currency={showtime.currency} />
+      <WaitingRoomPanel showtimeId={id} />
       <div className="bo-grid-2">
         <SalesChart stats={feed.stats} />
         <BreakdownTables
@@ -176,7 +214,7 @@ export function LiveShowtimePage() {
       <ZoneCounterSale showtime={showtime} venue={venue} onChanged={onChanged} />
       <div className="bo-grid-2">
         <LiveHolds showtimeId={id} />
-        <BlockList showtimeId={id} refreshKey={changes} onChanged={onChanged} />
+        <BlockList showtimeId={id} />
       </div>
       <QueueTable stats={feed.stats} />
     </section>

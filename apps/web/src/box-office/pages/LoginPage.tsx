@@ -1,4 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useForm } from 'react-hook-form';
+import { loginSchema, type LoginRequest } from '@seatrush/shared';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { useStaffSession } from '../session.tsx';
 import { ErrorNote, Field, useAction } from '../ui.tsx';
@@ -12,46 +14,49 @@ export function LoginPage() {
   const { state, signIn } = useStaffSession();
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const form = useForm<LoginRequest>({
+    resolver: zodResolver(loginSchema),
+    defaultValues: { email: '', password: '' },
+  });
+  const { errors } = form.formState;
   const next = safeNext(params.get('next'));
-  const login = useAction(async () => {
+  const login = useAction(async ({ email, password }: LoginRequest) => {
     await signIn(email.trim(), password);
     void navigate(next, { replace: true });
   });
 
   if (state.status === 'signed_in') return <Navigate to={next} replace />;
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void login.run();
-  };
+  const submit = form.handleSubmit((values) => login.run(values));
 
   return (
     <main className="bo-login">
-      <form className="bo-card bo-login-card" onSubmit={submit} aria-labelledby="bo-login-title">
+      <form
+        className="bo-card bo-login-card"
+        onSubmit={(e) => void submit(e)}
+        aria-labelledby="bo-login-title"
+        noValidate
+      >
         <p className="bo-brand">
           <span aria-hidden="true">◉</span> Seatrush <span className="bo-brand-sub">Box office</span>
         </p>
         <h1 id="bo-login-title">Staff sign-in</h1>
-        <Field label="Email">
+        <Field label="Email" error={errors.email?.message}>
           <input
             type="email"
-            name="email"
             autoComplete="username"
             required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
+            aria-invalid={errors.email ? true : undefined}
+            {...form.register('email', { setValueAs: (v: string) => v.trim() })}
           />
         </Field>
-        <Field label="Password">
+        <Field label="Password" error={errors.password?.message}>
           <input
             type="password"
-            name="password"
             autoComplete="current-password"
             required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            aria-invalid={errors.password ? true : undefined}
+            {...form.register('password')}
           />
         </Field>
         {login.error !== null && <ErrorNote error={login.error} />}

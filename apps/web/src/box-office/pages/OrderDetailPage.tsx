@@ -1,10 +1,31 @@
-import { useRef, useState } from 'react';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { Link, useParams } from 'react-router';
-import type { StaffOrderDetailDto } from '@seatrush/shared';
-import { useLoad } from '../../lib/hooks.ts';
-import { formatMoney } from '../../lib/time.ts';
+import { formatMoney, staffRefundBodySchema, type StaffOrderDetailDto } from '@seatrush/shared';
+import { z } from 'zod';
+import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
-import { Badge, ErrorNote, Field, Money, PageHeader, Spinner, SuccessNote, When, useAction } from '../ui.tsx';
+import {
+  Badge,
+  ErrorNote,
+  Field,
+  Money,
+  PageHeader,
+  StaffQuery,
+  SuccessNote,
+  When,
+  useAction,
+} from '../ui.tsx';
+
+/** The refund body's own rule for the reason; an empty box means "no reason" (the field is optional). */
+const refundForm = z.object({
+  reason: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    staffRefundBodySchema.shape.reason,
+  ),
+});
 
 function actorText(actor: string): string {
   if (actor === 'system') return 'system';
@@ -15,40 +36,47 @@ function actorText(actor: string): string {
 /** One order for staff: items, payments, refunds and audit trail; refund in full or per item; cancel a pending one. */
 export function OrderDetailPage() {
   const { code = '' } = useParams();
-  const [version, setVersion] = useState(0);
-  const [data, retry] = useLoad(`order:${code}:${version}`, (signal) => staffApi.order(code, signal));
-  // While an action's reload is in flight, keep showing the order rather than a spinner.
-  const last = useRef<StaffOrderDetailDto | null>(null);
-  if (data.status === 'ok') last.current = data.data;
-
-  if (data.status === 'error') return <ErrorNote error={data.error} retry={retry} title={`Order ${code}`} />;
-  const order = data.status === 'ok' ? data.data : last.current?.code === code ? last.current : null;
-  if (!order) return <Spinner label="Loading the order" />;
-  return <OrderView order={order} onChanged={() => setVersion((v) => v + 1)} />;
+  const query = useQuery({
+    queryKey: queryKeys.staff.order(code),
+    queryFn: ({ signal }) => staffApi.order(code, signal),
+  });
+  // An action's refetch keeps the order on screen (the query keeps its data while it reloads).
+  return (
+    <StaffQuery query={query} errorTitle={`Order ${code}`} loadingLabel="Loading the order">
+      {(order) => <OrderView order={order} />}
+    </StaffQuery>
+  );
 }
 
-function OrderView({ order, onChanged }: { order: StaffOrderDetailDto; onChanged: () => void }) {
+/** What a refund or cancel changes: this order, order searches, the showtime's live figures. */
+const orderChanged = { invalidate: [queryKeys.staff.all] };
+
+function OrderView({ order }: { order: StaffOrderDetailDto }) {
   const [picked, setPicked] = useState<Set<string>>(new Set());
-  const [reason, setReason] = useState('');
+  const form = useForm<z.input<typeof refundForm>, unknown, z.output<typeof refundForm>>({
+    resolver: zodResolver(refundForm),
+    defaultValues: { reason: '' },
+  });
+  const reasonError = form.formState.errors.reason?.message;
   const [done, setDone] = useState<string | null>(null);
   const active = order.items.filter((i) => i.status === 'active');
   const refundable = order.status === 'PAID' || order.status === 'PARTIALLY_REFUNDED';
   const pickedTotal = active.filter((i) => picked.has(i.id)).reduce((n, i) => n + i.priceCents, 0);
 
-  const refund = useAction(async (all: boolean) => {
+  const refund = useAction(async (all: boolean, reason: string | undefined) => {
     const r = await staffApi.refund(order.code, {
       ...(all ? {} : { itemIds: [...picked] }),
-      ...(reason.trim() ? { reason: reason.trim() } : {}),
+      ...(reason ? { reason } : {}),
     });
     setPicked(new Set());
+    form.reset({ reason: '' });
     setDone(`Refunded ${formatMoney(r.refund.amountCents, order.currency)} (${r.refund.status}).`);
-    onChanged();
-  });
+  }, orderChanged);
+  const runRefund = (all: boolean) => void form.handleSubmit(({ reason }) => refund.run(all, reason))();
   const cancel = useAction(async () => {
     await staffApi.cancelOrder(order.code);
     setDone('Order cancelled; its seats are back on sale.');
-    onChanged();
-  });
+  }, orderChanged);
 
   const toggle = (id: string) =>
     setPicked((p) => {
@@ -152,15 +180,15 @@ function OrderView({ order, onChanged }: { order: StaffOrderDetailDto; onChanged
         </table>
         {refundable && active.length > 0 && (
           <div className="bo-refund">
-            <Field label="Refund reason (optional)">
-              <input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+            <Field label="Refund reason (optional)" error={reasonError}>
+              <input aria-invalid={reasonError ? true : undefined} {...form.register('reason')} />
             </Field>
             <div className="bo-row">
               <button
                 type="button"
                 className="bo-btn"
                 disabled={picked.size === 0 || refund.pending}
-                onClick={() => void refund.run(false)}
+                onClick={() => runRefund(false)}
               >
                 Refund selected ({formatMoney(pickedTotal, order.currency)})
               </button>
@@ -168,7 +196,7 @@ function OrderView({ order, onChanged }: { order: StaffOrderDetailDto; onChanged
                 type="button"
                 className="bo-btn bo-btn-danger"
                 disabled={refund.pending}
-                onClick={() => void refund.run(true)}
+                onClick={() => runRefund(true)}
               >
                 Refund whole order
               </button>

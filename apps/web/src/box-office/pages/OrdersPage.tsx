@@ -1,17 +1,20 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useLoad } from '../../lib/hooks.ts';
+import { useQuery } from '@tanstack/react-query';
+import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
-import { Badge, ErrorNote, Field, Money, PageHeader, Spinner, When } from '../ui.tsx';
+import { Badge, Field, Money, PageHeader, StaffQuery, When } from '../ui.tsx';
 
 /** Order search by code, email (or part of it) or seat label; the query lives in the URL so Back works. */
 export function OrdersPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
-  const [result, retry] = useLoad(`orders:${q}`, (signal) =>
-    q ? staffApi.searchOrders(q, undefined, signal) : Promise.resolve(null),
-  );
+  const result = useQuery({
+    queryKey: queryKeys.staff.orders(q),
+    queryFn: ({ signal }) => staffApi.searchOrders(q, undefined, signal),
+    enabled: q !== '',
+  });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -30,51 +33,57 @@ export function OrdersPage() {
           Search
         </button>
       </form>
-      {result.status === 'loading' && q && <Spinner label="Searching" />}
-      {result.status === 'error' && <ErrorNote error={result.error} retry={retry} />}
-      {result.status === 'ok' && result.data && result.data.orders.length === 0 && (
-        <p className="bo-muted" role="status">
-          No orders match “{q}”.
-        </p>
-      )}
-      {result.status === 'ok' && result.data && result.data.orders.length > 0 && (
-        <table className="bo-table" aria-label="Matching orders" data-testid="order-results">
-          <thead>
-            <tr>
-              <th scope="col">Code</th>
-              <th scope="col">Status</th>
-              <th scope="col">Buyer</th>
-              <th scope="col">Tickets</th>
-              <th scope="col" className="bo-num">
-                Total
-              </th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.data.orders.map((o) => (
-              <tr key={o.code}>
-                <td>
-                  <Link to={`/box-office/orders/${o.code}`}>{o.code}</Link>
-                </td>
-                <td>
-                  <Badge value={o.status} />
-                </td>
-                <td>{o.email}</td>
-                <td className="bo-small">
-                  {o.seats.join(', ')}
-                  {o.gaUnits > 0 ? `${o.seats.length ? ' + ' : ''}${o.gaUnits} standing` : ''}
-                </td>
-                <td className="bo-num">
-                  <Money cents={o.totalCents} currency={o.currency} />
-                </td>
-                <td className="bo-small">
-                  <When iso={o.createdAt} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {q && (
+        <StaffQuery
+          query={result}
+          loadingLabel="Searching"
+          isEmpty={(r) => r.orders.length === 0}
+          empty={
+            <p className="bo-muted" role="status">
+              No orders match “{q}”.
+            </p>
+          }
+        >
+          {(data) => (
+            <table className="bo-table" aria-label="Matching orders" data-testid="order-results">
+              <thead>
+                <tr>
+                  <th scope="col">Code</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Buyer</th>
+                  <th scope="col">Tickets</th>
+                  <th scope="col" className="bo-num">
+                    Total
+                  </th>
+                  <th scope="col">Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.orders.map((o) => (
+                  <tr key={o.code}>
+                    <td>
+                      <Link to={`/box-office/orders/${o.code}`}>{o.code}</Link>
+                    </td>
+                    <td>
+                      <Badge value={o.status} />
+                    </td>
+                    <td>{o.email}</td>
+                    <td className="bo-small">
+                      {o.seats.join(', ')}
+                      {o.gaUnits > 0 ? `${o.seats.length ? ' + ' : ''}${o.gaUnits} standing` : ''}
+                    </td>
+                    <td className="bo-num">
+                      <Money cents={o.totalCents} currency={o.currency} />
+                    </td>
+                    <td className="bo-small">
+                      <When iso={o.createdAt} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </StaffQuery>
       )}
     </section>
   );

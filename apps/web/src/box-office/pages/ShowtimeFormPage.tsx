@@ -1,9 +1,27 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import type { EventDto, ShowtimeDto, VenueDto } from '@seatrush/shared';
-import { useLoad } from '../../lib/hooks.ts';
+import {
+  currencyExponent,
+  decimalToMinor,
+  formatMoney,
+  minorToDecimal,
+  priceCentsSchema,
+  showtimeCreateSchema,
+  showtimeUpdateSchema,
+  type EventDto,
+  type ShowtimeDto,
+  type VenueDto,
+} from '@seatrush/shared';
+import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
-import { ErrorNote, Field, PageHeader, Spinner, fromLocalInput, toLocalInput, useAction } from '../ui.tsx';
+import { ErrorNote, Field, PageHeader, StaffQuery, fromLocalInput, toLocalInput, useAction } from '../ui.tsx';
+import {
+  FrontDoorFieldset,
+  frontDoorBody,
+  frontDoorInitial,
+  type FrontDoorForm,
+} from './FrontDoorFieldset.tsx';
 
 interface FormState {
   eventId: string;
@@ -17,6 +35,7 @@ interface FormState {
   buyerRefunds: boolean;
   /** Major units as typed ("45.50"), per category key. */
   prices: Record<string, string>;
+  frontDoor: FrontDoorForm;
 }
 
 const hour = 3_600_000;
@@ -33,7 +52,10 @@ function initial(showtime: ShowtimeDto | null, eventId: string, venues: VenueDto
       perBuyerLimit: showtime.perBuyerLimit === null ? '' : String(showtime.perBuyerLimit),
       currency: showtime.currency,
       buyerRefunds: showtime.buyerRefunds,
-      prices: Object.fromEntries(Object.entries(showtime.prices).map(([k, c]) => [k, (c / 100).toFixed(2)])),
+      prices: Object.fromEntries(
+        Object.entries(showtime.prices).map(([k, c]) => [k, minorToDecimal(c, showtime.currency)]),
+      ),
+      frontDoor: frontDoorInitial(showtime),
     };
   const now = Date.now();
   const round = (t: number) => new Date(Math.ceil(t / (15 * 60_000)) * 15 * 60_000).toISOString();
@@ -48,10 +70,76 @@ function initial(showtime: ShowtimeDto | null, eventId: string, venues: VenueDto
     currency: 'EUR',
     buyerRefunds: true,
     prices: {},
+    frontDoor: frontDoorInitial(null),
   };
 }
 
-const toCents = (v: string) => Math.round(Number(v.replace(',', '.')) * 100);
+const PRICE_MAX = priceCentsSchema.maxValue ?? Number.MAX_SAFE_INTEGER;
+
+function knownCurrency(code: string): boolean {
+  try {
+    currencyExponent(code);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The request body from what was typed, checked in the browser by the server's own schema. Prices are typed in
+ * the currency's major unit and sent in its minor unit (EUR cents, JPY yen, KWD fils), and their messages speak
+ * in what was typed, never in minor units. Errors are keyed by field (`prices.<category>` for a price).
+ */
+function check(
+  f: FormState,
+  venue: VenueDto | undefined,
+  showtime: ShowtimeDto | null,
+): { body: Record<string, unknown> | null; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const currency = f.currency.trim().toUpperCase();
+  const money = knownCurrency(currency);
+  if (!money) errors.currency = 'Use an ISO 4217 code such as "EUR".';
+  const prices: Record<string, number> = {};
+  for (const c of venue?.categories ?? []) {
+    if (!money) break;
+    const minor = decimalToMinor(f.prices[c.key] ?? '', currency);
+    const example = minorToDecimal(1250 * 10 ** Math.max(0, currencyExponent(currency) - 2), currency);
+    if (minor === null) errors[`prices.${c.key}`] = `Enter a price in ${currency}, e.g. ${example}.`;
+    else if (minor > PRICE_MAX) errors[`prices.${c.key}`] = `At most ${formatMoney(PRICE_MAX, currency)}.`;
+    else prices[c.key] = minor;
+  }
+  const common = {
+    startsAt: fromLocalInput(f.startsAt),
+    saleOpensAt: fromLocalInput(f.saleOpensAt),
+    saleClosesAt: fromLocalInput(f.saleClosesAt),
+    holdTtlSeconds: f.holdTtlSeconds.trim() === '' ? NaN : Number(f.holdTtlSeconds),
+    perBuyerLimit: f.perBuyerLimit.trim() === '' ? null : Number(f.perBuyerLimit),
+    currency,
+    buyerRefunds: f.buyerRefunds,
+    prices,
+    ...frontDoorBody(f.frontDoor),
+  };
+  const body = showtime ? common : { eventId: f.eventId, venueId: f.venueId, ...common };
+  const parsed = (showtime ? showtimeUpdateSchema : showtimeCreateSchema).safeParse(body);
+  if (!parsed.success)
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.map(String).join('.') || 'form';
+      errors[key] ??= issue.message;
+    }
+  return { body: Object.keys(errors).length === 0 ? body : null, errors };
+}
+
+/** The fields this form shows errors beside; anything else is listed above the buttons. */
+const FIELD_KEYS = new Set([
+  'eventId',
+  'venueId',
+  'startsAt',
+  'saleOpensAt',
+  'saleClosesAt',
+  'holdTtlSeconds',
+  'perBuyerLimit',
+  'currency',
+]);
 
 function ShowtimeForm({
   showtime,
@@ -69,39 +157,35 @@ function ShowtimeForm({
   const venue = venues.find((v) => v.id === f.venueId);
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((s) => ({ ...s, [k]: v }));
 
-  const save = useAction(async () => {
-    const prices = Object.fromEntries(
-      (venue?.categories ?? []).map((c) => [c.key, toCents(f.prices[c.key] ?? '')]),
-    );
-    const common = {
-      startsAt: fromLocalInput(f.startsAt),
-      saleOpensAt: fromLocalInput(f.saleOpensAt),
-      saleClosesAt: fromLocalInput(f.saleClosesAt),
-      holdTtlSeconds: Number(f.holdTtlSeconds),
-      perBuyerLimit: f.perBuyerLimit.trim() === '' ? null : Number(f.perBuyerLimit),
-      currency: f.currency.trim().toUpperCase(),
-      buyerRefunds: f.buyerRefunds,
-      prices,
-    };
-    const saved = showtime
-      ? await staffApi.updateShowtime(showtime.id, common)
-      : await staffApi.createShowtime({ eventId: f.eventId, venueId: f.venueId, ...common });
-    void navigate(`/box-office/showtimes/${saved.id}`);
-  });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const save = useAction(
+    async (body: Record<string, unknown>) => {
+      // The body passed the same schema the server parses with; the API's own types are looser here.
+      const saved = showtime
+        ? await staffApi.updateShowtime(showtime.id, body)
+        : await staffApi.createShowtime(body as Parameters<typeof staffApi.createShowtime>[0]);
+      void navigate(`/box-office/showtimes/${saved.id}`);
+    },
+    { invalidate: [queryKeys.staff.all, queryKeys.events] },
+  );
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void save.run();
+    const result = check(f, venue, showtime);
+    setErrors(result.errors);
+    if (result.body) void save.run(result.body);
   };
+  const otherErrors = Object.entries(errors).filter(([k]) => !FIELD_KEYS.has(k) && !k.startsWith('prices.'));
 
   return (
     <form
       className="bo-card bo-form"
       onSubmit={submit}
       aria-label={showtime ? 'Edit showtime' : 'New showtime'}
+      noValidate
     >
       <div className="bo-row">
-        <Field label="Event">
+        <Field label="Event" error={errors.eventId}>
           <select
             required
             disabled={!!showtime}
@@ -115,7 +199,7 @@ function ShowtimeForm({
             ))}
           </select>
         </Field>
-        <Field label="Venue">
+        <Field label="Venue" error={errors.venueId}>
           <select
             required
             disabled={!!showtime}
@@ -131,7 +215,7 @@ function ShowtimeForm({
         </Field>
       </div>
       <div className="bo-row">
-        <Field label="Starts at">
+        <Field label="Starts at" error={errors.startsAt}>
           <input
             type="datetime-local"
             required
@@ -139,7 +223,7 @@ function ShowtimeForm({
             onChange={(e) => set('startsAt', e.target.value)}
           />
         </Field>
-        <Field label="Sale opens at">
+        <Field label="Sale opens at" error={errors.saleOpensAt}>
           <input
             type="datetime-local"
             required
@@ -147,7 +231,7 @@ function ShowtimeForm({
             onChange={(e) => set('saleOpensAt', e.target.value)}
           />
         </Field>
-        <Field label="Sale closes at">
+        <Field label="Sale closes at" error={errors.saleClosesAt}>
           <input
             type="datetime-local"
             required
@@ -157,7 +241,11 @@ function ShowtimeForm({
         </Field>
       </div>
       <div className="bo-row">
-        <Field label="Hold time (seconds)" hint="How long a buyer's seats stay reserved: 5 s to 2 h">
+        <Field
+          label="Hold time (seconds)"
+          hint="How long a buyer's seats stay reserved: 5 s to 2 h"
+          error={errors.holdTtlSeconds}
+        >
           <input
             type="number"
             min={5}
@@ -167,7 +255,7 @@ function ShowtimeForm({
             onChange={(e) => set('holdTtlSeconds', e.target.value)}
           />
         </Field>
-        <Field label="Tickets per buyer" hint="Leave empty for no limit">
+        <Field label="Tickets per buyer" hint="Leave empty for no limit" error={errors.perBuyerLimit}>
           <input
             type="number"
             min={1}
@@ -176,7 +264,7 @@ function ShowtimeForm({
             onChange={(e) => set('perBuyerLimit', e.target.value)}
           />
         </Field>
-        <Field label="Currency">
+        <Field label="Currency" error={errors.currency}>
           <input
             required
             maxLength={3}
@@ -193,22 +281,31 @@ function ShowtimeForm({
         />{' '}
         Buyers may refund their own orders
       </label>
+      <FrontDoorFieldset value={f.frontDoor} onChange={(v) => set('frontDoor', v)} />
       <fieldset className="bo-prices">
         <legend>Prices per category ({f.currency})</legend>
         {!venue && <p className="bo-muted">Choose a venue first.</p>}
         {venue?.categories.map((c) => (
-          <Field key={c.key} label={`Price: ${c.name}`}>
+          <Field key={c.key} label={`Price: ${c.name}`} error={errors[`prices.${c.key}`]}>
             <input
-              type="number"
-              min={0}
-              step="0.01"
+              inputMode="decimal"
               required
+              aria-invalid={errors[`prices.${c.key}`] ? true : undefined}
               value={f.prices[c.key] ?? ''}
               onChange={(e) => setF((s) => ({ ...s, prices: { ...s.prices, [c.key]: e.target.value } }))}
             />
           </Field>
         ))}
       </fieldset>
+      {otherErrors.length > 0 && (
+        <ul className="bo-issues" aria-label="Problems found" role="alert">
+          {otherErrors.map(([k, m]) => (
+            <li key={k}>
+              <code>{k}</code> <span>{m}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       {save.error !== null && <ErrorNote error={save.error} title="The showtime was not saved" />}
       <div className="bo-row">
         <button type="submit" className="bo-btn bo-btn-primary" disabled={save.pending}>
@@ -226,13 +323,18 @@ function ShowtimeForm({
 export function ShowtimeFormPage() {
   const { id } = useParams();
   const [params] = useSearchParams();
-  const [data, retry] = useLoad(`showtime-form:${id ?? 'new'}`, async (signal) => {
-    const [events, venues, showtime] = await Promise.all([
-      staffApi.events(signal),
-      staffApi.venues(signal),
-      id ? staffApi.showtime(id, signal) : Promise.resolve(null),
-    ]);
-    return { events: events.events, venues: venues.venues, showtime };
+  const query = useQuery({
+    queryKey: queryKeys.staff.showtimeForm(id),
+    queryFn: async ({ signal }) => {
+      const [events, venues, showtime] = await Promise.all([
+        staffApi.events(signal),
+        staffApi.venues(signal),
+        id ? staffApi.showtime(id, signal) : Promise.resolve(null),
+      ]);
+      return { events: events.events, venues: venues.venues, showtime };
+    },
+    // The form copies the data once; a background refetch must not reset what is being typed.
+    staleTime: Infinity,
   });
   return (
     <section>
@@ -240,17 +342,17 @@ export function ShowtimeFormPage() {
         title={id ? 'Edit showtime' : 'New showtime'}
         kicker={<Link to="/box-office/catalog/showtimes">Schedule</Link>}
       />
-      {data.status === 'loading' && <Spinner />}
-      {data.status === 'error' && <ErrorNote error={data.error} retry={retry} />}
-      {data.status === 'ok' && (
-        <ShowtimeForm
-          key={id ?? 'new'}
-          showtime={data.data.showtime}
-          events={data.data.events}
-          venues={data.data.venues}
-          eventId={params.get('eventId') ?? ''}
-        />
-      )}
+      <StaffQuery query={query}>
+        {(data) => (
+          <ShowtimeForm
+            key={id ?? 'new'}
+            showtime={data.showtime}
+            events={data.events}
+            venues={data.venues}
+            eventId={params.get('eventId') ?? ''}
+          />
+        )}
+      </StaffQuery>
     </section>
   );
 }

@@ -1,9 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import type { StaffRoleName, StaffUserDto } from '@seatrush/shared';
-import { useLoad } from '../../lib/hooks.ts';
+import { useQuery } from '@tanstack/react-query';
+import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
 import { useStaffSession } from '../session.tsx';
-import { Badge, ErrorNote, Field, PageHeader, Spinner, SuccessNote, When, useAction } from '../ui.tsx';
+import { Badge, ErrorNote, Field, PageHeader, StaffQuery, SuccessNote, When, useAction } from '../ui.tsx';
+
+/** Who is staff also decides the token owners and the signed-in member's own record. */
+const usersChanged = { invalidate: [queryKeys.staff.users, queryKeys.staff.tokens, queryKeys.staff.me] };
 
 function NewUser({ onSaved }: { onSaved: (u: StaffUserDto) => void }) {
   const [email, setEmail] = useState('');
@@ -16,7 +20,7 @@ function NewUser({ onSaved }: { onSaved: (u: StaffUserDto) => void }) {
     setEmail('');
     setName('');
     setPassword('');
-  });
+  }, usersChanged);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void save.run();
@@ -35,6 +39,7 @@ function NewUser({ onSaved }: { onSaved: (u: StaffUserDto) => void }) {
           <select value={role} onChange={(e) => setRole(e.target.value as StaffRoleName)}>
             <option value="box_office">Box office (sell, refund, block seats)</option>
             <option value="admin">Admin (everything)</option>
+            <option value="door">Door (scan tickets only)</option>
           </select>
         </Field>
         <Field label="Initial password" hint="At least 8 characters">
@@ -70,7 +75,7 @@ function UserRow({
     const u = await staffApi.updateUser(user.id, patch);
     setPassword('');
     onSaved(u);
-  });
+  }, usersChanged);
   return (
     <tr data-user={user.email}>
       <td>{user.name}</td>
@@ -84,6 +89,7 @@ function UserRow({
         >
           <option value="box_office">box office</option>
           <option value="admin">admin</option>
+          <option value="door">door</option>
         </select>
       </td>
       <td>{user.active ? <Badge value="active" /> : <Badge value="released" label="deactivated" />}</td>
@@ -134,40 +140,39 @@ function UserRow({
 /** Staff accounts and their roles (admin). Changing a role or deactivating ends that person's sessions. */
 export function StaffUsersPage() {
   const { me } = useStaffSession();
-  const [version, setVersion] = useState(0);
   const [saved, setSaved] = useState<string | null>(null);
-  const [users, retry] = useLoad(`users:${version}`, (signal) => staffApi.users(signal));
-  const onSaved = (u: StaffUserDto) => {
-    setSaved(`Saved ${u.email}.`);
-    setVersion((v) => v + 1);
-  };
+  const users = useQuery({
+    queryKey: queryKeys.staff.users,
+    queryFn: ({ signal }) => staffApi.users(signal),
+  });
+  const onSaved = (u: StaffUserDto) => setSaved(`Saved ${u.email}.`);
   return (
     <section>
       <PageHeader title="Staff" />
       {saved && <SuccessNote>{saved}</SuccessNote>}
-      {users.status === 'loading' && <Spinner />}
-      {users.status === 'error' && <ErrorNote error={users.error} retry={retry} />}
-      {users.status === 'ok' && (
-        <table className="bo-table" aria-label="Staff accounts">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col">Since</th>
-              <th scope="col">
-                <span className="bo-sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data.users.map((u) => (
-              <UserRow key={u.id} user={u} self={u.id === me?.id} onSaved={onSaved} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <StaffQuery query={users}>
+        {(data) => (
+          <table className="bo-table" aria-label="Staff accounts">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col">Since</th>
+                <th scope="col">
+                  <span className="bo-sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.users.map((u) => (
+                <UserRow key={u.id} user={u} self={u.id === me?.id} onSaved={onSaved} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </StaffQuery>
       <NewUser onSaved={onSaved} />
     </section>
   );

@@ -1,32 +1,32 @@
 import { useState, type FormEvent } from 'react';
-import { useLoad } from '../../lib/hooks.ts';
+import { useQuery } from '@tanstack/react-query';
+import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
 import { useStaffSession } from '../session.tsx';
-import { Badge, ErrorNote, Field, PageHeader, Spinner, When, useAction } from '../ui.tsx';
+import { Badge, ErrorNote, Field, PageHeader, StaffQuery, When, useAction } from '../ui.tsx';
 
 /** API tokens for automation (admin). The secret is shown once, right after creation, and never again. */
 export function TokensPage() {
   const { me } = useStaffSession();
-  const [version, setVersion] = useState(0);
   const [name, setName] = useState('');
   const [owner, setOwner] = useState('');
   const [secret, setSecret] = useState<{ name: string; value: string } | null>(null);
   const [copied, setCopied] = useState(false);
-  const [data, retry] = useLoad(`tokens:${version}`, async (signal) => {
-    const [tokens, users] = await Promise.all([staffApi.tokens(signal), staffApi.users(signal)]);
-    return { tokens: tokens.tokens, users: users.users };
+  const query = useQuery({
+    queryKey: queryKeys.staff.tokens,
+    queryFn: async ({ signal }) => {
+      const [tokens, users] = await Promise.all([staffApi.tokens(signal), staffApi.users(signal)]);
+      return { tokens: tokens.tokens, users: users.users };
+    },
   });
+  const invalidate = { invalidate: [queryKeys.staff.tokens] };
   const create = useAction(async () => {
     const r = await staffApi.createToken({ name: name.trim(), ...(owner ? { staffUserId: owner } : {}) });
     setSecret({ name: r.token.name, value: r.secret });
     setCopied(false);
     setName('');
-    setVersion((v) => v + 1);
-  });
-  const revoke = useAction(async (id: string) => {
-    await staffApi.revokeToken(id);
-    setVersion((v) => v + 1);
-  });
+  }, invalidate);
+  const revoke = useAction((id: string) => staffApi.revokeToken(id), invalidate);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void create.run();
@@ -69,14 +69,13 @@ export function TokensPage() {
           <Field label="Acts as" hint="The token has this staff member's role">
             <select value={owner} onChange={(e) => setOwner(e.target.value)}>
               <option value="">Me ({me?.email})</option>
-              {data.status === 'ok' &&
-                data.data.users
-                  .filter((u) => u.id !== me?.id && u.active)
-                  .map((u) => (
-                    <option key={u.id} value={u.id}>
-                      {u.name} ({u.role.replace('_', ' ')})
-                    </option>
-                  ))}
+              {query.data?.users
+                .filter((u) => u.id !== me?.id && u.active)
+                .map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name} ({u.role.replace('_', ' ')})
+                  </option>
+                ))}
             </select>
           </Field>
         </div>
@@ -85,59 +84,61 @@ export function TokensPage() {
           Create token
         </button>
       </form>
-      {data.status === 'loading' && <Spinner />}
-      {data.status === 'error' && <ErrorNote error={data.error} retry={retry} />}
       {revoke.error !== null && <ErrorNote error={revoke.error} />}
-      {data.status === 'ok' && (
-        <table className="bo-table" aria-label="API tokens">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Starts with</th>
-              <th scope="col">Acts as</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span className="bo-sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.data.tokens.map((t) => (
-              <tr key={t.id}>
-                <td>{t.name}</td>
-                <td>
-                  <code>{t.prefix}…</code>
-                </td>
-                <td>
-                  {t.staffEmail} <Badge value={t.role} />
-                </td>
-                <td className="bo-small">
-                  <When iso={t.createdAt} />
-                </td>
-                <td className="bo-small">
-                  <When iso={t.lastUsedAt} />
-                </td>
-                <td>{t.revokedAt ? <Badge value="released" label="revoked" /> : <Badge value="active" />}</td>
-                <td>
-                  {!t.revokedAt && (
-                    <button
-                      type="button"
-                      className="bo-btn bo-btn-small bo-btn-danger"
-                      disabled={revoke.pending}
-                      onClick={() => void revoke.run(t.id)}
-                      aria-label={`Revoke ${t.name}`}
-                    >
-                      Revoke
-                    </button>
-                  )}
-                </td>
+      <StaffQuery query={query}>
+        {(data) => (
+          <table className="bo-table" aria-label="API tokens">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Starts with</th>
+                <th scope="col">Acts as</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="bo-sr-only">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {data.tokens.map((t) => (
+                <tr key={t.id}>
+                  <td>{t.name}</td>
+                  <td>
+                    <code>{t.prefix}…</code>
+                  </td>
+                  <td>
+                    {t.staffEmail} <Badge value={t.role} />
+                  </td>
+                  <td className="bo-small">
+                    <When iso={t.createdAt} />
+                  </td>
+                  <td className="bo-small">
+                    <When iso={t.lastUsedAt} />
+                  </td>
+                  <td>
+                    {t.revokedAt ? <Badge value="released" label="revoked" /> : <Badge value="active" />}
+                  </td>
+                  <td>
+                    {!t.revokedAt && (
+                      <button
+                        type="button"
+                        className="bo-btn bo-btn-small bo-btn-danger"
+                        disabled={revoke.pending}
+                        onClick={() => void revoke.run(t.id)}
+                        aria-label={`Revoke ${t.name}`}
+                      >
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </StaffQuery>
     </section>
   );
 }

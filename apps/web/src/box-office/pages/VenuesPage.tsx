@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState, type ChangeEvent } from 'react';
 import {
   generateVenue,
@@ -8,13 +9,13 @@ import {
   type SeatMapDocument,
   type VenueDto,
 } from '@seatrush/shared';
-import { useLoad } from '../../lib/hooks.ts';
+import { queryKeys } from '../../api/query.ts';
 import { buildModel } from '../../seatmap/model.ts';
 import { SeatStore } from '../../seatmap/store.ts';
 import { SeatMapView } from '../../seatmap/SeatMapView.tsx';
 import { FREE } from '../../seatmap/states.ts';
 import { staffApi } from '../api.ts';
-import { ErrorNote, Field, PageHeader, Spinner, SuccessNote, formatCount, useAction } from '../ui.tsx';
+import { ErrorNote, Field, PageHeader, StaffQuery, SuccessNote, formatCount, useAction } from '../ui.tsx';
 
 /** A read-only drawing of a document that passed validation: what buyers will see, all seats available. */
 function Preview({ doc }: { doc: SeatMapDocument }) {
@@ -348,14 +349,17 @@ function VenueEditor({ target, onSaved }: { target: VenueDto | null; onSaved: (v
   const [text, setText] = useState('');
   const [mode, setMode] = useState<'upload' | 'generate'>('upload');
   const parsed = useMemo(() => parse(text), [text]);
-  const save = useAction(async () => {
-    if (parsed.kind !== 'ok' && parsed.kind !== 'invalid') return;
-    // Send what the person wrote, even when our check found problems: the server's answer is the authority.
-    const raw = JSON.parse(text) as unknown;
-    const v = target ? await staffApi.replaceLayout(target.id, raw) : await staffApi.createVenue(raw);
-    onSaved(v);
-    setText('');
-  });
+  const save = useAction(
+    async () => {
+      if (parsed.kind !== 'ok' && parsed.kind !== 'invalid') return;
+      // Send what the person wrote, even when our check found problems: the server's answer is the authority.
+      const raw = JSON.parse(text) as unknown;
+      const v = target ? await staffApi.replaceLayout(target.id, raw) : await staffApi.createVenue(raw);
+      onSaved(v);
+      setText('');
+    },
+    { invalidate: [queryKeys.staff.venues, queryKeys.staff.home, queryKeys.staff.schedule] },
+  );
 
   const onFile = (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
@@ -442,10 +446,12 @@ function VenueEditor({ target, onSaved }: { target: VenueDto | null; onSaved: (v
 }
 
 export function VenuesPage() {
-  const [version, setVersion] = useState(0);
   const [target, setTarget] = useState<VenueDto | null>(null);
   const [saved, setSaved] = useState<VenueDto | null>(null);
-  const [venues, retry] = useLoad(`venues:${version}`, (signal) => staffApi.venues(signal));
+  const venues = useQuery({
+    queryKey: queryKeys.staff.venues,
+    queryFn: ({ signal }) => staffApi.venues(signal),
+  });
 
   return (
     <section>
@@ -455,57 +461,57 @@ export function VenuesPage() {
           Saved {saved.name} (layout version {saved.layoutVersion}).
         </SuccessNote>
       )}
-      {venues.status === 'loading' && <Spinner />}
-      {venues.status === 'error' && <ErrorNote error={venues.error} retry={retry} />}
-      {venues.status === 'ok' && (
-        <table className="bo-table" aria-label="Venues">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Slug</th>
-              <th scope="col" className="bo-num">
-                Seats
-              </th>
-              <th scope="col" className="bo-num">
-                Standing
-              </th>
-              <th scope="col">Categories</th>
-              <th scope="col" className="bo-num">
-                Layout
-              </th>
-              <th scope="col">
-                <span className="bo-sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {venues.data.venues.map((v) => (
-              <tr key={v.id}>
-                <td>{v.name}</td>
-                <td>
-                  <code>{v.slug}</code>
-                </td>
-                <td className="bo-num">{formatCount(v.stats.seats)}</td>
-                <td className="bo-num">{formatCount(v.stats.gaCapacity)}</td>
-                <td>
-                  {v.categories.map((c) => (
-                    <span key={c.key} className="bo-cat">
-                      <span className="bo-swatch" style={{ background: c.color }} aria-hidden="true" />{' '}
-                      {c.name}
-                    </span>
-                  ))}
-                </td>
-                <td className="bo-num">v{v.layoutVersion}</td>
-                <td>
-                  <button type="button" className="bo-btn bo-btn-small" onClick={() => setTarget(v)}>
-                    Replace layout
-                  </button>
-                </td>
+      <StaffQuery query={venues}>
+        {(data) => (
+          <table className="bo-table" aria-label="Venues">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Slug</th>
+                <th scope="col" className="bo-num">
+                  Seats
+                </th>
+                <th scope="col" className="bo-num">
+                  Standing
+                </th>
+                <th scope="col">Categories</th>
+                <th scope="col" className="bo-num">
+                  Layout
+                </th>
+                <th scope="col">
+                  <span className="bo-sr-only">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {data.venues.map((v) => (
+                <tr key={v.id}>
+                  <td>{v.name}</td>
+                  <td>
+                    <code>{v.slug}</code>
+                  </td>
+                  <td className="bo-num">{formatCount(v.stats.seats)}</td>
+                  <td className="bo-num">{formatCount(v.stats.gaCapacity)}</td>
+                  <td>
+                    {v.categories.map((c) => (
+                      <span key={c.key} className="bo-cat">
+                        <span className="bo-swatch" style={{ background: c.color }} aria-hidden="true" />{' '}
+                        {c.name}
+                      </span>
+                    ))}
+                  </td>
+                  <td className="bo-num">v{v.layoutVersion}</td>
+                  <td>
+                    <button type="button" className="bo-btn bo-btn-small" onClick={() => setTarget(v)}>
+                      Replace layout
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </StaffQuery>
       {target && (
         <p>
           <button type="button" className="bo-btn bo-btn-quiet" onClick={() => setTarget(null)}>
@@ -519,7 +525,6 @@ export function VenuesPage() {
         onSaved={(v) => {
           setSaved(v);
           setTarget(null);
-          setVersion((n) => n + 1);
         }}
       />
     </section>

@@ -1,0 +1,106 @@
+import type { ApiError, HoldRequest, HoldResponse, MyHold, StoredHold } from '../api/index.ts';
+import type { NoticeTone } from '../components/Status.tsx';
+import type { ConnectionStatus } from '../realtime/index.ts';
+
+export interface PickerMessage {
+  tone: NoticeTone;
+  text: string;
+}
+
+/** A hold that ended without this tab asking: the dialog says why and what it held. */
+export interface Ended {
+  reason: 'expired' | 'released';
+  hold: StoredHold | null;
+}
+
+/** A hold waiting for the buyer's e-mail (asked once per browser, before the first hold). */
+export interface PendingHold {
+  body: HoldRequest;
+  what: string | ((h: HoldResponse) => string);
+}
+
+/**
+ * Everything the seat picker shows besides the seats themselves (those live in the SeatStore, fed by the
+ * socket). One reducer, so each state — connecting, live, reconnecting, feed refused, busy, asking for an
+ * e-mail, a message, a hold ended — is a named transition rather than a setter called from a dozen places.
+ */
+export interface PickerState {
+  connection: ConnectionStatus;
+  feedError: ApiError | null;
+  /** Holds the server knows for this buyer session (including ones made in other tabs). */
+  serverHolds: MyHold[];
+  ended: Ended | null;
+  message: PickerMessage | null;
+  busy: boolean;
+  focusSeat: number | undefined;
+  askingEmail: PendingHold | null;
+}
+
+export type PickerAction =
+  | { type: 'connection'; status: ConnectionStatus; error: ApiError | null }
+  | { type: 'server-holds'; holds: MyHold[] }
+  /** The server says a hold ended; `hold` is what this tab had stored of it (null if nothing). */
+  /** `silent`: this tab released it itself and already said so. */
+  | { type: 'hold-ended'; holdId: string; reason: Ended['reason']; hold: StoredHold | null; silent?: boolean }
+  /** This tab's clock ran a hold out (the server's expiry job is not the only guard). */
+  | { type: 'hold-expired'; hold: StoredHold }
+  | { type: 'dismiss-ended' }
+  | { type: 'say'; message: PickerMessage | null }
+  | { type: 'busy'; busy: boolean }
+  | { type: 'focus'; seat: number | undefined }
+  | { type: 'ask-email'; pending: PendingHold }
+  | { type: 'email-answered' };
+
+export const initialPickerState: PickerState = {
+  connection: 'connecting',
+  feedError: null,
+  serverHolds: [],
+  ended: null,
+  message: null,
+  busy: false,
+  focusSeat: undefined,
+  askingEmail: null,
+};
+
+export function pickerReducer(state: PickerState, action: PickerAction): PickerState {
+  switch (action.type) {
+    case 'connection':
+      return { ...state, connection: action.status, feedError: action.error };
+    case 'server-holds':
+      return { ...state, serverHolds: action.holds };
+    case 'hold-ended': {
+      const serverHolds = state.serverHolds.filter((h) => h.holdId !== action.holdId);
+      if (action.silent) return { ...state, serverHolds };
+      // This tab's own clock may have ended the hold first (and forgotten it): keep what that dialog says.
+      const keep = action.hold === null && state.ended?.hold?.holdId === action.holdId;
+      return {
+        ...state,
+        serverHolds,
+        ended: keep ? state.ended : { reason: action.reason, hold: action.hold },
+      };
+    }
+    case 'hold-expired':
+      // Once checkout has started, the order page tells the outcome (paid, or expired and refunded).
+      return action.hold.orderCode
+        ? {
+            ...state,
+            message: {
+              tone: 'info',
+              text: `The reservation for order ${action.hold.orderCode} has ended. Its status is under My orders.`,
+            },
+          }
+        : { ...state, ended: { reason: 'expired', hold: action.hold } };
+    case 'dismiss-ended':
+      return { ...state, ended: null };
+    case 'say':
+      return { ...state, message: action.message };
+    case 'busy':
+      return { ...state, busy: action.busy };
+    case 'focus':
+      return { ...state, focusSeat: action.seat };
+    case 'ask-email':
+      return { ...state, askingEmail: action.pending };
+    case 'email-answered':
+      return { ...state, askingEmail: null };
+  }
+}
