@@ -28,6 +28,15 @@ export default defineConfig({
             },
             { name: 'zod', test: /node_modules[\\/](?:\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?zod[\\/]/ },
             {
+              name: 'query',
+              test: /node_modules[\\/](?:\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?@tanstack[\\/]/,
+            },
+            {
+              // Forms are staff pages, checkout and the GA box: never in the first paint of the event list.
+              name: 'forms',
+              test: /node_modules[\\/](?:\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?(react-hook-form|@hookform[\\/]resolvers)[\\/]/,
+            },
+            {
               name: 'socket',
               test: /node_modules[\\/](?:\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?(socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io)[\\/]/,
             },

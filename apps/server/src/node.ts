@@ -35,6 +35,7 @@ import { paymentRoutes } from './http/payments.ts';
 import { stripeWebhookRoutes } from './http/stripe-webhook.ts';
 import { webhookRoutes } from './http/webhooks.ts';
 import { startOutgoingWebhooks } from './jobs/outgoing-webhooks.ts';
+import { startOrderMails } from './jobs/order-mails.ts';
 import { outgoingWebhookTransport } from './queue/outgoing-webhooks.ts';
 import { boxOfficeRoutes, queueBoardMount } from './http/box-office.ts';
 import { createRateLimits, type RateLimits } from './auth/rate-limits.ts';
@@ -361,6 +362,10 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
       pollMs: c.config.outgoingWebhooks.pollMs,
     });
     stops.push(() => outgoing.stop());
+    if (c.config.orderMails.enabled) {
+      const mails = startOrderMails({ ...c, mailer: services.mailer });
+      stops.push(() => mails.stop());
+    }
   }
 
   return {

@@ -259,7 +259,9 @@ describe('socket fuzzing, generated from the shared socket contract', () => {
       let socket: ClientSocket | null = null;
       let sentOnSocket = 0;
       const tokenFor = (access: SocketAccess) =>
-        access === 'staff' ? w.callers.admin.socketToken : w.callers.buyer.socketToken;
+        access === 'door' || access === 'box_office' || access === 'admin'
+          ? w.callers.admin.socketToken
+          : w.callers.buyer.socketToken;
 
       for (const event of events) {
         const { schema, access } = socketCommands[event];

@@ -110,7 +110,7 @@ describe('buyer sessions', () => {
     for (const headers of ways) {
       const me = await call('GET', '/api/buyer/session', { headers });
       expect(me.status).toBe(200);
-      expect(me.body).toEqual({ buyerId: ok.body.buyerId, email: 'ada@example.test' });
+      expect(me.body).toEqual({ buyerId: ok.body.buyerId, email: 'ada@example.test', verified: false });
     }
     expect((await call('GET', '/api/buyer/session')).status).toBe(401);
     const forged = (ok.body.token as string).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));

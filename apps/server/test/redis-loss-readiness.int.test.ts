@@ -27,7 +27,8 @@ const readyz = async () => {
 
 describe('readiness after Redis lost the inventory', () => {
   it('answers not ready while a showtime on sale is missing, rebuilds it, then ready', async () => {
-    expect((await readyz()).status).toBe(200);
+    const initially = await readyz();
+    expect(initially.status, JSON.stringify(initially.body)).toBe(200);
     const keys = showtimeKeys(stack.config.redisPrefix, w.f.showtimeId);
     await stack.container.redis.del(...Object.values(keys).filter((k): k is string => typeof k === 'string'));
     expect(await w.inv.isLoaded(w.f.showtimeId)).toBe(false);

@@ -69,12 +69,18 @@ export const bestAvailableRequestSchema = z.strictObject({
 });
 export type BestAvailableRequest = z.infer<typeof bestAvailableRequestSchema>;
 
+/** Tickets of a general-admission zone in one hold (the buyer's quantity box checks the same rule). */
+export const gaQuantitySchema = z
+  .int({ error: 'Give the number of tickets as a whole number.' })
+  .min(1, 'Hold at least 1 ticket.')
+  .max(MAX_TICKETS_PER_HOLD, `Hold at most ${MAX_TICKETS_PER_HOLD} tickets at once.`);
+
 /** Exactly one of `{ seats: [...] }`, `{ zone, quantity }` or `{ best: { category, quantity } }`. */
 export const holdRequestSchema = z
   .strictObject({
     seats: z.array(seatLabelSchema).min(1).max(MAX_TICKETS_PER_HOLD).optional(),
     zone: zoneKeySchema.optional(),
-    quantity: z.int().min(1).max(MAX_TICKETS_PER_HOLD).optional(),
+    quantity: gaQuantitySchema.optional(),
     best: bestAvailableRequestSchema.optional(),
   })
   .superRefine((v, ctx) => {

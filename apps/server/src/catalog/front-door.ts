@@ -3,8 +3,9 @@ import type { PrismaClient } from '../db/prisma.ts';
 /**
  * A showtime's front-door settings: the waiting room, buyer verification, the hold and queue-join limits and the
  * bot challenge (columns of Showtime, set by staff). The hold path consults them on every request, so each node
- * keeps them in memory: `peek` answers synchronously from memory while the copy is fresh, and `get` reads
- * PostgreSQL when it is not. A change made by staff reaches every node within `FRESH_MS`.
+ * keeps them in memory: `peek` answers synchronously from the last copy (refreshing it in the background once it
+ * is `FRESH_MS / 2` old), and `get` reads PostgreSQL when the copy is older than `FRESH_MS`. A change made by staff
+ * reaches every busy node within about `FRESH_MS`; while PostgreSQL is unreachable the last copy is used.
  */
 export interface FrontDoorSettings {
   waitingRoom: boolean;
@@ -33,7 +34,7 @@ export const OPEN_DOOR: FrontDoorSettings = {
 };
 
 export interface FrontDoor {
-  /** The settings from memory while fresh (refreshing them in the background when about to go stale), else undefined. */
+  /** The last settings known on this node (refreshed in the background), or undefined when there are none. */
   peek(showtimeId: string): FrontDoorSettings | undefined;
   /** The settings, from memory or PostgreSQL; null when there is no such showtime. */
   get(showtimeId: string): Promise<FrontDoorSettings | null>;
@@ -43,6 +44,8 @@ export interface FrontDoor {
 
 /** How long a copy is used without asking PostgreSQL again. */
 const FRESH_MS = 2000;
+/** Copies kept per node: far more showtimes than any node sells at once; random ids cannot grow it further. */
+const MAX_COPIES = 10_000;
 
 const SELECT = {
   waitingRoom: true,
@@ -67,6 +70,7 @@ export function createFrontDoor(deps: { prisma: PrismaClient; now?: () => number
       p = deps.prisma.showtime
         .findUnique({ where: { id: showtimeId }, select: SELECT })
         .then((settings) => {
+          if (copies.size >= MAX_COPIES && !copies.has(showtimeId)) copies.clear();
           copies.set(showtimeId, { settings, at: now() });
           return settings;
         })
@@ -80,16 +84,21 @@ export function createFrontDoor(deps: { prisma: PrismaClient; now?: () => number
     peek(showtimeId) {
       const c = copies.get(showtimeId);
       if (!c) return undefined;
-      const age = now() - c.at;
-      if (age >= FRESH_MS) return undefined;
-      // Refresh ahead of time, so a busy showtime never waits for PostgreSQL.
-      if (age >= FRESH_MS / 2 && !loading.has(showtimeId)) load(showtimeId).catch(() => undefined);
+      // Refresh ahead of time, so a busy showtime never waits for PostgreSQL; until the new copy arrives (or
+      // while PostgreSQL is unreachable) the last one known is used.
+      if (now() - c.at >= FRESH_MS / 2 && !loading.has(showtimeId)) load(showtimeId).catch(() => undefined);
       return c.settings ?? undefined;
     },
     async get(showtimeId) {
       const c = copies.get(showtimeId);
       if (c && now() - c.at < FRESH_MS) return c.settings;
-      return load(showtimeId);
+      try {
+        return await load(showtimeId);
+      } catch (err) {
+        // PostgreSQL unreachable: the last settings known keep the sale going (holds work during an outage).
+        if (c) return c.settings;
+        throw err;
+      }
     },
     forget(showtimeId) {
       copies.delete(showtimeId);

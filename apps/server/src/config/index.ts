@@ -121,6 +121,15 @@ const envSchema = z.object({
   /** The From header of outgoing mail. */
   MAIL_FROM: z.string().min(3).default('Seatrush <no-reply@seatrush.localhost>'),
   /**
+   * Order e-mails (tickets as a PDF when paid, refund and expiry notes; docs/checkout-api.md): `on` wherever mail
+   * can be sent. Tests leave them off unless they give SMTP_URL (a test's node must not mail the default port).
+   */
+  ORDER_MAILS: z.enum(['on', 'off']).optional(),
+  /** Order e-mails: how often a worker looks for new ones (ms), attempts, first retry's delay (doubling, ms). */
+  ORDER_MAIL_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  ORDER_MAIL_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(10),
+  ORDER_MAIL_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
+  /**
    * Development only: the folder where `npm start`'s mail catcher keeps caught mail, listed at `/dev/mail`. Refused
    * with NODE_ENV=production and ignored in test, so the page cannot exist in production.
    */
@@ -178,6 +187,8 @@ export interface Config {
   /** Where mail goes (SMTP_URL); undefined in production when not configured: no mail is sent. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Order e-mails (ORDER_MAIL_*): sent by the worker role when `enabled`. */
+  orderMails: { enabled: boolean; pollMs: number; attempts: number; backoffMs: number };
   /** The development mail catcher's folder, served at `/dev/mail`; always undefined outside development. */
   devMailDir: string | undefined;
   verifyCodeTtlSeconds: number;
@@ -318,6 +329,15 @@ export function loadConfig(source: EnvSource = process.env): Config {
     },
     smtpUrl: e.SMTP_URL ?? (prod ? undefined : 'smtp://127.0.0.1:1025'),
     mailFrom: e.MAIL_FROM,
+    orderMails: {
+      enabled:
+        e.ORDER_MAILS === 'on' ||
+        (e.ORDER_MAILS === undefined &&
+          (e.NODE_ENV === 'test' ? e.SMTP_URL !== undefined : !prod || !!e.SMTP_URL)),
+      pollMs: e.ORDER_MAIL_POLL_MS,
+      attempts: e.ORDER_MAIL_ATTEMPTS,
+      backoffMs: e.ORDER_MAIL_BACKOFF_MS,
+    },
     devMailDir: e.NODE_ENV === 'development' && e.DEV_MAIL_DIR ? resolve(e.DEV_MAIL_DIR) : undefined,
     verifyCodeTtlSeconds: e.VERIFY_CODE_TTL_SECONDS,
     verifyCodeAttempts: e.VERIFY_CODE_ATTEMPTS,

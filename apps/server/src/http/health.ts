@@ -17,7 +17,8 @@ export function healthRoutes(c: { readiness: () => Promise<Readiness>; metrics: 
       method: 'get',
       path: '/readyz',
       access: 'public',
-      summary: 'Readiness: Redis and PostgreSQL reachable, migrations applied, every showtime on sale live in Redis',
+      summary:
+        'Readiness: Redis and PostgreSQL reachable, migrations applied, every showtime on sale live in Redis',
       tags: ['ops'],
       handler: async () => {
         const { ready, checks } = await c.readiness();

@@ -54,8 +54,16 @@ export async function emitOutgoingEvent(
     ON CONFLICT (id) DO NOTHING`;
 }
 
-/** New audit entries of the listed actions → OutgoingEvent rows (idempotent). Returns how many were new. */
-export async function deriveEvents(prisma: PrismaClient): Promise<number> {
+/**
+ * New audit entries of the listed actions → OutgoingEvent rows (idempotent). Returns how many were new.
+ * `windowSeconds` (at most DERIVE_WINDOW_MINUTES) bounds how far back it looks: the relay passes the time since its
+ * last complete pass plus a margin longer than any transaction, so a busy sale is not rescanned every second.
+ */
+export async function deriveEvents(
+  prisma: PrismaClient,
+  windowSeconds = DERIVE_WINDOW_MINUTES * 60,
+): Promise<number> {
+  const secs = Math.min(Math.max(1, Math.ceil(windowSeconds)), DERIVE_WINDOW_MINUTES * 60);
   const actions = Object.keys(AUDIT_EVENTS);
   const mapping = JSON.stringify(AUDIT_EVENTS);
   // The order's own columns come from its row; what the transition recorded (status, refunded items and amount)
@@ -84,7 +92,7 @@ export async function deriveEvents(prisma: PrismaClient): Promise<number> {
     FROM "AuditEntry" a
     LEFT JOIN "Order" o ON a."entityType" = 'order' AND o.id = a."entityId"
     WHERE a.action = ANY(${actions}::text[])
-      AND a.at > (now() AT TIME ZONE 'UTC') - make_interval(mins => ${DERIVE_WINDOW_MINUTES})
+      AND a.at > (now() AT TIME ZONE 'UTC') - make_interval(secs => ${secs})
       AND NOT EXISTS (SELECT 1 FROM "OutgoingEvent" x WHERE x."auditId" = a.id)
     ON CONFLICT DO NOTHING`;
 }

@@ -15,6 +15,9 @@ import {
   type OutgoingWebhookTransport,
 } from '../queue/outgoing-webhooks.ts';
 
+/** Longer than any transaction that writes an audit entry (order transactions run up to 20 s), plus clock skew. */
+const RECHECK_MARGIN_SECONDS = 90;
+
 export interface OutgoingWebhooksDeps {
   prisma: PrismaClient;
   transport: OutgoingWebhookTransport;
@@ -53,8 +56,14 @@ export function startOutgoingWebhooks(d: OutgoingWebhooksDeps): RunningOutgoingW
   worker.on('error', (err) => log.warn({ err: err.message }, 'outgoing webhook worker error'));
 
   let running: Promise<void> | null = null;
+  /** When the last complete pass started: the next one looks back from there, plus a margin for slow commits. */
+  let lastPassAt: number | null = null;
   const pass = async () => {
-    await deriveEvents(d.prisma);
+    const started = Date.now();
+    await deriveEvents(
+      d.prisma,
+      lastPassAt === null ? undefined : (started - lastPassAt) / 1000 + RECHECK_MARGIN_SECONDS,
+    );
     await deriveSoldOut(d.prisma);
     await fanOut(d.prisma);
     for (const del of await unqueuedDeliveries(d.prisma)) {
@@ -62,6 +71,7 @@ export function startOutgoingWebhooks(d: OutgoingWebhooksDeps): RunningOutgoingW
       await queue.add('deliver', job, { jobId: outgoingJobId(job) });
       await markQueued(d.prisma, del);
     }
+    lastPassAt = started;
   };
   const tick = () => {
     running ??= pass()

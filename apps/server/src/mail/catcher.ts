@@ -46,6 +46,12 @@ export async function startMailCatcher(opts: { port?: number; dir?: string } = {
             text: parsed.text ?? '',
             html: parsed.html || null,
             messageId: parsed.messageId ?? null,
+            attachments: parsed.attachments.map((a) => ({
+              filename: a.filename ?? '',
+              contentType: a.contentType,
+              size: a.size,
+              content: a.content,
+            })),
           };
           caught.push(mail);
           if (caught.length > 1000) caught.shift();

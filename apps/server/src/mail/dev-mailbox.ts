@@ -17,6 +17,8 @@ export interface CaughtMail {
   /** The HTML part, when there was one. */
   html: string | null;
   messageId: string | null;
+  /** Attachments (the tickets PDF); `content` only in memory (tests), never in the folder. */
+  attachments?: Array<{ filename: string; contentType: string; size: number; content?: Buffer }>;
 }
 
 const KEEP = 200;
@@ -24,7 +26,12 @@ const KEEP = 200;
 /** Stores one caught message and drops the oldest beyond the newest `KEEP`. */
 export function storeCaughtMail(dir: string, mail: CaughtMail): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${mail.id}.json`), JSON.stringify(mail));
+  const attachments = mail.attachments?.map(({ filename, contentType, size }) => ({
+    filename,
+    contentType,
+    size,
+  }));
+  writeFileSync(join(dir, `${mail.id}.json`), JSON.stringify({ ...mail, attachments }));
 }
 
 /** The newest caught messages first (at most `limit`); an empty list when the folder does not exist yet. */

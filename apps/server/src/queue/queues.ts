@@ -12,6 +12,8 @@ export const QUEUES = {
   maintenance: 'maintenance',
   /** The sandbox payment provider's webhook deliveries (what a real provider does on its side). */
   sandboxWebhooks: 'sandbox-webhooks',
+  /** Order e-mails (tickets, refund, expiry): one job per OrderMail row; job id = its id (queue/order-mails.ts). */
+  orderMails: 'order-mails',
 } as const;
 
 /** BullMQ's own prefix; never an ioredis `keyPrefix` (BullMQ's scripts would get it twice). */

@@ -89,6 +89,8 @@ const drawScore = () => randomInt(0, 2 ** 26) * 2 ** 26 + randomInt(0, 2 ** 26);
 
 export function createRoom(redis: Redis, prefix: string, draw: () => number = drawScore): Room {
   const keys = (id: string) => roomKeys(prefix, id);
+  /** When this node last listed each room in the active set (again every 10 s: Redis may have lost the set). */
+  const listed = new Map<string, number>();
 
   function parseMeta(m: Array<string | null>, waiting: number, shopping: number): RoomSnapshot {
     const [state, paused, soldOut, served, admitted, supply, mr] = m;
@@ -132,7 +134,11 @@ export function createRoom(redis: Redis, prefix: string, draw: () => number = dr
       else if (code === 1) out.push({ status: 'waiting' });
       else out.push(null);
     }
-    if (out.some((x) => x)) await redis.sadd(activeRoomsKey(prefix), showtimeId);
+    // Listed now and then by each node, not on every join: a flood's joins pay one round trip each.
+    if (now - (listed.get(showtimeId) ?? -Infinity) >= 10_000 && out.some((x) => x)) {
+      await redis.sadd(activeRoomsKey(prefix), showtimeId);
+      listed.set(showtimeId, now);
+    }
     return out;
   }
 
@@ -218,6 +224,7 @@ export function createRoom(redis: Redis, prefix: string, draw: () => number = dr
       const k = keys(showtimeId);
       await redis.unlink(k.meta, k.line, k.admitted, k.lock);
       await redis.srem(activeRoomsKey(prefix), showtimeId);
+      listed.delete(showtimeId);
     },
   };
 }

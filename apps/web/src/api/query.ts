@@ -11,7 +11,8 @@ export function createQueryClient(): QueryClient {
     defaultOptions: {
       queries: {
         // A 4xx is an answer (not found, forbidden, invalid), not a blip: asking again cannot change it.
-        retry: (failures, error) => failures < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+        retry: (failures, error) =>
+          failures < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
         // Pages that must stay fresh say so (refetchInterval, invalidation after a mutation); a tab regaining
         // focus in the middle of a seat pick should not reload the showtime under the buyer.
         refetchOnWindowFocus: false,
@@ -45,7 +46,8 @@ export const queryKeys = {
     sales: (id: string) => ['staff', 'live', id, 'sales'] as const,
     holds: (id: string) => ['staff', 'live', id, 'holds'] as const,
     blocks: (id: string) => ['staff', 'live', id, 'blocks'] as const,
-    seatMap: (venueId: string, layoutVersion: number) => ['staff', 'seat-map', venueId, layoutVersion] as const,
+    seatMap: (venueId: string, layoutVersion: number) =>
+      ['staff', 'seat-map', venueId, layoutVersion] as const,
     orders: (q: string) => ['staff', 'orders', q] as const,
     order: (code: string) => ['staff', 'order', code] as const,
     auditRefs: ['staff', 'audit-refs'] as const,

@@ -139,7 +139,8 @@ function CheckoutView({
       window.location.assign(res.paymentUrl);
     },
     onError: (err) => {
-      if (err instanceof ApiError && (err.code === 'hold_expired' || err.code === 'hold_not_found')) onExpired();
+      if (err instanceof ApiError && (err.code === 'hold_expired' || err.code === 'hold_not_found'))
+        onExpired();
       const emailIssue =
         err instanceof ApiError && err.code === 'validation_failed'
           ? err.issues.find((i) => i.path.includes('email'))

@@ -20,7 +20,10 @@ export function EventPage() {
     const id = setTimeout(() => void import('../pages/ShowtimePage.tsx'), 300);
     return () => clearTimeout(id);
   }, []);
-  const query = useQuery({ queryKey: queryKeys.event(slug), queryFn: ({ signal }) => getEvent(slug, signal) });
+  const query = useQuery({
+    queryKey: queryKeys.event(slug),
+    queryFn: ({ signal }) => getEvent(slug, signal),
+  });
   useTitle(query.data?.name ?? 'Event');
   return (
     <BuyerQuery query={query} label="Loading the event" errorTitle="We could not load this event">

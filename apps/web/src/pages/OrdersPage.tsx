@@ -2,12 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { formatMoney, orderCodeSchema } from '@seatrush/shared';
-import {
-  ApiError,
-  getStoredEmail,
-  listMyOrders,
-  recentOrders,
-} from '../api/index.ts';
+import { ApiError, getStoredEmail, listMyOrders, recentOrders } from '../api/index.ts';
 import { queryKeys } from '../api/query.ts';
 import { LoadError, Loading } from '../components/Status.tsx';
 import { SeeAllOrdersOfEmail } from '../components/VerifyEmailDialog.tsx';
@@ -118,14 +113,19 @@ function MyOrders({ mine }: { mine: MyOrdersQuery }) {
       return (
         <>
           <p className="muted">
-            Orders you make on this device are listed here. For an order made elsewhere, use its code and email.
+            Orders you make on this device are listed here. For an order made elsewhere, use its code and
+            email.
           </p>
           <RecentOnDevice />
         </>
       );
     return (
       <>
-        <LoadError error={mine.error} retry={() => void mine.refetch()} title="We could not load your orders" />
+        <LoadError
+          error={mine.error}
+          retry={() => void mine.refetch()}
+          title="We could not load your orders"
+        />
         <RecentOnDevice />
       </>
     );

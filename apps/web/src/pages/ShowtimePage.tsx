@@ -38,11 +38,7 @@ import { priceText, stateText, type PriceInfo } from '../picker/seat-text.ts';
 import { SelectionPanel } from '../picker/SelectionPanel.tsx';
 import { ZonePanel } from '../picker/ZonePanel.tsx';
 import { limitText } from '../picker/SelectionPanel.tsx';
-import {
-  refreshSocketIdentity,
-  subscribeStore,
-  type ShowtimeSubscription,
-} from '../realtime/index.ts';
+import { refreshSocketIdentity, subscribeStore, type ShowtimeSubscription } from '../realtime/index.ts';
 import { accessibilityNote, buildModel, describeSeat } from '../seatmap/model.ts';
 import { SeatMapView } from '../seatmap/SeatMapView.tsx';
 import { FREE } from '../seatmap/states.ts';

@@ -1,5 +1,6 @@
-import { formatMoney } from '@seatrush/shared';
-import { useState } from 'react';
+import { formatMoney, gaQuantitySchema } from '@seatrush/shared';
+import { useForm, useWatch } from 'react-hook-form';
+import { z } from 'zod';
 import type { PublicShowtime, ZoneCounts } from '../api/index.ts';
 
 /** GA zones: a quantity picker each, with live remaining counts. */
@@ -45,6 +46,22 @@ export function ZonePanel({
   );
 }
 
+/** What the quantity box may hold, by the hold API's own rule (whole tickets, 1 to the per-hold maximum). */
+const quantityText = z
+  .string()
+  .trim()
+  .regex(/^\d+$/, 'Give the number of tickets as a whole number.')
+  .transform(Number)
+  .pipe(gaQuantitySchema);
+
+/** The first problem with a typed quantity, or true; `max` is what is left for this buyer here. */
+export function checkQuantity(text: string, max: number): string | true {
+  const r = quantityText.safeParse(text);
+  if (!r.success) return r.error.issues[0]?.message ?? 'Give the number of tickets as a whole number.';
+  if (r.data > max) return max === 0 ? 'No tickets left for you here.' : `You can hold at most ${max} here.`;
+  return true;
+}
+
 function ZoneRow(props: {
   zoneKey: string;
   name: string;
@@ -57,11 +74,17 @@ function ZoneRow(props: {
   onHold: (zone: string, quantity: number, name: string) => void;
 }) {
   const { zoneKey, name, priceCents, currency, available, room, canHold, busy, onHold } = props;
-  const [qty, setQty] = useState(1);
   const max = Math.max(0, Math.min(available ?? 0, room));
+  const form = useForm<{ quantity: string }>({ defaultValues: { quantity: '1' }, mode: 'onChange' });
+  const typed = useWatch({ control: form.control, name: 'quantity' });
+  const error = form.formState.errors.quantity?.message;
   const soldOut = available === 0;
   const inputId = `zone-qty-${zoneKey}`;
-  const q = Math.min(Math.max(1, qty), Math.max(1, max));
+  const errorId = `${inputId}-error`;
+  const parsed = quantityText.safeParse(typed);
+  const q = parsed.success ? parsed.data : null;
+  const step = (n: number) => form.setValue('quantity', String(n), { shouldValidate: true });
+  const submit = form.handleSubmit(({ quantity }) => onHold(zoneKey, Number(quantity.trim()), name));
   return (
     <li className="zone-row" id={`zone-${zoneKey}`}>
       <div className="zone-head">
@@ -78,9 +101,14 @@ function ZoneRow(props: {
             : `${available.toLocaleString('en')} left`}
       </p>
       {!soldOut && (
-        <div className="zone-controls">
+        <form className="zone-controls" onSubmit={(e) => void submit(e)} noValidate>
           <div className="stepper" role="group" aria-label={`Quantity for ${name}`}>
-            <button type="button" aria-label="One fewer" disabled={q <= 1} onClick={() => setQty(q - 1)}>
+            <button
+              type="button"
+              aria-label="One fewer"
+              disabled={q === null || q <= 1}
+              onClick={() => step((q ?? 2) - 1)}
+            >
               −
             </button>
             <input
@@ -89,27 +117,37 @@ function ZoneRow(props: {
               inputMode="numeric"
               min={1}
               max={Math.max(1, max)}
-              value={q}
               aria-label={`Tickets for ${name}`}
-              onChange={(e) => setQty(Number(e.target.value) || 1)}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? errorId : undefined}
+              {...form.register('quantity', { validate: (v) => checkQuantity(v, max) })}
             />
-            <button type="button" aria-label="One more" disabled={q >= max} onClick={() => setQty(q + 1)}>
+            <button
+              type="button"
+              aria-label="One more"
+              disabled={q === null || q >= max}
+              onClick={() => step((q ?? 0) + 1)}
+            >
               +
             </button>
           </div>
           <button
-            type="button"
+            type="submit"
             className="btn btn-primary"
-            disabled={!canHold || busy || max === 0 || priceCents === undefined}
-            onClick={() => onHold(zoneKey, q, name)}
+            disabled={!canHold || busy || max === 0 || priceCents === undefined || q === null}
           >
-            Hold {q}
+            Hold {q ?? ''}
             <span className="sr-only">
               {' '}
               {q === 1 ? 'ticket' : 'tickets'} for {name}
             </span>
           </button>
-        </div>
+          {error && (
+            <p id={errorId} className="field-error" role="alert">
+              {error}
+            </p>
+          )}
+        </form>
       )}
     </li>
   );

@@ -1,13 +1,15 @@
-import { formatMoney } from '@seatrush/shared';
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
-import type {
-  CounterPaymentMethod,
-  CounterSaleResult,
-  SeatOwnerDto,
-  ShowtimeDto,
-  VenueDto,
+import { zodResolver } from '@hookform/resolvers/zod';
+import {
+  counterPaymentMethodSchema,
+  counterSaleBodySchema,
+  formatMoney,
+  gaQuantitySchema,
 } from '@seatrush/shared';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
+import { z } from 'zod';
+import { Link } from 'react-router';
+import type { CounterSaleResult, SeatOwnerDto, ShowtimeDto, VenueDto } from '@seatrush/shared';
 import { newIdempotencyKey } from '../../api/inventory.ts';
 import { formatCountdown } from '../../lib/time.ts';
 import { useNow } from '../../lib/hooks.ts';
@@ -125,6 +127,27 @@ function Legend() {
   );
 }
 
+/** An empty box means "no e-mail" (a walk-in buyer); anything typed must pass the counter-sale body's rule. */
+const buyerEmailField = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  counterSaleBodySchema.shape.buyerEmail,
+);
+
+const seatSaleForm = z.object({ method: counterPaymentMethodSchema, buyerEmail: buyerEmailField });
+
+/** The counter-sale body's own rules, for what staff type: whole tickets, a valid e-mail or none. */
+const zoneSaleForm = z.object({
+  zone: z.string().min(1, 'Choose a zone.'),
+  quantity: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'Give the number of tickets as a whole number.')
+    .transform(Number)
+    .pipe(gaQuantitySchema),
+  method: counterPaymentMethodSchema,
+  buyerEmail: buyerEmailField,
+});
+
 /**
  * The seat map in staff mode: every state as buyers see it, live; clicking an available or blocked seat selects
  * it for blocking, unblocking or a counter sale; clicking a held or sold seat shows who has it.
@@ -145,8 +168,11 @@ export function SeatDesk({
   const model = store.model;
   const [inspect, setInspect] = useState<number | null>(null);
   const [reason, setReason] = useState('');
-  const [method, setMethod] = useState<CounterPaymentMethod>('cash');
-  const [email, setEmail] = useState('');
+  const saleForm = useForm<z.input<typeof seatSaleForm>, unknown, z.output<typeof seatSaleForm>>({
+    resolver: zodResolver(seatSaleForm),
+    defaultValues: { method: 'cash', buyerEmail: '' },
+  });
+  const saleErrors = saleForm.formState.errors;
   const [done, setDone] = useState<string | null>(null);
   const [sale, setSale] = useState<CounterSaleResult | null>(null);
   const [saleKey, setSaleKey] = useState(newIdempotencyKey);
@@ -200,17 +226,17 @@ export function SeatDesk({
     setDone(`Released ${r.changed.length} seat${r.changed.length === 1 ? '' : 's'} back on sale.`);
     onChanged();
   });
-  const sell = useAction(async () => {
+  const sell = useAction(async ({ method, buyerEmail }: z.output<typeof seatSaleForm>) => {
     const r = await staffApi.counterSale(showtime.id, {
       seats: labels(selFree),
       method,
       requestId: saleKey,
-      ...(email.trim() ? { buyerEmail: email.trim() } : {}),
+      ...(buyerEmail ? { buyerEmail } : {}),
     });
     store.clearSelection();
     setSale(r);
     setSaleKey(newIdempotencyKey());
-    setEmail('');
+    saleForm.reset({ method, buyerEmail: '' });
     onChanged();
   });
 
@@ -327,10 +353,8 @@ export function SeatDesk({
           <form
             className="bo-card bo-subcard"
             aria-label="Counter sale"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void sell.run();
-            }}
+            onSubmit={(e) => void saleForm.handleSubmit((body) => sell.run(body))(e)}
+            noValidate
           >
             <h4>
               Counter sale: {selFree.length} seat{selFree.length === 1 ? '' : 's'},{' '}
@@ -342,26 +366,18 @@ export function SeatDesk({
             <fieldset className="bo-radios">
               <legend>Payment</legend>
               <label>
-                <input
-                  type="radio"
-                  name="method"
-                  checked={method === 'cash'}
-                  onChange={() => setMethod('cash')}
-                />{' '}
-                Cash
+                <input type="radio" value="cash" {...saleForm.register('method')} /> Cash
               </label>
               <label>
-                <input
-                  type="radio"
-                  name="method"
-                  checked={method === 'card_present'}
-                  onChange={() => setMethod('card_present')}
-                />{' '}
-                Card (present)
+                <input type="radio" value="card_present" {...saleForm.register('method')} /> Card (present)
               </label>
             </fieldset>
-            <Field label="Buyer email (optional)">
-              <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+            <Field label="Buyer email (optional)" error={saleErrors.buyerEmail?.message}>
+              <input
+                type="email"
+                aria-invalid={saleErrors.buyerEmail ? true : undefined}
+                {...saleForm.register('buyerEmail')}
+              />
             </Field>
             {sell.error !== null && <ErrorNote error={sell.error} />}
             <button type="submit" className="bo-btn bo-btn-primary" disabled={sell.pending || !canSell}>
@@ -405,21 +421,24 @@ export function ZoneCounterSale({
   venue: VenueDto;
   onChanged: () => void;
 }) {
-  const [zone, setZone] = useState(venue.gaZones[0]?.key ?? '');
-  const [quantity, setQuantity] = useState(1);
-  const [method, setMethod] = useState<CounterPaymentMethod>('cash');
-  const [email, setEmail] = useState('');
+  const form = useForm<z.input<typeof zoneSaleForm>, unknown, z.output<typeof zoneSaleForm>>({
+    resolver: zodResolver(zoneSaleForm),
+    defaultValues: { zone: venue.gaZones[0]?.key ?? '', quantity: '1', method: 'cash', buyerEmail: '' },
+  });
+  const { errors } = form.formState;
+  const [zone, typedQuantity] = useWatch({ control: form.control, name: ['zone', 'quantity'] });
+  const quantity = /^\d+$/.test(typedQuantity.trim()) ? Number(typedQuantity) : null;
   const [sale, setSale] = useState<CounterSaleResult | null>(null);
   const [key, setKey] = useState(newIdempotencyKey);
-  const z = venue.gaZones.find((g) => g.key === zone);
-  const price = z ? (showtime.prices[z.category] ?? 0) : 0;
-  const sell = useAction(async () => {
+  const g = venue.gaZones.find((x) => x.key === zone);
+  const price = g ? (showtime.prices[g.category] ?? 0) : 0;
+  const sell = useAction(async (body: z.output<typeof zoneSaleForm>) => {
     const r = await staffApi.counterSale(showtime.id, {
-      zone,
-      quantity,
-      method,
+      zone: body.zone,
+      quantity: body.quantity,
+      method: body.method,
       requestId: key,
-      ...(email.trim() ? { buyerEmail: email.trim() } : {}),
+      ...(body.buyerEmail ? { buyerEmail: body.buyerEmail } : {}),
     });
     setSale(r);
     setKey(newIdempotencyKey());
@@ -430,39 +449,41 @@ export function ZoneCounterSale({
     <form
       className="bo-card"
       aria-label="Counter sale of standing places"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void sell.run();
-      }}
+      onSubmit={(e) => void form.handleSubmit((body) => sell.run(body))(e)}
+      noValidate
     >
       <h2 className="bo-card-title">Counter sale: general admission</h2>
       <div className="bo-row">
-        <Field label="Zone">
-          <select value={zone} onChange={(e) => setZone(e.target.value)}>
-            {venue.gaZones.map((g) => (
-              <option key={g.key} value={g.key}>
-                {g.name}
+        <Field label="Zone" error={errors.zone?.message}>
+          <select {...form.register('zone')}>
+            {venue.gaZones.map((x) => (
+              <option key={x.key} value={x.key}>
+                {x.name}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Quantity">
+        <Field label="Quantity" error={errors.quantity?.message}>
           <input
             type="number"
             min={1}
             max={50}
-            value={quantity}
-            onChange={(e) => setQuantity(Math.max(1, Number(e.target.value) || 1))}
+            aria-invalid={errors.quantity ? true : undefined}
+            {...form.register('quantity')}
           />
         </Field>
-        <Field label="Payment">
-          <select value={method} onChange={(e) => setMethod(e.target.value as CounterPaymentMethod)}>
+        <Field label="Payment" error={errors.method?.message}>
+          <select {...form.register('method')}>
             <option value="cash">Cash</option>
             <option value="card_present">Card (present)</option>
           </select>
         </Field>
-        <Field label="Buyer email (optional)">
-          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Field label="Buyer email (optional)" error={errors.buyerEmail?.message}>
+          <input
+            type="email"
+            aria-invalid={errors.buyerEmail ? true : undefined}
+            {...form.register('buyerEmail')}
+          />
         </Field>
       </div>
       {sell.error !== null && <ErrorNote error={sell.error} />}
@@ -471,7 +492,9 @@ export function ZoneCounterSale({
         className="bo-btn bo-btn-primary"
         disabled={sell.pending || showtime.saleState !== 'on_sale'}
       >
-        Sell {quantity} for {formatMoney(price * quantity, showtime.currency)}
+        {quantity === null
+          ? 'Sell'
+          : `Sell ${quantity} for ${formatMoney(price * quantity, showtime.currency)}`}
       </button>
       {sale && <SaleDone sale={sale} onClose={() => setSale(null)} />}
     </form>
