@@ -16,6 +16,9 @@ export default defineConfig({
   reporter: [['list'], ['html', { outputFolder: './playwright-report', open: 'never' }]],
   use: {
     baseURL: process.env.SEATRUSH_URL ?? 'http://127.0.0.1:3000',
+    // Money and dates are formatted for the viewer's locale; the suites read English ("€120.00") whatever the
+    // machine's LANG is.
+    locale: 'en-US',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {

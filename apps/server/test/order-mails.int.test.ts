@@ -98,6 +98,13 @@ const sentLog = async (code: string) => {
   return prisma().orderMail.findMany({ where: { orderId: o.id }, orderBy: { auditId: 'asc' } });
 };
 
+/** The sent-log once the worker marked every row of the order sent (it does so just after SMTP accepted). */
+const settledLog = (code: string) =>
+  waitFor(async () => {
+    const rows = await sentLog(code);
+    return rows.length > 0 && rows.every((r) => r.status !== 'pending') && rows;
+  });
+
 /** Renders each page of the PDF and decodes the QR code on it. */
 function qrCodesOf(pdf: Buffer): { pages: number; payloads: string[]; text: string } {
   const file = join(dir, `t${row}-${Math.random().toString(36).slice(2)}.pdf`);
@@ -154,7 +161,7 @@ describe('the tickets e-mail', () => {
     expect(scan.status, scan.text).toBe(200);
     expect(scan.json.result).toBe('accepted');
 
-    const log = await sentLog(code);
+    const log = await settledLog(code);
     expect(log).toMatchObject([{ kind: 'tickets', status: 'sent', attempts: 1 }]);
     expect(mail.messageId).toBe(`<${log[0]!.id}@seatrush.test>`);
   });
@@ -162,7 +169,7 @@ describe('the tickets e-mail', () => {
   it('a job run again after delivery sends nothing; a send that failed is retried and delivered once', async () => {
     const { code, email } = await sell(1);
     await mailTo(email, /^Your tickets/);
-    const [entry] = await sentLog(code);
+    const [entry] = await settledLog(code);
     const transport = orderMailTransport(stack.container.redis, stack.config.redisPrefix, {
       attempts: 1,
       backoffMs: 10,
@@ -182,7 +189,7 @@ describe('the tickets e-mail', () => {
     failSends = 2;
     const second = await sell(1);
     const mail = await mailTo(second.email, /^Your tickets/);
-    const [log] = await sentLog(second.code);
+    const [log] = await settledLog(second.code);
     expect(log).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
     expect(catcher.messages().filter((m) => m.messageId === mail.messageId)).toHaveLength(1);
   });
@@ -210,8 +217,15 @@ describe('refund and expiry e-mails', () => {
       (m) => m.to.includes(email) && m.text.includes(`Order ${code} was refunded`),
     );
     expect(full.text).toContain('€25.50');
-    await waitFor(async () => (await sentLog(code)).every((m) => m.status === 'sent'));
-    expect((await sentLog(code)).map((m) => m.kind)).toEqual(['tickets', 'partially_refunded', 'refunded']);
+    const log = await waitFor(async () => {
+      const rows = await settledLog(code);
+      return rows.length === 3 && rows;
+    });
+    expect(log.map((m) => [m.kind, m.status])).toEqual([
+      ['tickets', 'sent'],
+      ['partially_refunded', 'sent'],
+      ['refunded', 'sent'],
+    ]);
     expect(catcher.messages().filter((m) => m.to.includes(email))).toHaveLength(3);
   });
 

@@ -196,3 +196,17 @@ describe('TRUST_PROXY (issue 14, finding 10)', () => {
     expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY/);
   });
 });
+
+describe('order e-mails', () => {
+  it('are on wherever mail can be sent; off in production without SMTP and in tests without their own server', () => {
+    const on = (env: Record<string, string>) => loadConfig(env).orderMails.enabled;
+    expect(on({})).toBe(true);
+    expect(on(production())).toBe(false);
+    expect(on(production({ SMTP_URL: 'smtps://u:p@mail.example.com:465' }))).toBe(true);
+    expect(on(production({ SMTP_URL: 'smtps://u:p@mail.example.com:465', ORDER_MAILS: 'off' }))).toBe(false);
+    expect(on({ NODE_ENV: 'test' })).toBe(false);
+    expect(on({ NODE_ENV: 'test', SMTP_URL: 'smtp://127.0.0.1:2525' })).toBe(true);
+    expect(on({ NODE_ENV: 'test', ORDER_MAILS: 'on' })).toBe(true);
+    expect(() => loadConfig({ ORDER_MAILS: 'yes' })).toThrow(/ORDER_MAILS/);
+  });
+});

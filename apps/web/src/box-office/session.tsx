@@ -69,9 +69,10 @@ export function StaffSessionProvider({ children }: { children: ReactNode }) {
     try {
       await staffApi.logout();
     } finally {
-      // Nothing the last person saw stays in the cache for the next one.
-      queryClient.removeQueries({ queryKey: queryKeys.staff.all });
       queryClient.setQueryData(queryKeys.staff.me, null);
+      // Nothing the last person saw stays in the cache for the next one (the session query itself stays
+      // observed, now saying "signed out").
+      queryClient.removeQueries({ queryKey: queryKeys.staff.all, predicate: (q) => q.queryKey[1] !== 'me' });
     }
   }, [queryClient]);
 

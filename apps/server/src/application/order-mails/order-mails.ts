@@ -36,19 +36,22 @@ const LOOKBACK_MINUTES = 10;
 /**
  * New audit entries of the mail actions → OrderMail rows (idempotent: `auditId` and (order, kind, ref) are unique).
  * The window starts a little before the newest entry already derived, so a worker that was down for an hour
- * catches up, and a fresh install does not mail its whole history. Returns how many rows were new.
+ * catches up, and a fresh install (no row yet) starts near its newest entry instead of mailing its whole history.
+ * Only stored times are compared (no clock, no time zone). Returns how many rows were new.
  */
 export async function deriveOrderMails(prisma: PrismaClient, limit = 1000): Promise<number> {
   const pairs = Object.entries(MAIL_KINDS);
+  const actions = pairs.map((p) => p[0]);
   return prisma.$executeRaw`
     INSERT INTO "OrderMail" (id, "orderId", kind, ref, "auditId", "auditAt")
     SELECT 'om_' || a.id::text, a."entityId", m.kind,
       CASE WHEN m.kind = 'partially_refunded' THEN a.id::text ELSE '' END, a.id, a.at
     FROM "AuditEntry" a
-    JOIN unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[]) AS m(action, kind)
+    JOIN unnest(${actions}::text[], ${pairs.map((p) => p[1])}::text[]) AS m(action, kind)
       ON m.action = a.action
-    WHERE a.action = ANY(${pairs.map((p) => p[0])}::text[]) AND a."entityType" = 'order'
-      AND a.at > (SELECT COALESCE(max("auditAt"), now() AT TIME ZONE 'UTC') FROM "OrderMail")
+    WHERE a.action = ANY(${actions}::text[]) AND a."entityType" = 'order'
+      AND a.at > COALESCE((SELECT max("auditAt") FROM "OrderMail"),
+                          (SELECT max(b.at) FROM "AuditEntry" b WHERE b.action = ANY(${actions}::text[])))
                  - make_interval(mins => ${LOOKBACK_MINUTES})
       AND NOT EXISTS (SELECT 1 FROM "OrderMail" x WHERE x."auditId" = a.id)
     ORDER BY a.at, a.id
