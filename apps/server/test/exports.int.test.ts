@@ -113,7 +113,7 @@ describe('CSV exports', () => {
       sale.code,
       'PAID',
       'active',
-      'A-1-1',
+      sale.tickets[0]!.label,
       '',
       'std',
       '4000',
@@ -157,7 +157,13 @@ describe('CSV exports', () => {
 
     const checkins = parseCsv((await get('checkins')).text);
     expect(checkins).toHaveLength(2);
-    expect(checkins[1]!.slice(0, 5)).toEqual([sale.tickets[0]!.ticketCode, sale.code, 'A-1-1', '', 'std']);
+    expect(checkins[1]!.slice(0, 5)).toEqual([
+      sale.tickets[0]!.ticketCode,
+      sale.code,
+      sale.tickets[0]!.label,
+      '',
+      'std',
+    ]);
     expect(checkins[1]!.slice(6)).toEqual(['Gate "North", 1', 'Test box_office (API token)', 'false']);
   });
 
