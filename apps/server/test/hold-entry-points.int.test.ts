@@ -112,13 +112,11 @@ const entryPoints: EntryPoint[] = [
     async hold(buyer, request, key) {
       const socket = await connected(openSocket(stack.url, { token: buyer.token }));
       sockets.push(socket);
-      const ack = (await socket
-        .timeout(10_000)
-        .emitWithAck('hold:create', {
-          showtimeId: f.showtimeId,
-          requestId: key,
-          ...request,
-        })) as Envelope<HoldResponse>;
+      const ack = (await socket.timeout(10_000).emitWithAck('hold:create', {
+        showtimeId: f.showtimeId,
+        requestId: key,
+        ...request,
+      })) as Envelope<HoldResponse>;
       socket.close();
       if (!ack.ok) return { ok: false, code: ack.error.code };
       return {

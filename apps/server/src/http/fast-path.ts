@@ -46,52 +46,7 @@ const BODY_LIMIT = 2 * 1024 * 1024;
 
 export function createFastPath(deps: FastPathDeps): FastPath {
   const { holds, logger, metrics } = deps;
-  // The sold-out answer is the same bytes every time: serialise each error instance once.
-  const answers = new WeakMap<
-    DomainError,
-    { status: number; json: string; retryAfter: string | undefined }
-  >();
-
-  const send = (
-    res: ServerResponse,
-    status: number,
-    json: string,
-    requestId: string,
-    retryAfter?: string,
-  ) => {
-    const headers: Record<string, string | number> = {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(json),
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      'x-request-id': requestId,
-    };
-    if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
-    res.writeHead(status, headers);
-    res.end(json);
-  };
-
-  const sendError = (res: ServerResponse, err: unknown, requestId: string, route: string) => {
-    // The same mapping as Express (http/errors.ts): an outage of PostgreSQL or Redis is `unavailable`, not a bug.
-    let e = err instanceof DomainError ? err : toDomainError(err);
-    if (!e) {
-      logger.error({ err, requestId, route }, 'unhandled error');
-      e = new DomainError('internal');
-    } else if (e.code === 'unavailable' && e !== err)
-      logger.warn({ err: (err as Error).message, requestId, route }, 'a store is unreachable');
-    let answer = answers.get(e);
-    if (answer === undefined) {
-      const retryAfter = retryAfterOf(e);
-      answer = {
-        status: errorStatus[e.code],
-        json: JSON.stringify(errorEnvelope(e).body),
-        retryAfter: retryAfter === undefined ? undefined : String(retryAfter),
-      };
-      answers.set(e, answer);
-    }
-    send(res, answer.status, answer.json, requestId, answer.retryAfter);
-    return answer.status;
-  };
+  const { send, sendError } = responders(logger);
 
   // The same series Express records. Counts are tallies (observability/metrics.ts), kept per route and status;
   // durations are observed for the requests that did work — a sold-out answer from memory is counted, not timed.
@@ -205,6 +160,58 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     }
     return false;
   };
+}
+
+/** Writes the hot path's answers: JSON with the same headers as Express, errors in the shared envelope. */
+function responders(logger: Logger) {
+  // The sold-out answer is the same bytes every time: serialise each error instance once.
+  const answers = new WeakMap<
+    DomainError,
+    { status: number; json: string; retryAfter: string | undefined }
+  >();
+
+  const send = (
+    res: ServerResponse,
+    status: number,
+    json: string,
+    requestId: string,
+    retryAfter?: string,
+  ) => {
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'x-request-id': requestId,
+    };
+    if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
+    res.writeHead(status, headers);
+    res.end(json);
+  };
+
+  const sendError = (res: ServerResponse, err: unknown, requestId: string, route: string) => {
+    // The same mapping as Express (http/errors.ts): an outage of PostgreSQL or Redis is `unavailable`, not a bug.
+    let e = err instanceof DomainError ? err : toDomainError(err);
+    if (!e) {
+      logger.error({ err, requestId, route }, 'unhandled error');
+      e = new DomainError('internal');
+    } else if (e.code === 'unavailable' && e !== err)
+      logger.warn({ err: (err as Error).message, requestId, route }, 'a store is unreachable');
+    let answer = answers.get(e);
+    if (answer === undefined) {
+      const retryAfter = retryAfterOf(e);
+      answer = {
+        status: errorStatus[e.code],
+        json: JSON.stringify(errorEnvelope(e).body),
+        retryAfter: retryAfter === undefined ? undefined : String(retryAfter),
+      };
+      answers.set(e, answer);
+    }
+    send(res, answer.status, answer.json, requestId, answer.retryAfter);
+    return answer.status;
+  };
+
+  return { send, sendError };
 }
 
 function decode(s: string): string {

@@ -123,7 +123,9 @@ export function buildOpenApiDocument(routes: RouteDef[], info: OpenApiInfo = {})
       };
     op.responses = responses(def);
     op.security =
-      def.access === 'door' || def.access === 'box_office' || def.access === 'admin' ? [{ staffSession: [] }, { apiToken: [] }] : [];
+      def.access === 'door' || def.access === 'box_office' || def.access === 'admin'
+        ? [{ staffSession: [] }, { apiToken: [] }]
+        : [];
     p[def.method] = op;
   }
   return {

@@ -51,4 +51,3 @@ export async function cancelPendingOrder(
   if (!full) throw new DomainError('not_found');
   return staffOrderDetail(deps.prisma, full, deps.orders.config.ticketSigningSecret, deps.orders.now());
 }
-

@@ -93,4 +93,3 @@ export async function seatOwners(
   });
   return { showtimeId, version: live?.version ?? 0, seats };
 }
-

@@ -42,4 +42,3 @@ export async function showtimeSales(prisma: PrismaClient, showtimeId: string): P
     channels: { online, counter },
   };
 }
-

@@ -120,7 +120,6 @@ export async function unblockSeats(
   return { showtimeId, changed: r.changed, skipped: r.skipped };
 }
 
-
 /** The blocked seats of a showtime with their reasons (PostgreSQL's SeatBlock rows). */
 export async function listSeatBlocks(prisma: PrismaClient, showtimeId: string): Promise<SeatBlockListDto> {
   await showtimeOrThrow(prisma, showtimeId);
