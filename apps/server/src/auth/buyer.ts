@@ -80,36 +80,35 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
     return principal;
   };
 
-  const tokenOf = (req: HeaderSource): { token: string; via: 'cookie' | 'header' } | null => {
+  // The principal as resolved from a request says how its token came (the CSRF check needs it); one object per
+  // token and way, shared like `verified`'s, so a flood of identical requests allocates nothing. Keyed by the token
+  // string itself, whose hash `verify` has just computed: no key is built per request.
+  const viaHeader = new Map<string, Principal & { kind: 'buyer' }>();
+  const viaCookie = new Map<string, Principal & { kind: 'buyer' }>();
+  const arrived = (token: string, via: 'cookie' | 'header') => {
+    const principal = verify(token);
+    if (!principal) return null;
+    const seen = via === 'header' ? viaHeader : viaCookie;
+    let p = seen.get(token);
+    if (!p) {
+      if (seen.size >= VERIFIED_CACHE_MAX) seen.clear();
+      seen.set(token, (p = { ...principal, via }));
+    }
+    return p;
+  };
+  const resolveSync = (req: HeaderSource) => {
     const h = req.headers;
     const header = h['x-buyer-token'];
-    if (typeof header === 'string' && header) return { token: header, via: 'header' };
+    if (typeof header === 'string' && header) return arrived(header, 'header');
     const auth = h.authorization;
     if (typeof auth === 'string' && auth.startsWith(BEARER_PREFIX))
-      return { token: auth.slice(7).trim(), via: 'header' };
+      return arrived(auth.slice(7).trim(), 'header');
     const cookie = h.cookie;
     if (typeof cookie === 'string' && cookie.includes(`${BUYER_COOKIE}=`)) {
       const token = parseCookies(cookie)[BUYER_COOKIE];
-      return token ? { token, via: 'cookie' } : null;
+      return token ? arrived(token, 'cookie') : null;
     }
     return null;
-  };
-
-  // The principal as resolved from a request says how its token came (the CSRF check needs it); one object per
-  // token and way, shared like `verified`'s, so a flood of identical requests allocates nothing.
-  const arrived = new Map<string, Principal & { kind: 'buyer' }>();
-  const resolveSync = (req: HeaderSource) => {
-    const found = tokenOf(req);
-    if (!found) return null;
-    const principal = verify(found.token);
-    if (!principal) return null;
-    const key = `${found.via}:${found.token}`;
-    let p = arrived.get(key);
-    if (!p) {
-      if (arrived.size >= VERIFIED_CACHE_MAX) arrived.clear();
-      arrived.set(key, (p = { ...principal, via: found.via }));
-    }
-    return p;
   };
 
   return {
