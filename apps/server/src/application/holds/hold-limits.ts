@@ -9,8 +9,8 @@ import type { HoldGuard, HoldSeatsInput } from './hold-seats.ts';
  * `holdLimitPerAddress` win over the configured defaults (null: the default; 0: no limit).
  *
  * With both limits off it answers null synchronously, so a sold-out flood on an unlimited showtime costs no
- * promise: the settings come from the front door's memory, or — while that copy is being refreshed, or PostgreSQL
- * is away — from the last settings this guard saw. Only a showtime never seen here waits for PostgreSQL once.
+ * promise: the settings come from the front door's memory (its last copy, also while PostgreSQL is away). Only a
+ * showtime never seen on this node waits for PostgreSQL once.
  * Refusals: `rate_limited` (429, details.retryAfterSeconds).
  */
 export function holdRateLimitGuard(deps: {
@@ -19,15 +19,6 @@ export function holdRateLimitGuard(deps: {
 }): HoldGuard {
   const { limits, frontDoor } = deps;
   const defaults = limits.defaults.hold;
-  /** The last settings seen per showtime (bounded: forgotten wholesale past MAX_REMEMBERED). */
-  const last = new Map<string, FrontDoorSettings>();
-  const MAX_REMEMBERED = 10_000;
-  const remember = (showtimeId: string, s: FrontDoorSettings) => {
-    if (last.get(showtimeId) === s) return;
-    if (last.size >= MAX_REMEMBERED) last.clear();
-    last.set(showtimeId, s);
-  };
-
   const check = (input: HoldSeatsInput, s: FrontDoorSettings | null | undefined) => {
     const perBuyer = s?.holdLimitPerBuyer ?? defaults.perBuyer;
     const perAddress = s?.holdLimitPerAddress ?? defaults.perAddress;
@@ -40,22 +31,13 @@ export function holdRateLimitGuard(deps: {
   };
 
   return (input): DomainError | null | Promise<DomainError | null> => {
-    const id = input.showtimeId;
-    const fresh = frontDoor.peek(id);
-    if (fresh) {
-      remember(id, fresh);
-      return check(input, fresh);
-    }
-    const known = last.get(id);
-    const loading = frontDoor.get(id).then(
-      (s) => {
-        if (s) remember(id, s);
-        return s;
-      },
-      // PostgreSQL away: holds need only Redis, so the limits fall back to what was last seen, else the defaults.
-      () => known ?? null,
+    // The front door keeps the last settings it saw (also while PostgreSQL is away); with none yet and PostgreSQL
+    // unreachable, the configured defaults apply: holds need only Redis.
+    const settings = frontDoor.peek(input.showtimeId);
+    if (settings) return check(input, settings);
+    return frontDoor.get(input.showtimeId).then(
+      (s) => check(input, s),
+      () => check(input, null),
     );
-    if (known) return check(input, known);
-    return loading.then((s) => check(input, s));
   };
 }
