@@ -208,7 +208,9 @@ async function test(): Promise<void> {
   if (want('unit')) await step('unit and integration tests (vitest)', bin('vitest'), ['run'], testEnv);
   if (want('e2e')) {
     await step('build web app', pnpm, ['--filter', '@seatrush/web', 'run', 'build']);
-    const e2eDb = await recreateDatabase(databaseUrl, 'seatrush_e2e');
+    // SEATRUSH_E2E_DB / E2E_PORT / SEATRUSH_E2E_ARGS let two checkouts (or two people) run suites side by side,
+    // e.g. SEATRUSH_E2E_ARGS="tests/checkout.spec.ts --grep refund" runs one file's matching tests.
+    const e2eDb = await recreateDatabase(databaseUrl, process.env.SEATRUSH_E2E_DB ?? 'seatrush_e2e');
     await applyMigrations(e2eDb);
     const env = {
       REDIS_URL: redisUrl,
@@ -225,7 +227,12 @@ async function test(): Promise<void> {
       'end-to-end tests (Playwright)',
       // @playwright/test belongs to the e2e workspace package, so its binary is linked there, not at the root.
       join(root, 'e2e', 'node_modules', '.bin', 'playwright'),
-      ['test', '-c', 'e2e/playwright.config.ts'],
+      [
+        'test',
+        '-c',
+        'e2e/playwright.config.ts',
+        ...(process.env.SEATRUSH_E2E_ARGS?.split(' ').filter(Boolean) ?? []),
+      ],
       { SEATRUSH_URL: url, ...env },
     );
   }
