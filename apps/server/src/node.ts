@@ -40,6 +40,7 @@ import { outgoingWebhookTransport } from './queue/outgoing-webhooks.ts';
 import { boxOfficeRoutes, queueBoardMount } from './http/box-office.ts';
 import { createRateLimits, type RateLimits } from './auth/rate-limits.ts';
 import { holdRateLimitGuard } from './application/holds/hold-limits.ts';
+import { frontDoorGuards } from './application/holds/front-door-guards.ts';
 import { withRateLimits } from './http/rate-limits.ts';
 import { createRoom } from './waiting-room/room.ts';
 import { createAdmissionTokens } from './waiting-room/tokens.ts';
@@ -132,10 +133,13 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
   const rateLimits =
     overrides.rateLimits ??
     createRateLimits({ redis: c.redis, prefix: c.config.redisPrefix, limits: c.config.rateLimits });
+  // One read of the showtime's front-door settings per hold; guards that do not apply there are skipped.
   const holdGuards = overrides.holdGuards ?? [
-    createAdmissionGuard({ frontDoor, tokens: admissionTokens }),
-    requireVerifiedBuyers(frontDoor),
-    holdRateLimitGuard({ limits: rateLimits, frontDoor }),
+    frontDoorGuards(frontDoor, [
+      createAdmissionGuard({ tokens: admissionTokens }),
+      requireVerifiedBuyers,
+      holdRateLimitGuard({ limits: rateLimits }),
+    ]),
   ];
   const sessionHolds = overrides.sessionHolds ?? createSessionHolds(c.redis, c.config.redisPrefix, c.logger);
   return {

@@ -24,6 +24,8 @@ const VERIFIED_CACHE_MAX = 20_000;
 /** The parts of a request the resolver reads (so the hot path can pass a bare `http` request). */
 export interface HeaderSource {
   headers: Record<string, string | string[] | undefined>;
+  /** The connection (an `http` request's socket): its last credentials are remembered on it. */
+  socket?: object;
 }
 
 export interface BuyerSessions {
@@ -85,6 +87,8 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
   // string itself, whose hash `verify` has just computed: no key is built per request.
   const viaHeader = new Map<string, Principal & { kind: 'buyer' }>();
   const viaCookie = new Map<string, Principal & { kind: 'buyer' }>();
+  /** When each of those principals' token expires (unix s). */
+  const expiresAt = new WeakMap<Principal, number>();
   const arrived = (token: string, via: 'cookie' | 'header') => {
     const principal = verify(token);
     if (!principal) return null;
@@ -93,11 +97,11 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
     if (!p) {
       if (seen.size >= VERIFIED_CACHE_MAX) seen.clear();
       seen.set(token, (p = { ...principal, via }));
+      expiresAt.set(p, verified.get(token)!.exp);
     }
     return p;
   };
-  const resolveSync = (req: HeaderSource) => {
-    const h = req.headers;
+  const fromHeaders = (h: HeaderSource['headers']) => {
     const header = h['x-buyer-token'];
     if (typeof header === 'string' && header) return arrived(header, 'header');
     const auth = h.authorization;
@@ -109,6 +113,30 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
       return token ? arrived(token, 'cookie') : null;
     }
     return null;
+  };
+
+  // A keep-alive connection sends the same credentials with request after request: the last ones seen on a
+  // connection are remembered with what they resolved to, and a request carrying the very same header values is
+  // answered by comparing them — no token hashed or looked up again (the flood's every request). Expiry is checked
+  // every time.
+  const lastOnConnection = new WeakMap<
+    object,
+    { token: unknown; auth: unknown; cookie: unknown; principal: Principal & { kind: 'buyer' } }
+  >();
+  const resolveSync = (req: HeaderSource) => {
+    const h = req.headers;
+    const connection = req.socket;
+    if (connection === undefined) return fromHeaders(h);
+    const last = lastOnConnection.get(connection);
+    const token = h['x-buyer-token'];
+    const auth = h.authorization;
+    const cookie = h.cookie;
+    if (last !== undefined && last.token === token && last.auth === auth && last.cookie === cookie)
+      return expiresAt.get(last.principal)! * 1000 > now() ? last.principal : null;
+    const principal = fromHeaders(h);
+    if (principal) lastOnConnection.set(connection, { token, auth, cookie, principal });
+    else lastOnConnection.delete(connection);
+    return principal;
   };
 
   return {

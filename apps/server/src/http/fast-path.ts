@@ -167,24 +167,31 @@ function responders(logger: Logger) {
   // The sold-out answer is the same bytes every time: serialise each error instance once.
   const answers = new WeakMap<
     DomainError,
-    { status: number; json: string; retryAfter: string | undefined }
+    { status: number; json: string; length: number; retryAfter: string | undefined }
   >();
 
+  // Headers as a flat list (name, value, ...): Node walks it without enumerating an object's keys.
   const send = (
     res: ServerResponse,
     status: number,
     json: string,
     requestId: string,
     retryAfter?: string,
+    length = Buffer.byteLength(json),
   ) => {
-    const headers: Record<string, string | number> = {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(json),
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      'x-request-id': requestId,
-    };
-    if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
+    const headers = [
+      'content-type',
+      'application/json; charset=utf-8',
+      'content-length',
+      length,
+      'cache-control',
+      'no-store',
+      'x-content-type-options',
+      'nosniff',
+      'x-request-id',
+      requestId,
+    ];
+    if (retryAfter !== undefined) headers.push('retry-after', retryAfter);
     res.writeHead(status, headers);
     res.end(json);
   };
@@ -200,14 +207,16 @@ function responders(logger: Logger) {
     let answer = answers.get(e);
     if (answer === undefined) {
       const retryAfter = retryAfterOf(e);
+      const json = JSON.stringify(errorEnvelope(e).body);
       answer = {
         status: errorStatus[e.code],
-        json: JSON.stringify(errorEnvelope(e).body),
+        json,
+        length: Buffer.byteLength(json),
         retryAfter: retryAfter === undefined ? undefined : String(retryAfter),
       };
       answers.set(e, answer);
     }
-    send(res, answer.status, answer.json, requestId, answer.retryAfter);
+    send(res, answer.status, answer.json, requestId, answer.retryAfter, answer.length);
     return answer.status;
   };
 

@@ -17,7 +17,12 @@ import type { HoldOptions, HoldRequest, HoldResult } from './types.ts';
  */
 export interface Holds {
   hold: (showtimeId: string, req: HoldRequest, opts?: HoldOptions) => Promise<HoldResult>;
-  refusalFromMemory: (showtimeId: string, req: HoldRequest) => DomainError | null;
+  refusalFromMemory: (
+    showtimeId: string,
+    buyerId: string,
+    requestId: string,
+    ask: Pick<HoldRequest, 'seats' | 'best' | 'zone'>,
+  ) => DomainError | null;
   replay: (showtimeId: string, req: HoldRequest) => Promise<HoldResult | null>;
 }
 
@@ -63,12 +68,17 @@ export function createHolds(
 ): Holds {
   const { prefix, gate } = ctx;
 
-  function refusalFromMemory(showtimeId: string, req: HoldRequest): DomainError | null {
+  function refusalFromMemory(
+    showtimeId: string,
+    buyerId: string,
+    requestId: string,
+    ask: Pick<HoldRequest, 'seats' | 'best' | 'zone'>,
+  ): DomainError | null {
     if (!gate) return null;
-    const target = req.seats !== undefined || req.best !== undefined ? GATE_SEATS : req.zone;
+    const target = ask.seats !== undefined || ask.best !== undefined ? GATE_SEATS : ask.zone;
     if (target === undefined || !gate.isSoldOut(showtimeId, target)) return null;
     // A retry of a hold made here or on another node (its tag came with the change) goes to Redis for its hold.
-    if (gate.mayHaveHeld(showtimeId, requestTag(req.buyerId, req.requestId))) return null;
+    if (gate.mayHaveHeld(showtimeId, requestTag(buyerId, requestId))) return null;
     return gate.soldOutError(showtimeId, target);
   }
 
@@ -122,7 +132,7 @@ export function createHolds(
     const target = 'seats' in ask ? GATE_SEATS : ask.zone;
     const tag = requestTag(req.buyerId, req.requestId);
     if (opts?.gateChecked !== true) {
-      const refusal = refusalFromMemory(showtimeId, req);
+      const refusal = refusalFromMemory(showtimeId, req.buyerId, req.requestId, req);
       if (refusal) throw refusal;
     }
     const holdId = makeHoldId(showtimeId, randomPart(12));

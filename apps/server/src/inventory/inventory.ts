@@ -76,7 +76,12 @@ export interface Inventory {
    * The answer `hold` would give without asking Redis, when the node's sold-out gate already knows it
    * (`sold_out`); null when the request has to go to Redis. Synchronous, for the hot path.
    */
-  refusalFromMemory(showtimeId: string, req: HoldRequest): DomainError | null;
+  refusalFromMemory(
+    showtimeId: string,
+    buyerId: string,
+    requestId: string,
+    ask: Pick<HoldRequest, 'seats' | 'best' | 'zone'>,
+  ): DomainError | null;
   /**
    * The answer `hold` would give to a repeated idempotency key, read without holding anything: the earlier hold
    * (`replayed`), or the error `hold` would throw (`idempotency_conflict`, `hold_expired`, `hold_not_found`);

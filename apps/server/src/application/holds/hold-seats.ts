@@ -81,11 +81,7 @@ export function createHoldSeats(deps: HoldSeatsDeps): HoldSeats {
 
   /** The gate's refusal (the sale is sold out here), from memory. */
   const gateRefusal = (input: HoldSeatsInput): DomainError | null =>
-    inventory.refusalFromMemory(input.showtimeId, {
-      buyerId: input.buyer.buyerId,
-      requestId: input.idempotencyKey,
-      ...input.request,
-    });
+    inventory.refusalFromMemory(input.showtimeId, input.buyer.buyerId, input.idempotencyKey, input.request);
 
   /** The rest of the guards from `from`, then the gate, once a guard has answered with a promise. */
   const refusalLater = async (
