@@ -45,7 +45,11 @@ function start(args: string[], env: Record<string, string>, flags: string[]): Ch
 async function waitHttp(url: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
     try {
-      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const r = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       if (r.status < 500) return;
     } catch {
       /* not yet */
@@ -77,12 +81,30 @@ function threadsMs(pid: number): Map<string, number> {
   return out;
 }
 
-function flood(pid: number, url: string, auth: string): { rps: number; us: number; p99: string; threads: string } {
+function flood(
+  pid: number,
+  url: string,
+  auth: string,
+): { rps: number; us: number; p99: string; threads: string } {
   const c0 = cpuMs(pid);
   const t0 = threadsMs(pid);
   const r = spawnSync(
     'taskset',
-    ['-c', '1', 'wrk', '-t2', '-c100', `-d${SECONDS}s`, '--latency', '-s', path.join(REPO, 'bench/holds/post.lua'), url, '--', auth, '{"zone":"ga","quantity":1}'],
+    [
+      '-c',
+      '1',
+      'wrk',
+      '-t2',
+      '-c100',
+      `-d${SECONDS}s`,
+      '--latency',
+      '-s',
+      path.join(REPO, 'bench/holds/post.lua'),
+      url,
+      '--',
+      auth,
+      '{"zone":"ga","quantity":1}',
+    ],
     { encoding: 'utf8' },
   );
   const c1 = cpuMs(pid);
@@ -105,7 +127,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   await ensureDatabase(DATABASE_URL);
   const prisma = createPrisma(DATABASE_URL);
-  await prisma.showtime.updateMany({ where: { saleState: { in: ['on_sale', 'paused'] } }, data: { saleState: 'closed' } });
+  await prisma.showtime.updateMany({
+    where: { saleState: { in: ['on_sale', 'paused'] } },
+    data: { saleState: 'closed' },
+  });
   const showtimeId = await createFlashSale(prisma, 1);
   const prefix = `flood${randomBytes(3).toString('hex')}`;
   const [sPort, fPort] = [await freePort(), await freePort()];
@@ -120,7 +145,11 @@ async function main(): Promise<void> {
     },
     flags,
   );
-  const floor = start([process.env.FLOOR_SCRIPT ?? 'bench/baseline/floor.ts'], { PORT: String(fPort) }, (process.env.FLOOR_NODE_FLAGS ?? '').split(' ').filter(Boolean));
+  const floor = start(
+    [process.env.FLOOR_SCRIPT ?? 'bench/baseline/floor.ts'],
+    { PORT: String(fPort) },
+    (process.env.FLOOR_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+  );
   try {
     const base = `http://127.0.0.1:${sPort}`;
     await waitHttp(`${base}/api/buyer/session`);
@@ -141,7 +170,12 @@ async function main(): Promise<void> {
     });
     if (first.status !== 201 && !process.env.EXPERIMENT) throw new Error(`first hold ${first.status}`);
     await new Promise((r) => setTimeout(r, 500));
-    log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${ROUNDS} rounds of ${SECONDS} s`);
+    log(
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}; ${ROUNDS} rounds of ${SECONDS} s`,
+    );
     flood(seatrush.pid!, url, auth); // warm-up
     flood(floor.pid!, `http://127.0.0.1:${fPort}/hold`, '-');
     await waitHttp(`http://127.0.0.1:${inPort}/hold`);

@@ -21,7 +21,9 @@ describe('Idempotency-Key', () => {
 
   it('the fast check accepts exactly what the shared schema accepts', () => {
     for (const key of samples)
-      expect(IDEMPOTENCY_KEY.test(key), JSON.stringify(key)).toBe(idempotencyKeySchema.safeParse(key).success);
+      expect(IDEMPOTENCY_KEY.test(key), JSON.stringify(key)).toBe(
+        idempotencyKeySchema.safeParse(key).success,
+      );
   });
 
   it('a malformed key is a 400 with the schema message, a good one comes back as is', () => {

@@ -11,5 +11,7 @@ import type { FrontDoorGuard } from '../holds/front-door-guards.ts';
 export const requireVerifiedBuyers: FrontDoorGuard = {
   applies: (settings) => settings?.requireVerifiedBuyers === true,
   check: (input, settings) =>
-    settings?.requireVerifiedBuyers && !input.buyer.verified ? new DomainError('verification_required') : null,
+    settings?.requireVerifiedBuyers && !input.buyer.verified
+      ? new DomainError('verification_required')
+      : null,
 };
