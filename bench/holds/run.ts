@@ -12,13 +12,15 @@
  *    `http` + one ioredis Lua call) on free ports. For each, on a fresh 10,000-ticket flash-sale showtime:
  *      wrk -t2 -c100 -d10s   — the sell-out followed by the sold-out flood (a unique Idempotency-Key per
  *                              request, bench/holds/post.lua); sold == 10,000 is checked, and the sell-out's own
- *                              rate is taken from the hold records' timestamps;
+ *                              rate is taken from the hold records' timestamps (Seatrush) or from polling the
+ *                              stock (baseline); meanwhile 10 connections GET Seatrush's availability;
  *      ab -k -n 10000 -c 100 — the sold-out flood (ab sends identical requests, so it cannot sell out: a repeated
  *                              Idempotency-Key is a replay of one hold);
  *      wrk -t2 -c100 -d10s   — the sold-out flood again, for its latency distribution;
  *      ab -k -n 5000 -c 1    — one sold-out answer at a time (time per request, no queueing).
  *    Seatrush also gets wrk on GET availability.
- * Prints a table and the targets: full path >= baseline; sold-out answers >= 2x the baseline's.
+ * Prints a table and the targets: full path >= baseline; sold-out answers >= 2x the baseline's; and the cost of a
+ * request's (CPU and req/s against the floor, the sell-out against the baseline, the tails).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -128,18 +130,22 @@ async function waitHttp(url: string): Promise<void> {
 
 const ms = (v: string, unit: string) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 }[unit] ?? 1);
 
-function wrk(
+function wrkArgs(
   url: string,
   auth: string,
   body: string,
   seconds: number,
-  method: 'POST' | 'GET' = 'POST',
-): LoadResult {
-  const args = ['-t2', '-c100', `-d${seconds}s`, '--latency'];
+  method: 'POST' | 'GET',
+  c: number,
+  t: number,
+) {
+  const args = [`-t${t}`, `-c${c}`, `-d${seconds}s`, '--latency'];
   if (method === 'POST') args.push('-s', path.join(REPO, 'bench/holds/post.lua'), url, '--', auth, body);
   else args.push(url);
-  const r = spawnSync(...onCore(1, WRK, args), { encoding: 'utf8' });
-  const out = r.stdout + r.stderr;
+  return args;
+}
+
+function wrkResult(out: string, method: 'POST' | 'GET', seconds: number, c: number, t: number): LoadResult {
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
   const pct = (p: string) => {
     const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
@@ -153,7 +159,7 @@ function wrk(
   if (Number.isNaN(rps)) throw new Error(`wrk failed:\n${out}`);
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
   return {
-    tool: `wrk -t2 -c100 -d${seconds}s`,
+    tool: `wrk -t${t} -c${c} -d${seconds}s`,
     requests,
     rps,
     p50ms: pct('50'),
@@ -161,6 +167,66 @@ function wrk(
     statuses,
     errors,
   };
+}
+
+function wrk(
+  url: string,
+  auth: string,
+  body: string,
+  seconds: number,
+  method: 'POST' | 'GET' = 'POST',
+): LoadResult {
+  const r = spawnSync(...onCore(1, WRK, wrkArgs(url, auth, body, seconds, method, 100, 2)), {
+    encoding: 'utf8',
+  });
+  return wrkResult(r.stdout + r.stderr, method, seconds, 100, 2);
+}
+
+/** wrk without blocking this process (to poll or run a second load meanwhile). */
+function wrkAsync(
+  url: string,
+  opts: {
+    auth?: string;
+    body?: string;
+    seconds: number;
+    method?: 'POST' | 'GET';
+    connections?: number;
+    threads?: number;
+  },
+): Promise<LoadResult> {
+  const { seconds, method = 'POST', connections = 100, threads = 2 } = opts;
+  const child = spawn(
+    ...onCore(1, WRK, wrkArgs(url, opts.auth ?? '-', opts.body ?? '', seconds, method, connections, threads)),
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) =>
+    child.on('exit', () => {
+      try {
+        resolve(wrkResult(out, method, seconds, connections, threads));
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    }),
+  );
+}
+
+/**
+ * Polls a stock figure every 5 ms until it reaches 0: when it first moved below `from` and when it reached 0
+ * (this process's clock) — the sell-out's span for a server that records no hold times (the baseline).
+ */
+async function sellOutSpan(read: () => Promise<number>, from: number, untilMs: number) {
+  let first = 0;
+  const stop = Date.now() + untilMs;
+  while (Date.now() < stop) {
+    const left = await read();
+    const t = performance.now();
+    if (!first && left < from) first = t;
+    if (left <= 0) return first ? t - first : NaN;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return NaN;
 }
 
 function ab(url: string, headers: string[], body: string, n: number, concurrency = 100): LoadResult {
@@ -342,6 +408,12 @@ async function main(): Promise<void> {
       const g = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
       return (g('used_cpu_user') + g('used_cpu_sys')) * 1000;
     };
+    const costedAsync = async (pid: number, run: () => Promise<LoadResult>): Promise<Costed> => {
+      const [c0, r0] = [treeCpuMs(pid), await redisCpuMs()];
+      const r = await run();
+      const [c1, r1] = [treeCpuMs(pid), await redisCpuMs()];
+      return { ...r, serverUs: ((c1 - c0) * 1000) / r.requests, redisUs: ((r1 - r0) * 1000) / r.requests };
+    };
     const costed = async (pid: number, run: () => LoadResult): Promise<Costed> => {
       const [c0, r0] = [treeCpuMs(pid), await redisCpuMs()];
       const r = run();
@@ -375,7 +447,16 @@ async function main(): Promise<void> {
     const flash = await createFlashSale(prisma, TICKETS);
     await inventory.load(flash);
     const url = `${seatrush}/api/showtimes/${flash}/holds`;
-    const sWrk = await costed(seatrushPid, () => wrk(url, auth, body, 10));
+    // The sell-out, with buyers loading the seat map meanwhile (GET availability, 10 connections on the load
+    // tool's core): the availability read's latency while changes stream.
+    const sWrkP = costedAsync(seatrushPid, () => wrkAsync(url, { auth, body, seconds: 10 }));
+    const sAvailDuring = await wrkAsync(`${seatrush}/api/showtimes/${flash}/availability`, {
+      seconds: 8,
+      method: 'GET',
+      connections: 10,
+      threads: 1,
+    });
+    const sWrk = await sWrkP;
     // On a busy machine 10 s may not sell out: keep selling (not measured) so the floods below are floods.
     let sExtra = 0;
     while ((await inventory.snapshot(flash)).zones.ga!.available > 0 && sExtra < 12) {
@@ -396,7 +477,9 @@ async function main(): Promise<void> {
     await redis.set(baselineKey, 1_000_000);
     wrk(baseline, '-', body, 3);
     await redis.set(baselineKey, TICKETS);
-    const bWrk = await costed(baselinePid, () => wrk(baseline, '-', body, 10));
+    const bSpanP = sellOutSpan(async () => Number(await redis.get(baselineKey)), TICKETS, 12_000);
+    const bWrk = await costedAsync(baselinePid, () => wrkAsync(baseline, { body, seconds: 10 }));
+    const bSpanMs = await bSpanP;
     let bExtra = 0;
     while (Number(await redis.get(baselineKey)) > 0 && bExtra < 12) {
       wrk(baseline, '-', body, 5);
@@ -447,9 +530,15 @@ async function main(): Promise<void> {
     log(row('Floor (bare http, constant): flood', fFlood));
     log(row('Floor (bare http, constant): one at a time *', fOne));
     log(row('Seatrush: GET availability', sAvail));
-    log('* concurrency 1: the p50 column is the mean time per request');
     log(
-      `\nSeatrush sell-out phase alone (first to last hold, server clock): ${Math.round(TICKETS / (sSpan.spanMs / 1000))} holds/s over ${sSpan.spanMs} ms`,
+      `| ${'Seatrush: GET availability during sell-out'.padEnd(40)} | ${sAvailDuring.tool.padEnd(36)} | ${String(Math.round(sAvailDuring.rps)).padStart(7)} | ${sAvailDuring.p50ms.toFixed(2).padStart(6)} | ${sAvailDuring.p99ms.toFixed(2).padStart(6)} |              |`,
+    );
+    log('* concurrency 1: the p50 column is the mean time per request');
+    const sSellOut = TICKETS / (sSpan.spanMs / 1000);
+    const bSellOut = TICKETS / (bSpanMs / 1000);
+    log(
+      `\nsell-out phase alone: Seatrush ${Math.round(sSellOut)} holds/s over ${sSpan.spanMs} ms (first to last hold, ` +
+        `server clock); baseline ${Math.round(bSellOut)} holds/s over ${Math.round(bSpanMs)} ms (stock polled every 5 ms)`,
     );
     const check = (label: string, ok: boolean, detail: string) =>
       log(`  ${ok ? 'MET    ' : 'NOT MET'} ${label}: ${detail}`);
@@ -485,6 +574,42 @@ async function main(): Promise<void> {
       `  (the floor — no work at all — reaches ${x(fAb.rps, bAb.rps)} (ab) and ${x(fFlood.rps, bFlood.rps)} (wrk) of the ` +
         `baseline's flood throughput and ${x(bOne.p50ms, fOne.p50ms)} of its one-at-a-time speed in this run: a ` +
         `throughput target above the floor's ratio cannot be met by any Node server with the load tool on the same cores)`,
+    );
+    log('\ntargets of the cost of a request (issue 20), ratios within this run:');
+    check(
+      'sold-out CPU per answer <= 1.15x the floor (wrk)',
+      sFlood.serverUs <= 1.15 * fFlood.serverUs,
+      `${sFlood.serverUs.toFixed(1)} vs ${fFlood.serverUs.toFixed(1)} µs (${x(sFlood.serverUs, fFlood.serverUs)})`,
+    );
+    check(
+      'sold-out CPU per answer <= 1.15x the floor (ab)',
+      sAb.serverUs <= 1.15 * fAb.serverUs,
+      `${sAb.serverUs.toFixed(1)} vs ${fAb.serverUs.toFixed(1)} µs (${x(sAb.serverUs, fAb.serverUs)})`,
+    );
+    check(
+      'sold-out req/s >= 0.85x the floor (wrk)',
+      sFlood.rps >= 0.85 * fFlood.rps,
+      `${Math.round(sFlood.rps)} vs ${Math.round(fFlood.rps)} (${x(sFlood.rps, fFlood.rps)})`,
+    );
+    check(
+      'sold-out req/s >= 0.85x the floor (ab)',
+      sAb.rps >= 0.85 * fAb.rps,
+      `${Math.round(sAb.rps)} vs ${Math.round(fAb.rps)} (${x(sAb.rps, fAb.rps)})`,
+    );
+    check(
+      'sell-out >= 1.0x the baseline (holds/s of the sell-out phase)',
+      sSellOut >= bSellOut,
+      `${Math.round(sSellOut)} vs ${Math.round(bSellOut)} (${x(sSellOut, bSellOut)})`,
+    );
+    check(
+      "p99 of sell-out-then-flood <= 1.5x the baseline's",
+      sWrk.p99ms <= 1.5 * bWrk.p99ms,
+      `${sWrk.p99ms.toFixed(1)} vs ${bWrk.p99ms.toFixed(1)} ms (${x(sWrk.p99ms, bWrk.p99ms)})`,
+    );
+    check(
+      'availability p99 during the sell-out <= 50 ms',
+      sAvailDuring.p99ms <= 50,
+      `${sAvailDuring.p99ms.toFixed(1)} ms`,
     );
     check(
       'sold == 10,000',

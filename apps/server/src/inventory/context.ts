@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '../db/prisma.ts';
 import type { Redis } from '../db/redis.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -60,6 +60,7 @@ export function createContext(deps: InventoryDeps): InventoryContext {
   const now = deps.now ?? Date.now;
   const tokenSecret = deps.tokenSecret ?? randomBytes(32).toString('hex');
   const channel = inventoryChannel(prefix);
+  const tokenMac = hmacSha256(tokenSecret);
   registerScripts(redis);
 
   const keyCache = new Map<string, ShowtimeKeys>();
@@ -84,12 +85,32 @@ export function createContext(deps: InventoryDeps): InventoryContext {
     idempotencyTtlMs: deps.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS,
     keys,
     run: (name, showtimeId, k, args) => runScript(redis, name, k, [now(), showtimeId, channel, ...args]),
-    tokenFor: (holdId) => `ht_${createHmac('sha256', tokenSecret).update(holdId).digest('base64url')}`,
+    tokenFor: (holdId) => `ht_${tokenMac(holdId)}`,
     isLoaded: async (showtimeId) => (await redis.exists(keys(showtimeId).meta)) === 1,
   };
 }
 
-export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+export const sha256 = (s: string): string => hash('sha256', s, 'hex');
+
+/**
+ * HMAC-SHA256 under one key, as base64url — the same bytes as `createHmac('sha256', key)`, computed as the RFC 2104
+ * construction over two one-shot `crypto.hash` calls with the padded keys prepared once: a hold's token is derived
+ * on every hold, and an `Hmac` object per call cost ~10 µs here against ~2 µs.
+ */
+export function hmacSha256(key: string): (message: string) => string {
+  let k = Buffer.from(key, 'utf8');
+  if (k.length > 64) k = hash('sha256', k, 'buffer');
+  const ipad = Buffer.alloc(64, 0x36);
+  const opad = Buffer.alloc(64, 0x5c);
+  for (let i = 0; i < k.length; i++) {
+    ipad[i]! ^= k[i]!;
+    opad[i]! ^= k[i]!;
+  }
+  return (message) => {
+    const inner = hash('sha256', Buffer.concat([ipad, Buffer.from(message, 'utf8')]), 'buffer');
+    return hash('sha256', Buffer.concat([opad, inner]), 'base64url');
+  };
+}
 
 /** Constant-time comparison of two hashes. */
 export function sameHash(a: string, b: string): boolean {
