@@ -32,6 +32,18 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'rehearse',
+          root: './apps/rehearse',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          environment: 'node',
+          // The integration test starts a Seatrush server in-process on a clone of the server's template database.
+          globalSetup: ['../server/test/support/global-setup.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'scripts',
           root: '.',
           include: ['scripts/**/*.test.ts'],

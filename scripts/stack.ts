@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SetupError, ensurePostgres, ensureRedis, type Service } from './lib/services.ts';
 import { launchEnv } from './lib/secrets.ts';
+import { chromiumProblem } from './lib/chromium.ts';
+import { freePort, startCluster } from './lib/cluster.ts';
+import { parseArgs } from 'node:util';
 import { applyMigrations, createMigration, generateClient } from '../prisma/migrate.ts';
 import { startMailCatcher } from '../apps/server/src/mail/catcher.ts';
 
@@ -157,9 +160,15 @@ async function startServers(env: NodeJS.ProcessEnv, port: number): Promise<strin
     ...env,
     PAYMENT_WEBHOOK_URL: process.env.PAYMENT_WEBHOOK_URL ?? `${url}/api/payments/webhook`,
   };
-  daemon(['--role', 'web'], { ...withWebhook, PORT: String(port) });
-  daemon(['--role', 'worker'], withWebhook);
+  // Each process serves /metrics and health on an operations port of its own (METRICS_PORT; free ones if not given).
+  const webMetrics = process.env.METRICS_PORT || String(await freePort());
+  const workerMetrics = String(await freePort());
+  daemon(['--role', 'web'], { ...withWebhook, PORT: String(port), METRICS_PORT: webMetrics });
+  daemon(['--role', 'worker'], { ...withWebhook, METRICS_PORT: workerMetrics });
   await waitReady(url);
+  log(
+    `Metrics: web http://127.0.0.1:${webMetrics}/metrics, worker http://127.0.0.1:${workerMetrics}/metrics`,
+  );
   return url;
 }
 
@@ -190,6 +199,66 @@ async function start(): Promise<void> {
   await new Promise(() => {}); // run until a signal
 }
 
+/**
+ * `npm run cluster -- --web 3 --workers 2 [--port 8080]`: the docker-compose topology without Docker — the repo's
+ * nginx in front of N web nodes, M workers (scripts/lib/cluster.ts) — on the services `npm start` uses.
+ */
+async function cluster(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      web: { type: 'string', default: '3' },
+      workers: { type: 'string', default: '2' },
+      port: { type: 'string' },
+      'redis-cluster': { type: 'string' },
+    },
+  });
+  if (values['redis-cluster'] !== undefined)
+    throw new SetupError(
+      '--redis-cluster is not available yet: the server connects to one Redis (REDIS_URL) and does not support Redis Cluster (issue 18). Run without --redis-cluster.',
+    );
+  const count = (v: string, name: string, min: number, max: number) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new SetupError(`--${name} takes a whole number from ${min} to ${max} (got "${v}").`);
+    return n;
+  };
+  const web = count(values.web, 'web', 1, 16);
+  const workers = count(values.workers, 'workers', 0, 16);
+  const port = count(values.port ?? process.env.PORT ?? '8080', 'port', 1, 65_000);
+  const { redisUrl, databaseUrl } = await setupServices('seatrush');
+  await prepareDatabase(databaseUrl);
+  const env = {
+    REDIS_URL: redisUrl,
+    DATABASE_URL: databaseUrl,
+    WEB_DIST: join(root, 'apps/web/dist'),
+    ...(await setupMail()),
+  };
+  await step('seed (when empty)', bin('tsx'), ['apps/server/src/cli/index.ts', 'seed', '--if-empty'], env);
+  await step('build web app', pnpm, ['--filter', '@seatrush/web', 'run', 'build'], {});
+  const workDir = join(root, '.data', 'cluster');
+  const running = await startCluster({
+    root,
+    workDir,
+    port,
+    web,
+    workers,
+    env: { ...launchEnv(root, process.env), ...env },
+    onUnexpectedExit: (node, code, signal) => {
+      if (stopping) return;
+      process.stderr.write(`seatrush: ${node.name} exited (${code ?? signal}); stopping.\n`);
+      void stopAll().then(() => exit(1));
+    },
+  });
+  services.push({ url: running.url, owned: true, stop: () => running.stop() });
+  const shown = running.url.replace('127.0.0.1', 'localhost');
+  log(
+    `Nodes: ${[...running.webs, ...running.workers].map((n) => `${n.name}${n.port ? ` :${n.port}` : ''} (metrics :${n.metricsPort})`).join(', ')}; logs in ${workDir}`,
+  );
+  log(`Seatrush cluster ready: ${shown}/  (nginx in front of ${web} web node(s), ${workers} worker(s))`);
+  await new Promise(() => {}); // run until a signal
+}
+
 async function test(): Promise<void> {
   const { redisUrl, databaseUrl } = await setupServices('seatrush_test');
   await prepareDatabase(databaseUrl);
@@ -206,7 +275,13 @@ async function test(): Promise<void> {
     await step('typecheck (packages)', pnpm, ['-r', 'run', 'typecheck']);
   }
   if (want('unit')) await step('unit and integration tests (vitest)', bin('vitest'), ['run'], testEnv);
+  // bench/chaos, short form: nginx + 3 web nodes + a worker on a Redis and a PostgreSQL of its own, one fault of each
+  // kind under a small load, then the invariants (bench/README.md, "Chaos").
+  if (want('chaos'))
+    await step('chaos (short): faults under load, invariants', bin('tsx'), ['bench/chaos/run.ts', '--short']);
   if (want('e2e')) {
+    const noBrowser = chromiumProblem(process.env);
+    if (noBrowser) throw new SetupError(noBrowser);
     await step('build web app', pnpm, ['--filter', '@seatrush/web', 'run', 'build']);
     // SEATRUSH_E2E_DB / E2E_PORT / SEATRUSH_E2E_ARGS let two checkouts (or two people) run suites side by side,
     // e.g. SEATRUSH_E2E_ARGS="tests/checkout.spec.ts --grep refund" runs one file's matching tests.
@@ -241,6 +316,12 @@ async function test(): Promise<void> {
 
 async function cli(args: string[]): Promise<void> {
   const [command, ...rest] = args;
+  // The rehearsal is a client of a running server (docs/rehearsal.md): no local Redis or PostgreSQL to start.
+  if (command === 'rehearse') {
+    const code = await run(bin('tsx'), ['apps/server/src/cli/index.ts', ...args]);
+    if (code !== 0) throw new SetupError(`"${args.join(' ')}" failed (exit code ${code}).`);
+    return;
+  }
   const { redisUrl, databaseUrl } = await setupServices('seatrush');
   if (command === 'db:migrate:create') {
     const name = rest[0];
@@ -280,7 +361,8 @@ async function main(): Promise<void> {
     if (mode === 'start') await start();
     else if (mode === 'test') await test();
     else if (mode === 'cli') await cli(rest);
-    else throw new SetupError(`Unknown mode "${mode}"; use start, test or cli.`);
+    else if (mode === 'cluster') await cluster(rest);
+    else throw new SetupError(`Unknown mode "${mode}"; use start, test, cli or cluster.`);
     await stopAll();
     exit(0);
   } catch (e) {

@@ -6,13 +6,16 @@
  *   pnpm exec tsx bench/fanout/run.ts --clients 10000
  *   options: --rate 2000 (holds/s)  --seconds 5  --nodes 3  --port 18080  --procs <client processes>
  *
+ * Nodes and nginx come from the launcher `npm run cluster` uses (scripts/lib/cluster.ts); the pumps' figures are read
+ * from each node's operations port (METRICS_PORT: --port + 20 + i), which nginx does not forward.
  * Needs the machine's Redis and PostgreSQL (REDIS_URL / DATABASE_URL like the tests) and nginx. It creates the
  * scratch database `seatrush_bench_fanout` (dropped and re-created every run) and a random Redis prefix (deleted at
  * the end), and only ever sends load to 127.0.0.1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { startCluster, type Cluster } from '../../scripts/lib/cluster.ts';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus, setPriority } from 'node:os';
@@ -114,8 +117,7 @@ const benchSecrets = {
 const workDir = `/tmp/seatrush-bench-fanout-${process.pid}`;
 
 const started: ChildProcess[] = [];
-const nodeProcs: ChildProcess[] = [];
-let nginxProc: ChildProcess | null = null;
+let cluster: Cluster | null = null;
 const log = (msg: string) => console.log(`[fanout] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -199,83 +201,34 @@ async function createShowtimeOnSale(
   return { showtimeId: showtime.id, labels };
 }
 
-async function waitHttp(url: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error(`${url} did not come up`);
-    await sleep(200);
-  }
-}
-
-function startNodes(): number[] {
+/** Three (--nodes) web nodes behind the repo's nginx, from the launcher; their logs go beside the nginx config. */
+async function startNodes(): Promise<Cluster> {
   mkdirSync(workDir, { recursive: true });
-  const ports = Array.from({ length: NODES }, (_, i) => LB_PORT + 1 + i);
-  for (const port of ports) {
-    const prof = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
-    const child = spawn(
-      process.execPath,
-      [...prof, '--import', 'tsx', join(ROOT, 'apps/server/src/main.ts'), '--role', 'web'],
-      {
-        cwd: ROOT,
-        // The nodes' logs (LOG_LEVEL=warn) go to a file beside the nginx config.
-        stdio: ['ignore', openSync(join(workDir, `node-${port}.log`), 'w'), 'inherit'],
-        env: {
-          ...process.env,
-          NODE_ENV: 'production',
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          REDIS_URL: redisUrl,
-          DATABASE_URL: dbUrl,
-          REDIS_PREFIX: prefix,
-          LOG_LEVEL: 'warn',
-          // This run's own secrets (production refuses ones written in the source), the same for every node.
-          ...benchSecrets,
-          PAYMENT_PROVIDER: 'sandbox',
-          // nginx (this machine's loopback) is the one hop in front: believe its X-Forwarded-For, so clients are
-          // told apart by their own address, not nginx's.
-          TRUST_PROXY: 'loopback',
-          // The storm is a few hundred buyers from one address: no abuse limits in a fan-out measurement.
-          ...RATE_LIMITS_OFF,
-          ...(args.budget ? { REALTIME_DELIVERY_BUDGET: args.budget } : {}),
-          ...(args.window ? { REALTIME_COALESCE_MS: args.window } : {}),
-        },
-      },
-    );
-    started.push(child);
-    nodeProcs.push(child);
-    prioritise(child.pid);
-  }
-  return ports;
-}
-
-/** The repo's nginx config, copied with this run's ports and paths; its `include upstream.conf` is written beside it. */
-function startNginx(nodePorts: number[]): void {
-  mkdirSync(workDir, { recursive: true });
-  const conf = readFileSync(join(ROOT, 'deploy/nginx/seatrush.conf'), 'utf8')
-    .replace(/listen\s+8080;/, `listen 127.0.0.1:${LB_PORT};`)
-    .replace(/pid\s+[^;]+;/, `pid ${workDir}/nginx.pid;`)
-    .replace(/client_body_temp_path\s+[^;]+;/, `client_body_temp_path ${workDir}/body;`)
-    .replace(/proxy_temp_path\s+[^;]+;/, `proxy_temp_path ${workDir}/proxy;`);
-  if (!conf.includes(`listen 127.0.0.1:${LB_PORT};`))
-    throw new Error('deploy/nginx/seatrush.conf: could not set the port');
-  const upstream = readFileSync(join(ROOT, 'deploy/nginx/upstream.conf'), 'utf8').replace(
-    /upstream seatrush_web \{[\s\S]*?\n\}/,
-    `upstream seatrush_web {\n${nodePorts.map((p) => `  server 127.0.0.1:${p} max_fails=3 fail_timeout=5s;`).join('\n')}\n  keepalive 64;\n}`,
-  );
-  writeFileSync(join(workDir, 'seatrush.conf'), conf);
-  writeFileSync(join(workDir, 'upstream.conf'), upstream);
-  const nginx = spawn('nginx', ['-p', workDir, '-c', join(workDir, 'seatrush.conf'), '-g', 'daemon off;'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+  return startCluster({
+    root: ROOT,
+    workDir,
+    port: LB_PORT,
+    web: NODES,
+    workers: 0,
+    metricsPorts: Array.from({ length: NODES }, (_, i) => LB_PORT + 20 + i),
+    nodeArgs: args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [],
+    nginxWorkers: 'auto',
+    env: {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      REDIS_URL: redisUrl,
+      DATABASE_URL: dbUrl,
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      // This run's own secrets (production refuses ones written in the source), the same for every node.
+      ...benchSecrets,
+      PAYMENT_PROVIDER: 'sandbox',
+      // The storm is a few hundred buyers from one address: no abuse limits in a fan-out measurement.
+      ...RATE_LIMITS_OFF,
+      ...(args.budget ? { REALTIME_DELIVERY_BUDGET: args.budget } : {}),
+      ...(args.window ? { REALTIME_COALESCE_MS: args.window } : {}),
+    },
   });
-  started.push(nginx);
-  nginxProc = nginx;
-  prioritise(nginx.pid);
 }
 
 interface ClientProc {
@@ -422,6 +375,8 @@ async function startOwnRedis(): Promise<void> {
 }
 
 async function cleanup(): Promise<void> {
+  // Nodes drain and exit (writing their CPU profiles), then nginx.
+  await cluster?.stop();
   for (const c of started.reverse()) if (c.exitCode === null && c.pid) c.kill('SIGTERM');
   // Nodes shut down gracefully (and write their CPU profiles); give them a few seconds.
   for (let i = 0; i < 50 && started.some((c) => c.exitCode === null && c.signalCode === null); i++)
@@ -469,17 +424,17 @@ async function main(): Promise<void> {
     `showtime ${showtimeId}: ${labels.length} seats + 20,000 standing, database ${DB_NAME}, Redis prefix ${prefix}`,
   );
 
-  const nodePorts = startNodes();
-  await Promise.all(nodePorts.map((p) => waitHttp(`http://127.0.0.1:${p}/healthz`)));
-  startNginx(nodePorts);
-  const lb = `http://127.0.0.1:${LB_PORT}`;
-  await waitHttp(`${lb}/healthz`);
+  cluster = await startNodes();
+  const nodeProcs = cluster.webs.map((w) => w.child());
+  const nginxProc = cluster.nginx;
+  for (const c of [...nodeProcs, nginxProc]) prioritise(c.pid);
+  const lb = cluster.url;
   // nginx's workers are its children: they carry the traffic.
-  for (const w of readFileSync(`/proc/${nginxProc!.pid}/task/${nginxProc!.pid}/children`, 'utf8')
+  for (const w of readFileSync(`/proc/${nginxProc.pid}/task/${nginxProc.pid}/children`, 'utf8')
     .trim()
     .split(/\s+/))
     if (w) prioritise(Number(w));
-  log(`nodes on ${nodePorts.join(', ')}; nginx config in ${workDir}`);
+  log(`nodes on ${cluster.webs.map((w) => w.port).join(', ')}; nginx config in ${workDir}`);
 
   let token = '';
   if (STORM_VIA === 'socket') {
@@ -545,7 +500,7 @@ async function main(): Promise<void> {
   }
   const cpu = () => ({
     nodes: nodeProcs.map((c) => cpuSeconds(c.pid)),
-    nginx: nginxCpuSeconds(nginxProc?.pid),
+    nginx: nginxCpuSeconds(nginxProc.pid),
     clients: procs.map((p) => cpuSeconds(p.child.pid)),
     bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
   });
@@ -606,8 +561,8 @@ async function main(): Promise<void> {
   const recount = await inventory.recount(showtimeId);
   // The pumps' own view: deltas emitted per node and the time one read + coalesce + emit took.
   const pumps = await Promise.all(
-    nodePorts.map(async (port) => {
-      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    cluster.webs.map(async (node) => {
+      const text = await (await fetch(`${node.metricsUrl}/metrics`)).text();
       // Prometheus text: `name{labels} value` per line.
       const metric = (name: string) => {
         const line = text.split('\n').find((l) => l.startsWith(`${name} `));

@@ -134,13 +134,26 @@ export class OrderDetailPage {
     return this.page.locator(`.bo-page-header .bo-badge[data-value="${value}"]`);
   }
 
+  /** The confirmation every staff refund asks for (issue 17: a refund moves money and cannot be undone). */
+  get refundDialog(): Locator {
+    return this.page.getByTestId('staff-refund-dialog');
+  }
+
   async refundItem(label: string) {
     await this.page.getByRole('checkbox', { name: `Refund ${label}` }).check();
     await this.page.getByRole('button', { name: /^Refund selected/ }).click();
+    await this.confirmRefund();
   }
 
   async refundAll() {
     await this.page.getByRole('button', { name: 'Refund whole order' }).click();
+    await this.confirmRefund();
+  }
+
+  private async confirmRefund() {
+    await expect(this.refundDialog).toBeVisible();
+    await this.refundDialog.getByRole('button', { name: /^Refund / }).click();
+    await expect(this.refundDialog).toBeHidden();
   }
 }
 

@@ -20,6 +20,24 @@ export class ScannerPage {
     await this.page.getByRole('button', { name: 'Check in' }).click();
   }
 
+  get manualEntry(): Locator {
+    return this.page.getByLabel('Ticket code or QR text');
+  }
+
+  /** Turns the camera on (useQrCamera.ts); it reports each QR code it sees as a scan. */
+  async startCamera() {
+    await this.page.getByRole('button', { name: 'Use camera' }).click();
+  }
+
+  async stopCamera() {
+    await this.page.getByRole('button', { name: 'Stop camera' }).click();
+  }
+
+  /** Why the camera could not be opened (the page then falls back to typing the code). */
+  get cameraError(): Locator {
+    return this.page.getByTestId('camera-error');
+  }
+
   get verdict(): Locator {
     return this.page.getByTestId('scan-verdict');
   }

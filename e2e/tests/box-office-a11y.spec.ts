@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test } from '../pages/box-office-fixtures.ts';
 import { LiveShowtimePage } from '../pages/box-office.ts';
 

@@ -37,7 +37,7 @@ test.describe('buyer: accessibility', () => {
     await picker.checkout();
     const checkout = new BuyerCheckoutPage(page);
     await checkout.expectLoaded();
-    await expect(checkout.items).toContainText('Seat STALLS-B-2');
+    await expect(checkout.items).toContainText('Stalls, row B, seat 2');
     await expectNoSeriousA11yViolations(page, 'checkout');
 
     await checkout.pay();

@@ -31,10 +31,14 @@ test.describe('buyer: best available', () => {
     // Front row, the middle block of three (4-6 and 5-7 are equally central; the first in the row wins).
     expect(seats).toEqual(['STALLS-A-4', 'STALLS-A-5', 'STALLS-A-6']);
 
-    await expect(picker.message).toContainText('Seats STALLS-A-4, STALLS-A-5, STALLS-A-6 held for you');
+    await expect(picker.message).toContainText(
+      'Stalls, row A, seat 4; Stalls, row A, seat 5; Stalls, row A, seat 6 held for you',
+    );
     // The map points at the seats it picked.
     await expect(picker.tooltip).toContainText('Stalls, row A, seat 4');
-    await expect(picker.holdCard()).toContainText('STALLS-A-4, STALLS-A-5, STALLS-A-6');
+    await expect(picker.holdCard()).toContainText(
+      'Stalls, row A, seat 4; Stalls, row A, seat 5; Stalls, row A, seat 6',
+    );
     await expect(picker.holdCard()).toContainText('€180.00');
     for (const seat of seats) await picker.expectSeat(seat, 'mine');
     await picker.expectSeat('STALLS-A-3', 'free');

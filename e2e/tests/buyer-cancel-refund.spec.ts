@@ -24,7 +24,7 @@ test.describe('buyer: cancel and refund', () => {
     await whenAnswered(
       page,
       RELEASE,
-      () => ada.cancelHold('STALLS-A-1, STALLS-A-2'),
+      () => ada.cancelHold('Stalls, row A, seat 1; Stalls, row A, seat 2'),
       () =>
         Promise.all([bob.expectSeat('STALLS-A-1', 'free', 1000), bob.expectSeat('STALLS-A-2', 'free', 1000)]),
     );

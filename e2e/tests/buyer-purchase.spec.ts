@@ -35,7 +35,7 @@ test.describe('buyer: purchase', () => {
 
     await picker.holdSelected({ email: buyerEmail });
     await expect(picker.message).toContainText('2 seats held for you');
-    await expect(picker.holdCard()).toContainText('STALLS-A-3, STALLS-A-4');
+    await expect(picker.holdCard()).toContainText('Stalls, row A, seat 3; Stalls, row A, seat 4');
     await expect(picker.holdCard()).toContainText('Time left to pay');
     await picker.expectSeat('STALLS-A-3', 'mine');
     await picker.expectSeat('STALLS-A-4', 'mine');
@@ -43,7 +43,7 @@ test.describe('buyer: purchase', () => {
     await picker.checkout();
     const checkout = new BuyerCheckoutPage(page);
     await checkout.expectLoaded();
-    await expect(checkout.items).toContainText('Seat STALLS-A-3');
+    await expect(checkout.items).toContainText('Stalls, row A, seat 3');
     await expect(checkout.items).toContainText(PRICE_TEXT.premium);
     await expect(checkout.email).toHaveValue(buyerEmail);
     await expect(checkout.payButton).toHaveText('Pay €120.00');
@@ -59,7 +59,7 @@ test.describe('buyer: purchase', () => {
     await expect(order.status).toHaveText('Paid — your tickets are ready', { timeout: 15_000 });
     await expect(order.qrCodes).toHaveCount(2);
     await expect(order.qrCodes.first()).toHaveAttribute('src', /^data:image\/svg\+xml/);
-    await expect(order.tickets.filter({ hasText: 'Seat STALLS-A-3' })).toContainText(/[A-Z0-9]{12}/);
+    await expect(order.tickets.filter({ hasText: 'Stalls, row A, seat 3' })).toContainText(/[A-Z0-9]{12}/);
     const code = await order.code;
 
     // "My orders" lists it from the buyer session; the seats are sold on the map.

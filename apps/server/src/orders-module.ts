@@ -52,6 +52,7 @@ export function createOrdersModule(
             `${publicUrl ?? (selfUrl || `http://127.0.0.1:${c.config.port}`)}/api/payments/webhook`,
           slowConfirmMs: c.config.sandboxSlowConfirmMs,
           lateAfterExpiryMs: c.config.sandboxLatePaymentMs,
+          paymentPendingMaxMs: c.config.paymentPending.maxSeconds * 1000,
           now,
         });
   const core: OrdersCore = {

@@ -344,6 +344,9 @@ describe('admin-only parts', () => {
     const page = await w.api('get', '/box-office/queues/', { cookie, headers: { accept: 'text/html' } });
     expect(page.status, page.text.slice(0, 200)).toBe(200);
     expect(page.text).toContain('<div id="root">');
+    // Nothing fetched from another site (bull-board links Google Fonts), and a way back to the dashboard.
+    expect(page.text).not.toContain('fonts.googleapis.com');
+    expect(page.text).toContain('<a href="/box-office"');
     const api = await w.api('get', '/box-office/queues/api/queues', { token: admin.token });
     expect(api.status, api.text.slice(0, 200)).toBe(200);
     expect(JSON.stringify(api.json)).toContain('"orders"');

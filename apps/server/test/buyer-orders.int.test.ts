@@ -145,6 +145,7 @@ describe('GET /api/buyer/orders', () => {
       startsAt: st.startsAt.toISOString(),
       itemCount: 3,
       totalCents: 4500,
+      refundedCents: 0,
       currency: 'EUR',
       createdAt: expect.any(String) as string,
       expiresAt: third.expiresAt,

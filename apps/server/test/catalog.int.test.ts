@@ -152,6 +152,10 @@ describe('venues', () => {
     const again = await api<Err>('post', '/api/staff/venues', { token: admin.token, body: doc });
     expect(again.status).toBe(409);
     expect(again.json.error.code).toBe('duplicate');
+    // The answer names the field that clashes, so a form can say "slug", not "name".
+    expect(again.json.error.issues).toEqual([
+      { path: 'body.slug', message: `Another venue already uses the slug "${doc.slug}".` },
+    ]);
   });
 
   it('names the seat and the field of each validation failure', async () => {
@@ -678,6 +682,12 @@ describe('public read API', () => {
       priceCents: 5000,
     });
     expect(res.json).not.toHaveProperty('zones');
+    // Section names, so buyers read a seat label as the map says it (issue 17).
+    expect(res.json.sections).toEqual(
+      smallTheatre()
+        .sections.map((x) => ({ key: x.key, name: x.name }))
+        .sort((a, b) => a.key.localeCompare(b.key)),
+    );
 
     const etag = res.headers.get('etag')!;
     expect(etag).toMatch(/^W\/".+"$/);

@@ -151,7 +151,7 @@ const entryPoints: EntryPoint[] = [
 
 /** The node's `seatrush_holds_total` series by outcome. */
 async function holdOutcomes(): Promise<Map<string, number>> {
-  const text = await (await fetch(`${stack.url}/metrics`)).text();
+  const text = await (await fetch(`${stack.node.metricsUrl}/metrics`)).text();
   const out = new Map<string, number>();
   for (const m of text.matchAll(/^seatrush_holds_total\{outcome="([a-z_]+)"\} (\d+)$/gm))
     out.set(m[1]!, Number(m[2]));

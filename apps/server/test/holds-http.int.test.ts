@@ -58,7 +58,7 @@ async function session(
 
 /** The node's Prometheus series (`name{labels}` → value). */
 async function scrape(): Promise<Map<string, number>> {
-  const text = await (await fetch(`${stack.url}/metrics`)).text();
+  const text = await (await fetch(`${stack.node.metricsUrl}/metrics`)).text();
   const series = new Map<string, number>();
   for (const line of text.split('\n')) {
     const m = /^(\S+) (\S+)$/.exec(line);

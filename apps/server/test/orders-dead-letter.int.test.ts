@@ -80,7 +80,7 @@ describe('a hold that cannot become an order', () => {
       });
       expect(list[0]!.attempts).toBeGreaterThan(1);
       expect(await prisma.order.count({ where: { holdId: bad.holdId } })).toBe(0);
-      const metrics = await (await fetch(`${stack.url}/metrics`)).text();
+      const metrics = await (await fetch(`${stack.node.metricsUrl}/metrics`)).text();
       expect(metrics).toMatch(/^seatrush_orders_dead_lettered_total 1$/m);
       // Buyers and anonymous callers do not see it.
       expect((await w.api('get', '/api/staff/dead-letters')).status).toBe(401);

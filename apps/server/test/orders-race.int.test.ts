@@ -9,8 +9,9 @@ import { signWebhook } from '../src/payments/signature.ts';
 /**
  * The race the payment window exists for: 1,000 holds whose payment success and expiry fire at the same instant,
  * while a rival buyer tries to take every seat at that instant too. Each buyer pays with the sandbox's "succeeds
- * after expiry" card (the money is captured; the provider's own webhook is held back far beyond the test); at the
- * hold's deadline the expiry job fires, the provider's signed `payment.succeeded` webhook arrives, and the rival
+ * after expiry" card (processing; the provider's own webhook is held back far beyond the test); at the hold's
+ * deadline the expiry job fires, the money is captured and the provider's signed `payment.succeeded` webhook
+ * arrives, and the rival
  * asks for the seat. Every order must end either PAID with its seat sold to it, or EXPIRED with its seat not sold
  * to it and the captured money refunded — never both, never neither.
  */
@@ -21,7 +22,8 @@ let w: OrdersWorld;
 beforeAll(async () => {
   stack = await startTestStack({
     worker: true,
-    env: { HOLD_EXTENSION_SECONDS: '0', SANDBOX_LATE_PAYMENT_MS: '600000' },
+    // No extension while the payment processes: the race is between the webhook and the deadline itself.
+    env: { HOLD_EXTENSION_SECONDS: '0', SANDBOX_LATE_PAYMENT_MS: '600000', PAYMENT_PENDING_MAX_SECONDS: '0' },
   });
   w = await ordersWorld(stack, {
     holdTtlSeconds: 90, // room to set up 1,000 checkouts on a slow CI machine before the first deadline
@@ -92,6 +94,11 @@ describe('payment success and expiry at the same instant', () => {
       // Like a real provider: a 5xx answer (the server overloaded) is delivered again a moment later; anything
       // else but 200 is a failure of the test.
       const sendWebhook = async () => {
+        // The provider captures as it sends its success (the card was "processing" until then).
+        await stack.container.prisma.sandboxLedgerPayment.update({
+          where: { ref: co.json.paymentUrl.split('/').pop()! },
+          data: { status: 'succeeded' },
+        });
         for (let attempt = 1; ; attempt++) {
           const r = await fetch(`${stack.url}/api/payments/webhook`, {
             method: 'POST',

@@ -23,7 +23,14 @@ let short: OrdersWorld;
 beforeAll(async () => {
   stack = await startTestStack({
     worker: true,
-    env: { HOLD_EXTENSION_SECONDS: '1', SANDBOX_SLOW_CONFIRM_MS: '300', SANDBOX_LATE_PAYMENT_MS: '200' },
+    env: {
+      HOLD_EXTENSION_SECONDS: '1',
+      SANDBOX_SLOW_CONFIRM_MS: '300',
+      SANDBOX_LATE_PAYMENT_MS: '200',
+      // The late-payment cases below need a hold that is not extended while its payment processes
+      // (test/payment-window.int.test.ts covers that).
+      PAYMENT_PENDING_MAX_SECONDS: '0',
+    },
   });
   w = await ordersWorld(stack, {
     holdTtlSeconds: 600,

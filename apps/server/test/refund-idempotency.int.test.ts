@@ -117,6 +117,7 @@ describe('refunds with an Idempotency-Key', () => {
       createPayment: () => Promise.reject(new Error('unused')),
       cancel: () => Promise.resolve(),
       refund: () => Promise.reject(new Error('connection reset')),
+      paymentStatus: () => Promise.resolve({ status: 'unknown' }),
     };
     const dying = createOrdersModule(stack.container, { inventory: w.inv, provider: broken });
     try {

@@ -274,6 +274,8 @@ export const publicShowtimeSchema = z.object({
   buyerRefunds: z.boolean(),
   categories: z.array(venueCategorySchema.extend({ priceCents: z.int() })),
   gaZones: z.array(venueGaZoneSchema),
+  /** The venue's sections by key and name, so a seat label reads as "Stalls, row A, seat 20" (seatName). */
+  sections: z.array(z.object({ key: z.string(), name: z.string() })),
   /** Grows when the venue's layout changes; part of `seatMapUrl` so the map is cached per version. */
   layoutVersion: z.int(),
   /** `/api/venues/:venueId/seatmap?v=<layoutVersion>` — immutable, cache it forever. */

@@ -1,6 +1,7 @@
 export * from './errors.ts';
 export * from './seatmap.ts';
 export * from './seatmap-generators.ts';
+export * from './seat-names.ts';
 export * from './catalog.ts';
 export * from './orders.ts';
 export * from './realtime.ts';

@@ -52,6 +52,12 @@ export const orderCodeParamsSchema = z.strictObject({ code: orderCodeSchema });
 
 export const holdIdParamsSchema = z.strictObject({ holdId: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/) });
 
+/** `POST /api/staff/orders/:code/refunds/:refundId/retry`. */
+export const refundRetryParamsSchema = z.strictObject({
+  code: orderCodeSchema,
+  refundId: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/),
+});
+
 const emailSchema = z
   .string()
   .trim()
@@ -122,6 +128,11 @@ export const refundSchema = z.object({
   amountCents: z.int(),
   status: refundStatusSchema,
   reason: z.string(),
+  /**
+   * Why the provider refused it (`failed`): the order is unchanged and its tickets valid until the box office
+   * retries the refund and it succeeds.
+   */
+  failureCode: z.string().nullable(),
   itemIds: z.array(z.string()),
   requestedBy: z.string(),
   createdAt: dateTime,
@@ -139,6 +150,8 @@ export type OrderNotice = z.infer<typeof orderNoticeSchema>;
 
 export const orderSchema = z.object({
   code: z.string(),
+  /** The hold the order came from: how the buyer's browser finds its hold token to pay (not a secret itself). */
+  holdId: z.string(),
   status: orderStatusSchema,
   showtimeId: z.string(),
   email: z.string(),
@@ -184,6 +197,8 @@ export const buyerOrderSummarySchema = z.object({
   /** Tickets bought (seats and GA units), refunded ones included. */
   itemCount: z.int(),
   totalCents: z.int(),
+  /** What has been (or is being) refunded of `totalCents`. */
+  refundedCents: z.int(),
   currency: z.string(),
   createdAt: dateTime,
   /** Pay before this: the hold's deadline. Only for PENDING orders (null otherwise). */
@@ -225,8 +240,8 @@ export const refundResponseSchema = z.object({ order: orderSchema, refund: refun
 // ---- staff ----
 
 export const staffOrderSearchQuerySchema = z.strictObject({
-  /** An order code, an email (or part of one), or a seat label. */
-  q: z.string().trim().min(1).max(254),
+  /** An order code, an email (or part of one), or a seat label; empty or left out: the most recent orders. */
+  q: z.string().trim().max(254, 'Use at most 254 characters.').default(''),
   showtimeId: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)

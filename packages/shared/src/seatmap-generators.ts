@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import {
+  MAX_GA_CAPACITY,
+  MAX_ROWS_PER_SECTION,
+  MAX_SEATS_PER_ROW,
+  MAX_SEATS_PER_VENUE,
   stageSchema,
   type SeatMapDocument,
   type SeatMapSection,
@@ -53,6 +57,34 @@ export interface GenerateSectionOptions {
   accessible?: Array<{ row: number; seats: number[]; companion?: boolean }>;
 }
 
+const count = (n: number) => n.toLocaleString('en');
+
+/**
+ * The sizes a generated section or zone may have: the seat-map format's own limits, with the messages the venue
+ * generator's form shows. `generateSection` and `generateVenue` check them before building anything, so a typo
+ * (100,000 seats per row) is refused at once instead of building a document of millions of seats.
+ */
+export const generatorLimitsSchema = z.object({
+  rows: z
+    .int({ error: 'Give the number of rows as a whole number.' })
+    .min(1, 'Use at least 1 row.')
+    .max(MAX_ROWS_PER_SECTION, `Use at most ${count(MAX_ROWS_PER_SECTION)} rows per section.`),
+  seatsPerRow: z
+    .int({ error: 'Give the number of seats per row as a whole number.' })
+    .min(1, 'Use at least 1 seat per row.')
+    .max(MAX_SEATS_PER_ROW, `Use at most ${count(MAX_SEATS_PER_ROW)} seats per row.`),
+  capacity: z
+    .int({ error: 'Give the capacity as a whole number.' })
+    .min(1, 'Use a capacity of at least 1.')
+    .max(MAX_GA_CAPACITY, `Use a capacity of at most ${count(MAX_GA_CAPACITY)}.`),
+});
+
+/** The first problem with a generator size (`rows`, `seatsPerRow` or `capacity`), or null. */
+function limitProblem(field: keyof typeof generatorLimitsSchema.shape, value: number): string | null {
+  const r = generatorLimitsSchema.shape[field].safeParse(value);
+  return r.success ? null : (r.error.issues[0]?.message ?? 'Out of range.');
+}
+
 /** `A`..`Z`, `AA`..`AZ`, `BA`.. — the usual theatre row lettering. */
 export function rowLetters(index: number): string {
   let n = index;
@@ -71,11 +103,14 @@ const round = (v: number) => Math.round(v * 100) / 100;
  * Throws `RangeError` on impossible options (no rows, too few row labels, accessible seat outside the section).
  */
 export function generateSection(opts: GenerateSectionOptions): SeatMapSection {
-  if (opts.rows < 1 || opts.seatsPerRow < 1)
-    throw new RangeError(`Section ${opts.key}: needs rows and seats.`);
+  const inc = opts.seatsPerRowIncrement ?? 0;
+  const problem =
+    limitProblem('rows', opts.rows) ??
+    limitProblem('seatsPerRow', opts.seatsPerRow) ??
+    limitProblem('seatsPerRow', opts.seatsPerRow + Math.max(0, inc * (opts.rows - 1)));
+  if (problem) throw new RangeError(`Section ${opts.key}: ${problem}`);
   const pitch = opts.spacing?.x ?? 24;
   const rowPitch = opts.spacing?.y ?? 28;
-  const inc = opts.seatsPerRowIncrement ?? 0;
   const first = opts.firstSeatNumber ?? 1;
   const labels =
     opts.rowLabels === 'numbers'
@@ -146,6 +181,20 @@ export interface GenerateVenueOptions {
 
 /** Builds a whole document from section recipes. The result still goes through `parseSeatMap` when used. */
 export function generateVenue(opts: GenerateVenueOptions): SeatMapDocument {
+  let seats = 0;
+  for (const s of opts.sections) {
+    const inc = s.seatsPerRowIncrement ?? 0;
+    // Rows grow (or shrink) linearly: their seat count is the average row's times the rows.
+    seats += Math.max(0, s.rows * s.seatsPerRow + (inc * s.rows * (s.rows - 1)) / 2);
+  }
+  if (seats > MAX_SEATS_PER_VENUE)
+    throw new RangeError(
+      `A venue can have at most ${count(MAX_SEATS_PER_VENUE)} seats; these sections have ${count(seats)}.`,
+    );
+  for (const z of opts.gaZones ?? []) {
+    const problem = limitProblem('capacity', z.capacity);
+    if (problem) throw new RangeError(`Zone ${z.key}: ${problem}`);
+  }
   return {
     format: 1,
     name: opts.name,

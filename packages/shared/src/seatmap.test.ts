@@ -195,6 +195,33 @@ describe('generators', () => {
     ]);
   });
 
+  it("refuses sizes beyond the format's limits before building anything (issue 17)", () => {
+    const base = { key: 'W', name: 'W', shape: 'rect' as const, origin: { x: 0, y: 0 }, category: 'a' };
+    expect(() => generateSection({ ...base, rows: 10, seatsPerRow: 100_000 })).toThrow(
+      'Section W: Use at most 2,000 seats per row.',
+    );
+    expect(() => generateSection({ ...base, rows: -3, seatsPerRow: 10 })).toThrow('Use at least 1 row.');
+    expect(() => generateSection({ ...base, rows: 2.5, seatsPerRow: 10 })).toThrow('whole number');
+    expect(() => generateSection({ ...base, rows: 400, seatsPerRow: 1900, seatsPerRowIncrement: 1 })).toThrow(
+      'at most 2,000 seats per row',
+    );
+    expect(() =>
+      generateVenue({
+        name: 'Big',
+        slug: 'big',
+        categories: [{ key: 'a', name: 'A', color: '#000000' }],
+        sections: Array.from({ length: 3 }, (_, i) => ({
+          ...base,
+          key: `S${i}`,
+          rows: 500,
+          seatsPerRow: 2000,
+        })),
+      }),
+    ).toThrow('A venue can have at most 200,000 seats; these sections have 3,000,000.');
+    expect(generateSection({ ...base, rows: 500, seatsPerRow: 1 }).rows).toHaveLength(500);
+    expect(generateSection({ ...base, rows: 1, seatsPerRow: 2000 }).rows[0]!.seats).toHaveLength(2000);
+  });
+
   it('builds arcs symmetric about their centre angle', () => {
     const s = generateSection({
       key: 'ARC',

@@ -53,21 +53,26 @@ export const seatSchema = z.strictObject({
   companion: z.boolean().optional(),
 });
 
+/** The format's size limits (the generators keep to them too, before building anything). */
+export const MAX_SEATS_PER_ROW = 2_000;
+export const MAX_ROWS_PER_SECTION = 500;
+export const MAX_GA_CAPACITY = 1_000_000;
+
 export const rowSchema = z.strictObject({
   label: z.string().regex(ROW_LABEL, 'Use 1-8 letters, digits or underscores.'),
-  seats: z.array(seatSchema).min(1).max(2_000),
+  seats: z.array(seatSchema).min(1).max(MAX_SEATS_PER_ROW),
 });
 
 export const sectionSchema = z.strictObject({
   key: seatMapKeySchema,
   name: z.string().trim().min(1).max(80),
-  rows: z.array(rowSchema).min(1).max(500),
+  rows: z.array(rowSchema).min(1).max(MAX_ROWS_PER_SECTION),
 });
 
 export const gaZoneSchema = z.strictObject({
   key: seatMapKeySchema,
   name: z.string().trim().min(1).max(80),
-  capacity: z.int().min(1).max(1_000_000),
+  capacity: z.int().min(1).max(MAX_GA_CAPACITY),
   category: seatMapKeySchema,
   /** Where to draw the zone (optional; a rectangle in the same coordinate space as the seats). */
   x: coordinate.optional(),

@@ -41,6 +41,21 @@ export const queueStatusSchema = z.object({
 });
 export type QueueStatus = z.infer<typeof queueStatusSchema>;
 
+/**
+ * The bot challenge of a queue that asks for one (the showtime's `botChallenge` setting): an ALTCHA proof of work
+ * (PBKDF2) signed by the server and bound to the showtime. The browser solves it and sends the payload —
+ * base64 of `{ challenge, solution }` — when it joins.
+ */
+export const queueChallengeSchema = z.object({
+  parameters: z.record(z.string(), z.unknown()),
+  signature: z.string().optional(),
+});
+export type QueueChallenge = z.infer<typeof queueChallengeSchema>;
+
+/** Joining a queue: `challenge` is required where the showtime asks for one (and ignored elsewhere). */
+export const queueJoinSchema = z.strictObject({ challenge: z.string().min(1).max(8000).optional() });
+export type QueueJoin = z.infer<typeof queueJoinSchema>;
+
 /** Pushed to everyone watching a room (`queue:progress`), on every change of the line's head or state. */
 export const queueProgressSchema = z.object({
   showtimeId: z.string(),

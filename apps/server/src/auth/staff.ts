@@ -120,7 +120,9 @@ export async function createStaffUser(
   const passwordHash = await hashPassword(input.password);
   return deps.prisma.$transaction(async (tx) => {
     if (await tx.staffUser.findUnique({ where: { email }, select: { id: true } }))
-      throw new DomainError('duplicate', `A staff account for ${email} already exists.`, { email });
+      throw new DomainError('duplicate', `A staff account for ${email} already exists.`, { email }, [
+        { path: 'body.email', message: `There is already a staff account for ${email}.` },
+      ]);
     const u = await tx.staffUser.create({
       data: { email, name: input.name, role: input.role, passwordHash },
     });

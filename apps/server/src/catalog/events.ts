@@ -18,7 +18,9 @@ export function eventDto(e: EventRow): EventDto {
 }
 
 const duplicateSlug = (slug: string) =>
-  new DomainError('duplicate', `An event with slug "${slug}" already exists.`, { slug });
+  new DomainError('duplicate', `An event with slug "${slug}" already exists.`, { slug }, [
+    { path: 'body.slug', message: `Another event already uses the slug "${slug}".` },
+  ]);
 
 /** Creates an event and its `event.created` audit entry. Errors: `duplicate` (slug taken). */
 export async function createEvent(

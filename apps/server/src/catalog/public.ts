@@ -72,6 +72,7 @@ export async function getPublicShowtime(
           layoutVersion: true,
           categories: { orderBy: { key: 'asc' } },
           gaZones: { orderBy: { key: 'asc' } },
+          sections: { select: { key: true, name: true }, orderBy: { key: 'asc' } },
         },
       },
       prices: true,
@@ -101,6 +102,7 @@ export async function getPublicShowtime(
       capacity: z.capacity,
       category: z.category,
     })),
+    sections: s.venue.sections,
     layoutVersion: s.venue.layoutVersion,
     seatMapUrl: seatMapPath(s.venue.id, s.venue.layoutVersion),
   };

@@ -131,9 +131,12 @@ export async function createVenue(
     return await getVenue(deps, id);
   } catch (e) {
     if (isUniqueViolation(e))
-      throw new DomainError('duplicate', `A venue with slug "${doc.slug}" already exists.`, {
-        slug: doc.slug,
-      });
+      throw new DomainError(
+        'duplicate',
+        `A venue with slug "${doc.slug}" already exists.`,
+        { slug: doc.slug },
+        [{ path: 'body.slug', message: `Another venue already uses the slug "${doc.slug}".` }],
+      );
     throw e;
   }
 }
@@ -258,9 +261,12 @@ export async function updateVenueLayout(
     }, LONG_TX);
   } catch (e) {
     if (isUniqueViolation(e))
-      throw new DomainError('duplicate', `A venue with slug "${doc.slug}" already exists.`, {
-        slug: doc.slug,
-      });
+      throw new DomainError(
+        'duplicate',
+        `A venue with slug "${doc.slug}" already exists.`,
+        { slug: doc.slug },
+        [{ path: 'body.slug', message: `Another venue already uses the slug "${doc.slug}".` }],
+      );
     throw e;
   }
   for (const id of live) await deps.saleHooks.showtimeChanged?.(id, 'layout');

@@ -5,6 +5,8 @@ import { createInventory, type Inventory } from '../inventory/inventory.ts';
 import { inventorySaleHooks } from '../inventory/sale-hooks.ts';
 import { seedDemo } from '../catalog/demo.ts';
 import { applyMigrations } from '../../../../prisma/migrate.ts';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 /**
  * `tsx apps/server/src/cli/index.ts <command> [args]` — operator commands. Each command gets a container
@@ -84,10 +86,21 @@ const commands: Record<string, Command> = {
 
 class UsageError extends Error {}
 
+/**
+ * `seatrush rehearse …` (docs/rehearsal.md): the on-sale rehearsal is a client of the HTTP API (apps/rehearse),
+ * not a server command, so it runs as its own process with the same loader and needs no container.
+ */
+function rehearse(args: string[]): Promise<number> {
+  const entry = fileURLToPath(new URL('../../../rehearse/src/main.ts', import.meta.url));
+  const child = spawn(process.execPath, [...process.execArgv, entry, ...args], { stdio: 'inherit' });
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+}
+
 function usage(): string {
   return [
     'Usage: seatrush <command>',
     ...Object.values(commands).map((c) => `  ${c.usage.padEnd(28)} ${c.summary}`),
+    `  ${'rehearse [flags]'.padEnd(28)} Rehearse an on-sale with simulated buyers (rehearse --help; docs/rehearsal.md)`,
   ].join('\n');
 }
 
@@ -97,6 +110,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage()}\n`);
     return name ? 0 : 2;
   }
+  if (name === 'rehearse') return rehearse(args);
   const command = commands[name];
   if (!command) {
     process.stderr.write(`seatrush: unknown command "${name}".\n${usage()}\n`);

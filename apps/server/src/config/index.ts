@@ -17,6 +17,18 @@ const envSchema = z.object({
   /** Listen address: 127.0.0.1 by default (development secrets stay local), 0.0.0.0 in production (containers). */
   HOST: z.string().min(1).optional(),
   PUBLIC_URL: z.string().url().optional(),
+  /**
+   * The operations port of every role (web and worker): `/metrics`, `/healthz`, `/readyz`, never forwarded by the
+   * balancer (the public port serves no `/metrics`). A port, `0` for any free port (tests), or `off`. Default: 9464
+   * in production (one process per container), off in development and test, where several nodes share a machine
+   * and their launcher (`npm start`, `npm run cluster`) gives each its own.
+   */
+  METRICS_PORT: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).optional(),
+  ),
+  /** How long a node drains on SIGTERM (in-flight requests and jobs finish, sockets reconnect elsewhere), ms. */
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/seatrush'),
   /** Prefix for every Redis key and BullMQ queue; tests use a random one each. */
@@ -70,6 +82,12 @@ const envSchema = z.object({
   OUTGOING_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
   /** Seconds a hold may be extended by, once, when payment starts. */
   HOLD_EXTENSION_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
+  /**
+   * A hold whose payment the provider reports still in flight at the deadline is extended by this much at a
+   * time (s), at most PAYMENT_PENDING_MAX_SECONDS in all (0 = never: the hold expires at its deadline).
+   */
+  PAYMENT_PENDING_EXTENSION_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  PAYMENT_PENDING_MAX_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   /** Worker concurrency / batch size for order persistence. */
   ORDER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   /** Where the payment provider POSTs webhooks (default: PUBLIC_URL, else this node, + /api/payments/webhook). */
@@ -83,7 +101,7 @@ const envSchema = z.object({
   /** The order reconciler enqueues holds that have no order row after this long (ms). */
   ORDER_RECONCILE_AFTER_MS: z.coerce.number().int().min(500).max(600_000).default(5000),
   /** How often the expiry sweeper runs (ms). */
-  EXPIRY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  EXPIRY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(500),
   /** Shortest window (ms) over which seat changes are coalesced into one `seats:changed` per showtime room. */
   REALTIME_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(50),
   /** Socket deliveries per second one node aims at per showtime room; widens the window for huge rooms. */
@@ -138,6 +156,13 @@ const envSchema = z.object({
   VERIFY_CODE_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
   VERIFY_CODE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   VERIFY_RESEND_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /**
+   * The queue's bot challenge (showtimes with `botChallenge`): PBKDF2 iterations per attempt and the highest counter
+   * the solver may have to reach (it is drawn from the upper half). By default 5,000–10,000 attempts of 100
+   * iterations: 1.3 s for 7,500 attempts with Node's Web Crypto on this project's 2-core machine under load.
+   */
+  BOT_CHALLENGE_COST: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  BOT_CHALLENGE_MAX_COUNTER: z.coerce.number().int().min(2).max(1_000_000).default(10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -152,6 +177,10 @@ export interface Config {
   env: Env['NODE_ENV'];
   port: number;
   host: string;
+  /** The operations port (`/metrics`, `/healthz`, `/readyz`); null = none. */
+  metricsPort: number | null;
+  /** Bound on the graceful drain after SIGTERM (ms). */
+  drainTimeoutMs: number;
   publicUrl: string | undefined;
   redisUrl: string;
   databaseUrl: string;
@@ -172,6 +201,8 @@ export interface Config {
   stripe: { secretKey: string; webhookSecret: string; apiBase: string | undefined } | undefined;
   outgoingWebhooks: { pollMs: number; attempts: number; backoffMs: number };
   holdExtensionSeconds: number;
+  /** While the provider says a hold's payment is in flight: its extension step and bound (s). */
+  paymentPending: { extensionSeconds: number; maxSeconds: number };
   orderBatchSize: number;
   paymentWebhookUrl: string | undefined;
   sandboxSlowConfirmMs: number;
@@ -194,6 +225,7 @@ export interface Config {
   verifyCodeTtlSeconds: number;
   verifyCodeAttempts: number;
   verifyResendSeconds: number;
+  botChallenge: { cost: number; counter: readonly [number, number] };
 }
 
 /** What the abuse limits count (auth/rate-limits.ts). */
@@ -274,6 +306,8 @@ export function loadConfig(source: EnvSource = process.env): Config {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST ?? (prod ? '0.0.0.0' : '127.0.0.1'),
+    metricsPort: e.METRICS_PORT === 'off' ? null : (e.METRICS_PORT ?? (prod ? 9464 : null)),
+    drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
     publicUrl: e.PUBLIC_URL,
     redisUrl: e.REDIS_URL,
     databaseUrl: e.DATABASE_URL,
@@ -304,6 +338,10 @@ export function loadConfig(source: EnvSource = process.env): Config {
       backoffMs: e.OUTGOING_WEBHOOK_BACKOFF_MS,
     },
     holdExtensionSeconds: e.HOLD_EXTENSION_SECONDS,
+    paymentPending: {
+      extensionSeconds: e.PAYMENT_PENDING_EXTENSION_SECONDS,
+      maxSeconds: e.PAYMENT_PENDING_MAX_SECONDS,
+    },
     orderBatchSize: e.ORDER_BATCH_SIZE,
     paymentWebhookUrl: e.PAYMENT_WEBHOOK_URL,
     sandboxSlowConfirmMs: e.SANDBOX_SLOW_CONFIRM_MS,
@@ -342,5 +380,9 @@ export function loadConfig(source: EnvSource = process.env): Config {
     verifyCodeTtlSeconds: e.VERIFY_CODE_TTL_SECONDS,
     verifyCodeAttempts: e.VERIFY_CODE_ATTEMPTS,
     verifyResendSeconds: e.VERIFY_RESEND_SECONDS,
+    botChallenge: {
+      cost: e.BOT_CHALLENGE_COST,
+      counter: [Math.ceil(e.BOT_CHALLENGE_MAX_COUNTER / 2), e.BOT_CHALLENGE_MAX_COUNTER],
+    },
   };
 }

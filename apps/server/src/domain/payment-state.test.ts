@@ -71,15 +71,17 @@ describe('payment state machine', () => {
 });
 
 describe('refund state machine', () => {
-  const actions: RefundAction[] = ['send', 'complete', 'fail', 'cancel'];
+  const actions: RefundAction[] = ['send', 'complete', 'fail', 'retry', 'cancel'];
   exhaustive(refundMachine, refundStatuses, actions, {
     'created/send': 'transit',
     'transit/complete': 'done',
     'transit/fail': 'failed',
+    'failed/retry': 'transit',
     'created/cancel': 'canceled',
   });
 
   it('audits as refund.<past tense>', () => {
     expect(refundMachine.auditAction.complete).toBe('refund.done');
+    expect(refundMachine.auditAction.retry).toBe('refund.retried');
   });
 });

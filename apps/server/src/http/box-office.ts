@@ -1,4 +1,4 @@
-import type { Express, Request } from 'express';
+import type { Express, Request, Response } from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -144,13 +144,36 @@ export function boxOfficeRoutes(deps: BoxOfficeDeps): RouteDef[] {
   ];
 }
 
+/**
+ * bull-board's page as ours: without the Google Fonts stylesheet it links (its fonts fall back to the system's;
+ * nothing is fetched from another site) and with a link back to the box office.
+ */
+function ownBoardPage(res: Response, next: (err?: unknown) => void): void {
+  const render = res.render.bind(res);
+  res.render = (view: string, options?: object) =>
+    render(view, options ?? {}, (err: Error | null, html: string) => {
+      if (err) return next(err);
+      res.send(
+        html
+          .replace(/<link[^>]*fonts\.(googleapis|gstatic)\.com[^>]*>/g, '')
+          .replace(/<body([^>]*)>/, `<body$1>${BACK_LINK}`),
+      );
+    });
+}
+
+const BACK_LINK =
+  '<a href="/box-office" style="position:fixed;left:0.75rem;bottom:0.75rem;z-index:1000;padding:0.4rem 0.75rem;' +
+  'border-radius:0.4rem;background:#1e293b;color:#fff;font:500 0.9rem system-ui,sans-serif;text-decoration:none">' +
+  '<span aria-hidden="true">←</span> Box office</a>';
+
 /** Where bull-board is served (a server page under the dashboard's path; the SPA fallback never sees it). */
 export const QUEUE_BOARD_PATH = '/box-office/queues';
 
 /**
  * Mounts bull-board over the BullMQ queues at `/box-office/queues`, for admins only: anonymous browsers are sent
- * to the staff sign-in (and back), other callers get the usual 401 / 403 envelope. Its actions (retry, clean,
- * promote) are state changes under the same CSRF rule as the API.
+ * to the staff sign-in (and back), other staff in a browser to the web app's "Admins only" page (status 403), and
+ * other callers get the usual 401 / 403 envelope. Its actions (retry, clean, promote) are state changes under the
+ * same CSRF rule as the API.
  */
 export function queueBoardMount(deps: {
   queues: Queues;
@@ -184,9 +207,17 @@ export function queueBoardMount(deps: {
               return res.redirect(302, `/box-office/login?next=${encodeURIComponent(QUEUE_BOARD_PATH)}`);
             return sendError(res, new DomainError('unauthenticated', 'Staff sign-in is required.'));
           }
-          if (principal.role !== 'admin')
+          if (principal.role !== 'admin') {
+            // A browser's page load (it asks for text/html by name) gets the dashboard's own "Admins only"
+            // page: the web app, answered 403. Programs (Accept: */* or JSON) get the envelope.
+            if (req.method === 'GET' && /\btext\/html\b/.test(req.headers.accept ?? '')) {
+              res.status(403);
+              return next();
+            }
             return sendError(res, new DomainError('forbidden', 'This needs the admin role.'));
+          }
           if (req.method !== 'GET' && req.method !== 'HEAD') deps.checkCsrf(req, principal);
+          ownBoardPage(res, next);
           router(req, res, next);
         })
         .catch(next);

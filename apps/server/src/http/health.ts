@@ -1,9 +1,12 @@
 import { route, type RouteDef } from './route.ts';
 import type { Readiness } from '../application/health/readiness.ts';
-import type { Metrics } from '../observability/metrics.ts';
 
-/** Liveness, readiness and Prometheus metrics. */
-export function healthRoutes(c: { readiness: () => Promise<Readiness>; metrics: Metrics }): RouteDef[] {
+/**
+ * Liveness and readiness on the public port, for load balancers that probe the port they send traffic to.
+ * Prometheus metrics are not here: they live on the operations port (http/ops-server.ts, METRICS_PORT), which the
+ * balancer does not forward.
+ */
+export function healthRoutes(c: { readiness: () => Promise<Readiness> }): RouteDef[] {
   return [
     route({
       method: 'get',
@@ -18,23 +21,11 @@ export function healthRoutes(c: { readiness: () => Promise<Readiness>; metrics: 
       path: '/readyz',
       access: 'public',
       summary:
-        'Readiness: Redis and PostgreSQL reachable, migrations applied, every showtime on sale live in Redis',
+        'Readiness: Redis and PostgreSQL reachable, migrations applied, every showtime on sale live in Redis, not draining',
       tags: ['ops'],
       handler: async () => {
         const { ready, checks } = await c.readiness();
         return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not_ready', checks } };
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/metrics',
-      access: 'public',
-      summary: 'Prometheus metrics',
-      tags: ['ops'],
-      handler: async ({ res }) => {
-        res.setHeader('content-type', c.metrics.registry.contentType);
-        res.end(await c.metrics.registry.metrics());
-        return undefined;
       },
     }),
   ];

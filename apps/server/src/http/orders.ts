@@ -10,6 +10,7 @@ import {
   orderLookupQuerySchema,
   orderSchema,
   refundResponseSchema,
+  refundRetryParamsSchema,
   staffOrderDetailSchema,
   staffOrderListSchema,
   staffOrderSearchQuerySchema,
@@ -18,7 +19,7 @@ import {
 import { DomainError } from '../domain/errors.ts';
 import type { OrdersCore } from '../orders/core.ts';
 import { checkout } from '../application/checkout/checkout.ts';
-import { refundOrder, type RefundOutcome } from '../application/refunds/refund-order.ts';
+import { refundOrder, retryRefund, type RefundOutcome } from '../application/refunds/refund-order.ts';
 import {
   findOrder,
   listBuyerOrders,
@@ -202,7 +203,30 @@ export function orderRoutes(core: OrdersCore, sessionHolds: SessionHolds): Route
         return refundAnswer(core, params.code, r);
       },
     }),
+    retryRefundRoute(core, staffTags),
   ];
+}
+
+/** Staff retry a refund the provider refused. */
+function retryRefundRoute(core: OrdersCore, tags: string[]): RouteDef {
+  return route({
+    method: 'post',
+    path: '/api/staff/orders/:code/refunds/:refundId/retry',
+    access: 'box_office',
+    summary:
+      'Ask the provider again for a refund it refused (failed); idempotent: a refund already retried, under way or done is answered as it is',
+    tags,
+    params: refundRetryParamsSchema,
+    response: refundResponseSchema,
+    handler: async ({ params, principal }) => {
+      const r = await retryRefund(core, {
+        code: params.code,
+        refundId: params.refundId,
+        actor: actorOf(principal),
+      });
+      return refundAnswer(core, params.code, r);
+    },
+  });
 }
 
 /** The order as it is now and the refund; a replayed Idempotency-Key says so in `Idempotent-Replayed: true`. */

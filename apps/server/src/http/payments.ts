@@ -11,6 +11,9 @@ import { route, type RouteDef } from './route.ts';
 /** The sandbox pages are in English; amounts are in the payment currency's own minor unit. */
 const PAGE_LOCALE = 'en-GB';
 
+/** How long a finished payment's page stays up (so its outcome can be read) before it returns to the shop. */
+const RETURN_AFTER_SECONDS = 5;
+
 const sandboxParams = z.strictObject({ paymentId: z.string().regex(/^sbx_[a-f0-9]{24}$/) });
 
 const webhookResponse = z.object({
@@ -103,9 +106,12 @@ function renderPage(p: SandboxPayment, attempt: SandboxAttempt | null): string {
   const message = attempt
     ? `<p class="msg ${attempt.status === 'failed' ? 'bad' : 'ok'}" role="status">${esc(attempt.message)}</p>`
     : '';
+  const back = `<a href="${esc(p.returnUrl)}">Back to the shop</a>`;
+  // Done: back to the order by itself, as a provider's hosted page does (a meta refresh: the CSP allows no
+  // script). After a failed card the buyer may try another one here, or go back to the shop.
   const form = done
-    ? `<p><a href="${esc(p.returnUrl)}">Back to the shop</a></p>`
-    : `<form method="post">
+    ? `<p>Taking you back to the shop… ${back}</p>`
+    : `${attempt?.status === 'failed' ? `<p>${back} to try again from your order, or try another card below.</p>` : ''}<form method="post">
   <label for="card">Card number</label>
   <input id="card" name="card" inputmode="numeric" autocomplete="cc-number" required value="4242 4242 4242 4242">
   <button type="submit">Pay ${esc(formatMoney(p.amountCents, p.currency, PAGE_LOCALE))}</button>
@@ -117,7 +123,7 @@ function renderPage(p: SandboxPayment, attempt: SandboxAttempt | null): string {
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sandbox payment — no real money</title>
+<title>Sandbox payment — no real money</title>${done ? `\n<meta http-equiv="refresh" content="${RETURN_AFTER_SECONDS};url=${esc(p.returnUrl)}">` : ''}
 <style>
 body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
 h1{font-size:1.25rem}.amount{font-size:2rem;margin:.5rem 0}label{display:block;margin:.5rem 0 .25rem}

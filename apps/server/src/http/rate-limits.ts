@@ -41,6 +41,12 @@ export const ROUTE_LIMITS: Readonly<Record<string, RouteLimit>> = {
   'post /api/buyer/session': { action: 'session', buyer: emailInBody },
   'post /api/buyer/session/code': { action: 'code', buyer: sessionOrEmail },
   'post /api/showtimes/:id/queue': { action: 'queueJoin', buyer: sessionOrEmail, showtimeQueue: true },
+  // Making a challenge costs the server one key derivation: counted with the joins it precedes.
+  'get /api/showtimes/:id/queue/challenge': {
+    action: 'queueJoin',
+    buyer: sessionOrEmail,
+    showtimeQueue: true,
+  },
   'get /api/orders/:code': { action: 'orderLookup', buyer: sessionOrEmail },
   'post /api/orders/:code/refund': { action: 'orderLookup', buyer: sessionOrEmail },
 };

@@ -1,4 +1,6 @@
 import {
+  queueChallengeSchema,
+  queueJoinSchema,
   queueStatusSchema,
   showtimeParamsSchema,
   waitingRoomControlSchema,
@@ -26,9 +28,24 @@ export function waitingRoomRoutes(room: WaitingRoomUseCases): RouteDef[] {
       summary: "Join the showtime's waiting room (idempotent per buyer); answers the caller's place and ETA",
       tags: ['waiting room'],
       params: showtimeParamsSchema,
+      body: queueJoinSchema,
       response: queueStatusSchema,
-      handler: async ({ params, principal }) => ({
-        body: await room.join(params.id, buyerOf(principal)),
+      handler: async ({ params, body, principal }) => ({
+        body: await room.join(params.id, buyerOf(principal), { challenge: body.challenge }),
+        headers: { 'cache-control': 'no-store' },
+      }),
+    }),
+    route({
+      method: 'get',
+      path: `${QUEUE_ROUTE}/challenge`,
+      access: 'buyer',
+      summary:
+        "A bot challenge (ALTCHA proof of work) for the showtime's queue; solve it and send the payload when joining",
+      tags: ['waiting room'],
+      params: showtimeParamsSchema,
+      response: queueChallengeSchema,
+      handler: async ({ params }) => ({
+        body: await room.challenge(params.id),
         headers: { 'cache-control': 'no-store' },
       }),
     }),

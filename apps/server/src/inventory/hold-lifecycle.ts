@@ -10,7 +10,8 @@ import {
 } from './keys.ts';
 
 /**
- * What happens to a hold after it is made: released by its buyer, expired, extended once, confirmed (sold) for
+ * What happens to a hold after it is made: released by its buyer, expired, extended (once by checkout, and
+ * while its payment is in flight), confirmed (sold) for
  * an order or reclaimed after expiry by a late payment; and sold items returned by a refund.
  */
 export interface HoldLifecycle {
@@ -18,6 +19,7 @@ export interface HoldLifecycle {
   expire: (holdId: string) => Promise<'expired' | 'not_due' | 'gone' | 'confirmed'>;
   expireDue: (showtimeId: string, limit: number) => Promise<string[]>;
   extend: (holdId: string, token: string, seconds: number) => Promise<{ expiresAt: string }>;
+  extendForPayment: (holdId: string, seconds: number, maxSeconds: number) => Promise<{ expiresAt: number }>;
   confirm: (holdId: string, orderRef: string) => Promise<'confirmed' | 'already_confirmed'>;
   reclaim: (
     showtimeId: string,
@@ -65,9 +67,27 @@ export function createHoldLifecycle(ctx: InventoryContext): HoldLifecycle {
       sha256(token),
       Math.max(0, Math.floor(seconds)),
       ctx.maxExtensionSeconds,
+      'checkout',
     ]);
     if (Number(reply[0]) < 0) fail(reply);
     return { expiresAt: new Date(Number(reply[1])).toISOString() };
+  }
+
+  async function extendForPayment(
+    holdId: string,
+    seconds: number,
+    maxSeconds: number,
+  ): Promise<{ expiresAt: number }> {
+    const st = showtimeFromHold(holdId);
+    const reply = await ctx.run('extend', st, extendScriptKeys(ctx.keys(st)), [
+      holdId,
+      '',
+      Math.max(0, Math.floor(seconds)),
+      Math.max(0, Math.floor(maxSeconds)),
+      'payment',
+    ]);
+    if (Number(reply[0]) < 0) fail(reply);
+    return { expiresAt: Number(reply[1]) };
   }
 
   async function confirm(holdId: string, orderRef: string): Promise<'confirmed' | 'already_confirmed'> {
@@ -112,5 +132,5 @@ export function createHoldLifecycle(ctx: InventoryContext): HoldLifecycle {
     return { returned: Number(reply[0]) };
   }
 
-  return { release, expire, expireDue, extend, confirm, reclaim, returnItems };
+  return { release, expire, expireDue, extend, extendForPayment, confirm, reclaim, returnItems };
 }

@@ -106,6 +106,13 @@ export interface Inventory {
   expireDue(showtimeId: string, limit: number): Promise<string[]>;
   /** Extends a live hold once, by at most the configured bound. Throws `hold_already_extended` and the above. */
   extend(holdId: string, token: string, seconds: number): Promise<{ expiresAt: string }>;
+  /**
+   * Extends a live hold whose payment is still in flight at the provider (no token: the expiry asks), by
+   * `seconds`, any number of times while all of them together stay within `maxSeconds`; returns the new deadline
+   * (ms). Throws `hold_already_extended` (bound used up), `hold_expired` (never revives a hold), `hold_not_found`,
+   * `invalid_transition` (paid).
+   */
+  extendForPayment(holdId: string, seconds: number, maxSeconds: number): Promise<{ expiresAt: number }>;
   /** Held → sold for an order, only while unexpired. Throws `hold_expired`, `hold_not_found`, `conflict`. */
   confirm(holdId: string, orderRef: string): Promise<'confirmed' | 'already_confirmed'>;
   /** After expiry: the same items become sold to the order if all are free. Throws `seat_unavailable` / `sold_out`. */
@@ -214,6 +221,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
     expire: lifecycle.expire,
     expireDue: lifecycle.expireDue,
     extend: lifecycle.extend,
+    extendForPayment: lifecycle.extendForPayment,
     confirm: lifecycle.confirm,
     reclaim: lifecycle.reclaim,
     returnItems: lifecycle.returnItems,

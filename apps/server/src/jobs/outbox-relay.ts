@@ -26,7 +26,7 @@ export interface Relay {
  * The relay half of the transactional outbox: the hold script appends each hold (and each release / expiry) to
  * its showtime's outbox in the same atomic step as the deduction; the relay reads it (inventory/outbox.ts) as one
  * consumer of a group, turns them into BullMQ jobs — one persistence job per read (its id names the entries), one
- * delayed expiry job per hold (id = hold id), one cancel job per release — and acknowledges (and deletes) the
+ * cancel job per release, one expire job per hold the hold script ended — and acknowledges (and deletes) the
  * entries only after the jobs were added, so a re-read never makes second jobs for them. A relay that dies between read and ack leaves
  * its entries pending; another relay claims them after `claimIdleMs`. Whatever slips through anyway (a crash
  * between hold and outbox cannot happen — they are one script — but Redis can lose an unpersisted entry) is
@@ -49,7 +49,6 @@ export function startOutboxRelay(core: OrdersCore, opts: RelayOptions): Relay {
       string,
       { holds: HoldRecord[]; first: string; last: string; showtimeId: string }
     >();
-    const now = core.now();
     for (const e of entries) {
       const holdId = e.fields.holdId;
       if (!holdId) continue;
@@ -62,15 +61,13 @@ export function startOutboxRelay(core: OrdersCore, opts: RelayOptions): Relay {
           core.logger.error({ err, holdId }, 'unreadable outbox entry');
           continue;
         }
+        // No job per hold for its deadline: the sweeper ends due holds in batches (orders/maintenance.ts), and a
+        // hold whose payment starts gets its own expiry job then (checkout: the provider is asked before the
+        // deadline). At thousands of holds a second a delayed job each was most of the worker's work.
         const b = batches.get(e.stream) ?? { holds: [], first: e.id, last: e.id, showtimeId: e.showtimeId };
         b.holds.push(hold);
         b.last = e.id;
         batches.set(e.stream, b);
-        expiry.push({
-          name: 'expire',
-          data: { holdId, showtimeId: e.showtimeId },
-          opts: { jobId: holdId, delay: Math.max(0, hold.expiresAt - now) },
-        });
       } else if (e.fields.type === 'released') {
         orders.push({
           name: 'cancel',
@@ -78,7 +75,7 @@ export function startOutboxRelay(core: OrdersCore, opts: RelayOptions): Relay {
           opts: { jobId: `cancel.${holdId}` },
         });
       } else if (e.fields.type === 'expired') {
-        // Usually a no-op: the hold's delayed job (same id) exists. It matters when that job was lost.
+        // The hold script ended a due hold itself (to free its stock): its order's half of the expiry.
         expiry.push({
           name: 'expire',
           data: { holdId, showtimeId: e.showtimeId },

@@ -3,13 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { HoldRecord } from '../domain/hold.ts';
 import type { OrdersCore } from '../orders/core.ts';
-import { closePaymentWindows, unscheduleExpiry, type ExpiryOutcome } from '../orders/expiry.ts';
+import { expiryJobAt, unscheduleExpiry, type ExpiryOutcome } from '../orders/expiry.ts';
 import { cancelOrder } from '../orders/lifecycle.ts';
 import { reconcileOrders, sweepExpired } from '../orders/maintenance.ts';
 import { isRetryableConflict, persistHolds, pgCode, type PersistOutcome } from '../orders/persist.ts';
 import { isOutage } from '../db/outage.ts';
 import { createDeadLetters, type DeadLetters } from '../queue/dead-letters.ts';
 import { sweepRefunds } from '../application/refunds/refund-order.ts';
+import { closePaymentWindowsAskingProvider } from '../application/payments/payment-window.ts';
 import type { SandboxProvider, WebhookDelivery } from '../payments/sandbox.ts';
 import { createBatcher, createSemaphore } from '../queue/batcher.ts';
 import { startOutboxRelay } from './outbox-relay.ts';
@@ -275,17 +276,18 @@ function expiryWorkers(core: OrdersCore, common: WorkerCommon) {
     maxWaitMs: 10,
     run: (ids) =>
       expirySlots.run(async () => {
-        const m = await closePaymentWindows(core, ids);
+        const m = await closePaymentWindowsAskingProvider(core, ids);
         return ids.map((id) => m.get(id)!);
       }),
   });
   const processExpiryJob = async (job: Job<ExpiryJob>, token?: string) => {
     const outcome = await expiryBatcher.add(job.data.holdId);
     if (outcome === 'not_due') {
-      // Fired before an extended deadline: wait for the new one.
+      // Fired before an (extended) deadline: run again just ahead of it (a payment in flight is asked about
+      // while the hold is still valid), or at it.
       const h = await core.inventory.getHold(job.data.holdId);
       if (h && h.status === 'held' && token) {
-        await job.moveToDelayed(Math.max(h.expiresAt, Date.now() + 1), token);
+        await job.moveToDelayed(Math.max(expiryJobAt(h.expiresAt, core.now()), Date.now() + 1), token);
         throw new DelayedError();
       }
     }
@@ -308,7 +310,7 @@ async function maintenanceWorker(core: OrdersCore, settings: WorkerSettings, com
     async (job: Job) => {
       switch (job.name) {
         case 'sweep':
-          return sweepExpired(core);
+          return sweepExpired(core, { close: (ids) => closePaymentWindowsAskingProvider(core, ids) });
         case 'reconcile':
           return reconcileOrders(core, settings.reconcileAfterMs);
         case 'refunds':

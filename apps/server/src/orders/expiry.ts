@@ -1,7 +1,9 @@
+import { DomainError } from '../domain/errors.ts';
 import type { OrdersCore } from './core.ts';
 import { cancelOrder, expireOrders } from './lifecycle.ts';
 
-export type ExpiryOutcome = 'expired' | 'not_due' | 'gone' | 'confirmed' | 'released';
+/** `paid`: the provider had captured the hold's payment, and it was applied instead of the expiry. */
+export type ExpiryOutcome = 'expired' | 'not_due' | 'gone' | 'confirmed' | 'released' | 'paid';
 
 /** Why an ended hold ended: 'e' expired, 'r' released, null when the inventory no longer remembers. */
 async function endedReasons(core: OrdersCore, holdIds: string[]): Promise<Array<'e' | 'r' | null>> {
@@ -62,8 +64,19 @@ async function cancelAtProvider(core: OrdersCore, providerRef: string): Promise<
 }
 
 /**
- * Moves the hold's expiry job to its (new) deadline, or creates it. Called when checkout extends a hold; the job
- * itself also re-delays when it fires early, so this is an optimisation, not a guarantee.
+ * How long before a paying hold's deadline its expiry job runs: time to ask the provider about the payment and,
+ * while it is in flight, extend the hold while it is still valid (an expired hold is never revived).
+ */
+export const PAYMENT_CHECK_AHEAD_MS = 5000;
+
+/** When the expiry job of a hold with this deadline runs next: ahead of it, or at it once that has passed. */
+export const expiryJobAt = (expiresAt: number, now: number) =>
+  expiresAt - PAYMENT_CHECK_AHEAD_MS > now ? expiresAt - PAYMENT_CHECK_AHEAD_MS : expiresAt;
+
+/**
+ * Moves the hold's expiry job to just ahead of its (new) deadline (`expiryJobAt`), or creates it. Called when
+ * checkout extends a hold and when a payment in flight does; the job itself also re-delays when it fires early,
+ * so this is an optimisation, not a guarantee.
  */
 export async function scheduleExpiry(
   core: OrdersCore,
@@ -71,7 +84,7 @@ export async function scheduleExpiry(
   showtimeId: string,
   expiresAt: number,
 ) {
-  const delay = Math.max(0, expiresAt - core.now());
+  const delay = Math.max(0, expiryJobAt(expiresAt, core.now()) - core.now());
   try {
     const job = await core.queues.expiry.getJob(holdId);
     if (job && (await job.isDelayed())) await job.changeDelay(delay);
@@ -88,4 +101,32 @@ export async function unscheduleExpiry(core: OrdersCore, holdId: string): Promis
   } catch {
     // Active or locked: it will find the hold confirmed and do nothing.
   }
+}
+
+/**
+ * The provider says the hold's payment is still in flight: push the hold's deadline back by one step
+ * (config.paymentPending), within the bound — in the inventory, on the order row and for the expiry job. Returns
+ * the new deadline, or null when the hold cannot be extended (bound used up, already expired, paid or gone).
+ */
+export async function extendWhilePaying(
+  core: OrdersCore,
+  holdId: string,
+  showtimeId: string,
+): Promise<number | null> {
+  const { extensionSeconds, maxSeconds } = core.config.paymentPending;
+  let expiresAt: number;
+  try {
+    ({ expiresAt } = await core.inventory.extendForPayment(holdId, extensionSeconds, maxSeconds));
+  } catch (err) {
+    if (err instanceof DomainError) return null;
+    throw err;
+  }
+  await core.prisma.order.updateMany({
+    where: { holdId, status: 'PENDING' },
+    data: { expiresAt: new Date(expiresAt) },
+  });
+  await scheduleExpiry(core, holdId, showtimeId, expiresAt);
+  core.om.orders.inc({ outcome: 'extended_payment_pending' });
+  core.logger.info({ holdId, expiresAt }, 'payment still in flight at the provider: hold extended');
+  return expiresAt;
 }

@@ -1,24 +1,33 @@
 import type { HoldRecord } from '../domain/hold.ts';
 import type { OrdersCore } from './core.ts';
-import { closePaymentWindows, finishExpired } from './expiry.ts';
+import { closePaymentWindows, type ExpiryOutcome } from './expiry.ts';
 
 /**
- * The sweeper (a repeatable job, every second or so): catches every expiry the delayed jobs missed.
- * 1. Redis side: holds past due in each loaded showtime are expired by the expire script, and their orders
- *    EXPIRED — this is what bounds expiry lateness when workers were down or delayed jobs were lost.
+ * The sweeper (a repeatable job, every EXPIRY_SWEEP_INTERVAL_MS, half a second by default): ends the payment window
+ * of due holds in batches — the only expiry of a hold nobody started paying for (a hold whose payment started has
+ * its own delayed job, ahead of its deadline: checkout).
+ * 1. Redis side: holds past due in each loaded showtime are closed (`close`: the worker's asks the provider about
+ *    payments in flight first) — the expire script ends them and their orders become EXPIRED — this is what
+ *    bounds expiry lateness, also when workers were down or delayed jobs were lost.
  * 2. PostgreSQL side: orders still PENDING a little after their deadline (the PostgreSQL half of an expiry
  *    failed, or Redis lost the hold) are closed through the same path.
  * Returns how many orders it expired.
  */
 export async function sweepExpired(
   core: OrdersCore,
-  opts: { limit?: number; graceMs?: number } = {},
+  opts: {
+    limit?: number;
+    graceMs?: number;
+    close?: (holdIds: string[]) => Promise<Map<string, ExpiryOutcome>>;
+  } = {},
 ): Promise<number> {
-  const limit = opts.limit ?? 1000;
+  const limit = opts.limit ?? 5000;
+  const close = opts.close ?? ((ids: string[]) => closePaymentWindows(core, ids));
   let n = 0;
   for (const st of await core.inventory.loadedShowtimes()) {
-    const ids = await core.inventory.expireDue(st, limit);
-    n += await finishExpired(core, ids);
+    const due = (await core.inventory.holdIdsExpiring(st, -Infinity, core.now())).slice(0, limit);
+    if (due.length === 0) continue;
+    for (const o of (await close(due)).values()) if (o === 'expired') n += 1;
   }
   const now = core.now();
   const stale = await core.prisma.order.findMany({
@@ -32,10 +41,7 @@ export async function sweepExpired(
     take: limit,
   });
   if (stale.length === 0) return n;
-  const outcomes = await closePaymentWindows(
-    core,
-    stale.map((o) => o.holdId),
-  );
+  const outcomes = await close(stale.map((o) => o.holdId));
   for (const [holdId, outcome] of outcomes) {
     if (outcome === 'expired' || outcome === 'gone' || outcome === 'released') n += 1;
     else if (outcome === 'not_due') {
@@ -104,11 +110,6 @@ export async function reconcileOrders(core: OrdersCore, afterMs: number): Promis
         const job = await core.queues.orders.getJob(h.id);
         if (job && (await job.isFailed())) await job.retry();
         else if (!job) await core.queues.orders.add('persist', { kind: 'persist', hold: h }, { jobId: h.id });
-        await core.queues.expiry.add(
-          'expire',
-          { holdId: h.id, showtimeId: st },
-          { jobId: h.id, delay: Math.max(0, h.expiresAt - now) },
-        );
       }
       enqueued += missing.length;
       if (missing.length)

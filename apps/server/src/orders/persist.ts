@@ -70,7 +70,7 @@ interface OrderRow {
  * ZoneInventory.claimed (CHECK claimed <= capacity).
  *
  * The whole batch is ONE SQL statement — orders, items, claims, zone counts and audit entries as data-modifying
- * CTEs over `unnest(…)` arrays, `INSERT … ON CONFLICT DO NOTHING` for the orders — so it is atomic and costs one
+ * CTEs over `json_to_recordset(…)`, `INSERT … ON CONFLICT DO NOTHING` for the orders — so it is atomic and costs one
  * round trip. Measured here: Prisma's createMany took ~1 s per 1,000 orders through the driver adapter, and an
  * interactive transaction of single statements spent most of its time in round trips.
  *
@@ -119,6 +119,34 @@ export async function persistHolds(
 /** Inserts the orders that do not exist yet, with everything that belongs to them. Returns the inserted ids. */
 async function insertBatch(prisma: PrismaClient | Tx, rows: OrderRow[]): Promise<string[]> {
   const items = rows.flatMap((o) => itemsOf(o.id, o.hold));
+  // Each side of the batch travels as ONE JSON text (json_to_recordset), not as a dozen arrays: the driver would
+  // escape every element of every array in JavaScript, which was a fifth of the worker's time per order.
+  const ordersJson = JSON.stringify(
+    rows.map((r) => ({
+      id: r.id,
+      code: r.code,
+      hold: r.hold.id,
+      token: r.hold.tokenHash,
+      st: r.hold.showtimeId,
+      buyer: r.hold.buyerId,
+      status: r.status,
+      total: r.hold.totalCents,
+      cur: r.hold.currency,
+      exp: new Date(r.hold.expiresAt).toISOString(),
+    })),
+  );
+  const itemsJson = JSON.stringify(
+    items.map((i) => ({
+      id: i.id,
+      ord: i.orderId,
+      st: i.showtimeId,
+      seat: i.seatLabel,
+      zone: i.zoneKey,
+      cat: i.category,
+      price: i.priceCents,
+      ticket: i.ticketCode,
+    })),
+  );
   const expire = orderMachine.auditAction.expire;
   const cancel = orderMachine.auditAction.cancel;
   const got = await prisma.$queryRaw<Array<{ id: string }>>(sql`
@@ -128,13 +156,9 @@ async function insertBatch(prisma: PrismaClient | Tx, rows: OrderRow[]): Promise
                            currency, "expiresAt", "createdAt", "updatedAt")
       SELECT u.id, u.code, u.hold, u.token, u.st, u.buyer, u.status::"OrderStatus", u.total, u.cur,
              u.exp AT TIME ZONE 'UTC', clock_timestamp() AT TIME ZONE 'UTC', clock_timestamp() AT TIME ZONE 'UTC'
-      FROM unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.code)}::text[],
-                  ${rows.map((r) => r.hold.id)}::text[], ${rows.map((r) => r.hold.tokenHash)}::text[],
-                  ${rows.map((r) => r.hold.showtimeId)}::text[], ${rows.map((r) => r.hold.buyerId)}::text[],
-                  ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.hold.totalCents)}::int[],
-                  ${rows.map((r) => r.hold.currency)}::text[],
-                  ${rows.map((r) => new Date(r.hold.expiresAt).toISOString())}::timestamptz[])
-        AS u(id, code, hold, token, st, buyer, status, total, cur, exp)
+      FROM json_to_recordset(${ordersJson}::json)
+        AS u(id text, code text, hold text, token text, st text, buyer text, status text, total int, cur text,
+             exp timestamptz)
       ON CONFLICT DO NOTHING
       RETURNING id, "showtimeId", status::text AS status
     ),
@@ -143,11 +167,8 @@ async function insertBatch(prisma: PrismaClient | Tx, rows: OrderRow[]): Promise
                                "ticketCode", status)
       SELECT it.id, it.ord, it.st, it.seat, it.zone, it.cat, it.price, it.ticket,
              (CASE WHEN o.status = 'PENDING' THEN 'active' ELSE 'released' END)::"OrderItemStatus"
-      FROM unnest(${items.map((i) => i.id)}::text[], ${items.map((i) => i.orderId)}::text[],
-                  ${items.map((i) => i.showtimeId)}::text[], ${items.map((i) => i.seatLabel)}::text[],
-                  ${items.map((i) => i.zoneKey)}::text[], ${items.map((i) => i.category)}::text[],
-                  ${items.map((i) => i.priceCents)}::int[], ${items.map((i) => i.ticketCode)}::text[])
-        AS it(id, ord, st, seat, zone, cat, price, ticket)
+      FROM json_to_recordset(${itemsJson}::json)
+        AS it(id text, ord text, st text, seat text, zone text, cat text, price int, ticket text)
       JOIN o ON o.id = it.ord
       RETURNING id, "showtimeId", "seatLabel", "zoneKey", status::text AS status
     ),

@@ -35,6 +35,13 @@ export type FullOrder = Db.Prisma.OrderGetPayload<{ include: typeof orderInclude
 
 const iso = (d: Date) => d.toISOString();
 
+/** What has been (or is being) refunded: every refund that did not fail or get cancelled. */
+function refundedCents(refunds: Array<{ amountCents: number; status: string }>): number {
+  return refunds
+    .filter((r) => r.status !== 'failed' && r.status !== 'canceled')
+    .reduce((s, r) => s + r.amountCents, 0);
+}
+
 function noticeOf(o: FullOrder): OrderNotice | null {
   if (o.status !== 'EXPIRED' && o.status !== 'CANCELLED') return null;
   if (o.refunds.some((r) => r.reason === REFUND_REASON.afterCancel)) return 'paid_after_cancel_refunded';
@@ -70,14 +77,14 @@ export async function orderDto(o: FullOrder, ticketSecret: string, now: number):
           }),
       )
     : [];
-  const refunded = o.refunds.filter((r) => r.status !== 'failed' && r.status !== 'canceled');
   return {
     code: o.code,
+    holdId: o.holdId,
     status: o.status,
     showtimeId: o.showtimeId,
     email: o.buyer.email,
     totalCents: o.totalCents,
-    refundedCents: refunded.reduce((s, r) => s + r.amountCents, 0),
+    refundedCents: refundedCents(o.refunds),
     currency: o.currency,
     expiresAt: iso(o.expiresAt),
     paidAt: o.paidAt ? iso(o.paidAt) : null,
@@ -110,6 +117,7 @@ export async function orderDto(o: FullOrder, ticketSecret: string, now: number):
       amountCents: r.amountCents,
       status: r.status,
       reason: r.reason,
+      failureCode: r.failureCode,
       itemIds: r.itemIds,
       requestedBy: r.requestedBy,
       createdAt: iso(r.createdAt),
@@ -144,7 +152,8 @@ const CODE_RE = /^[2-9A-HJKMNP-TV-Z]{4}-?[2-9A-HJKMNP-TV-Z]{4}$/i;
 
 /**
  * Staff search: an order code (with or without the dash), an email or part of one (contains `@`, or matched
- * case-insensitively as a fragment), or a seat label (exact). Newest first.
+ * case-insensitively as a fragment), or a seat label (exact); an empty `q` matches every order (the most recent
+ * ones, for the orders page before a search). Newest first.
  */
 export async function searchOrders(
   prisma: PrismaClient,
@@ -152,19 +161,11 @@ export async function searchOrders(
   opts: { showtimeId?: string | undefined; limit: number },
 ): Promise<StaffOrderSummaryDto[]> {
   const term = q.trim();
-  const or: Db.Prisma.OrderWhereInput[] = [];
-  if (CODE_RE.test(term)) {
-    const c = term.toUpperCase().replace('-', '');
-    or.push({ code: `${c.slice(0, 4)}-${c.slice(4)}` });
-  }
-  or.push({
-    buyer: { email: term.includes('@') ? term.toLowerCase() : { contains: term, mode: 'insensitive' } },
-  });
-  if (term.includes('@')) or.push({ buyer: { email: { contains: term, mode: 'insensitive' } } });
-  or.push({ items: { some: { seatLabel: term } } });
-  if (term.toUpperCase() !== term) or.push({ items: { some: { seatLabel: term.toUpperCase() } } });
   const rows = await prisma.order.findMany({
-    where: { OR: or, ...(opts.showtimeId ? { showtimeId: opts.showtimeId } : {}) },
+    where: {
+      ...(term ? { OR: searchTerms(term) } : {}),
+      ...(opts.showtimeId ? { showtimeId: opts.showtimeId } : {}),
+    },
     include: { buyer: { select: { email: true } }, items: { select: { seatLabel: true, zoneKey: true } } },
     orderBy: { createdAt: 'desc' },
     take: opts.limit,
@@ -180,6 +181,22 @@ export async function searchOrders(
     seats: o.items.flatMap((i) => (i.seatLabel ? [i.seatLabel] : [])),
     gaUnits: o.items.filter((i) => i.zoneKey !== null).length,
   }));
+}
+
+/** What a non-empty staff search term may name: a code, an email or part of one, a seat label. */
+function searchTerms(term: string): Db.Prisma.OrderWhereInput[] {
+  const or: Db.Prisma.OrderWhereInput[] = [];
+  if (CODE_RE.test(term)) {
+    const c = term.toUpperCase().replace('-', '');
+    or.push({ code: `${c.slice(0, 4)}-${c.slice(4)}` });
+  }
+  or.push({
+    buyer: { email: term.includes('@') ? term.toLowerCase() : { contains: term, mode: 'insensitive' } },
+  });
+  if (term.includes('@')) or.push({ buyer: { email: { contains: term, mode: 'insensitive' } } });
+  or.push({ items: { some: { seatLabel: term } } });
+  if (term.toUpperCase() !== term) or.push({ items: { some: { seatLabel: term.toUpperCase() } } });
+  return or;
 }
 
 /** Where a page of a buyer's orders ends: the last order's (createdAt, id), base64url-encoded. */
@@ -219,6 +236,8 @@ export async function listBuyerOrders(
     where: {
       buyerId,
       ...(holdIds ? { holdId: { in: holdIds } } : {}),
+      // A reservation that ended before anything was paid is not a purchase: "My orders" leaves it out.
+      NOT: { status: { in: ['CANCELLED', 'EXPIRED'] }, paidAt: null },
       ...(after
         ? {
             OR: [
@@ -239,6 +258,7 @@ export async function listBuyerOrders(
       expiresAt: true,
       showtime: { select: { startsAt: true, event: { select: { name: true } } } },
       _count: { select: { items: true } },
+      refunds: { select: { amountCents: true, status: true } },
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: opts.limit + 1,
@@ -254,6 +274,7 @@ export async function listBuyerOrders(
       startsAt: iso(o.showtime.startsAt),
       itemCount: o._count.items,
       totalCents: o.totalCents,
+      refundedCents: refundedCents(o.refunds),
       currency: o.currency,
       createdAt: iso(o.createdAt),
       expiresAt: o.status === 'PENDING' ? iso(o.expiresAt) : null,

@@ -32,4 +32,18 @@ export interface PaymentProvider {
   }): Promise<{ refundRef: string; status: 'succeeded' | 'pending' | 'failed'; failureCode?: string }>;
   /** Stops a payment that has not been made yet (best effort: it may already be under way). */
   cancel(providerRef: string): Promise<void>;
+  /**
+   * What the provider's own records say about a payment now — asked before a hold is let go, so that a payment
+   * captured (or still being confirmed) before the deadline is not lost to a webhook that is late.
+   */
+  paymentStatus(providerRef: string): Promise<ProviderPaymentStatus>;
 }
+
+/**
+ * A payment as the provider sees it: `open` (waiting for the buyer), `processing` (the buyer paid; the bank or
+ * the provider is still confirming), `succeeded` (captured: the money and currency captured), `failed`,
+ * `canceled`, or `unknown` (the provider has no such payment).
+ */
+export type ProviderPaymentStatus =
+  | { status: 'open' | 'processing' | 'failed' | 'canceled' | 'unknown' }
+  | { status: 'succeeded'; amountCents: number; currency: string };

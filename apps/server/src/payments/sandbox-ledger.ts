@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Db, PrismaClient } from '../db/prisma.ts';
 import type { Redis } from '../db/redis.ts';
 
@@ -30,16 +31,49 @@ export interface SandboxLedger {
   /** The answer given to a refund request with this idempotency key (JSON), if any. */
   refundAnswer(idempotencyKey: string): Promise<string | null>;
   saveRefundAnswer(idempotencyKey: string, json: string): Promise<void>;
+  /**
+   * Refunds `cents` of a captured payment once per idempotency key, atomically against the same request made
+   * at the same moment (two nodes finishing one refund): the answer given before, or a new refund when the
+   * payment was captured and has that much left. Refusals are not remembered (a later request may succeed).
+   */
+  refundOnce(idempotencyKey: string, ref: string, cents: number): Promise<RefundAnswer>;
+}
+
+export type RefundAnswer =
+  | { refundRef: string; status: 'succeeded'; fresh: boolean }
+  | { refundRef: ''; status: 'failed'; failureCode: 'not_captured' | 'exceeds_captured'; fresh: false };
+
+const newRefundRef = () => `sbx_re_${randomBytes(10).toString('hex')}`;
+
+/** One refund decision on what the ledger holds (shared by both ledgers). */
+async function decideRefund(
+  l: Pick<SandboxLedger, 'find' | 'refundAnswer' | 'addRefunded' | 'saveRefundAnswer'>,
+  key: string,
+  ref: string,
+  cents: number,
+): Promise<RefundAnswer> {
+  const done = await l.refundAnswer(key);
+  if (done) return { ...(JSON.parse(done) as { refundRef: string; status: 'succeeded' }), fresh: false };
+  const p = await l.find(ref);
+  if (!p || p.status !== 'succeeded')
+    return { refundRef: '', status: 'failed', failureCode: 'not_captured', fresh: false };
+  if (p.refundedCents + cents > p.amountCents)
+    return { refundRef: '', status: 'failed', failureCode: 'exceeds_captured', fresh: false };
+  await l.addRefunded(ref, cents);
+  const answer = { refundRef: newRefundRef(), status: 'succeeded' as const };
+  await l.saveRefundAnswer(key, JSON.stringify(answer));
+  return { ...answer, fresh: true };
 }
 
 const TTL_SECONDS = 30 * 86_400;
 
 /** The ledger in Redis under `<prefix>:sandbox:`, each record kept 30 days. */
 export function redisSandboxLedger(redis: Redis, redisPrefix: string): SandboxLedger {
+  const refunding = new Map<string, Promise<RefundAnswer>>();
   const payKey = (ref: string) => `${redisPrefix}:sandbox:pay:${ref}`;
   const refundKey = (key: string) => `${redisPrefix}:sandbox:refund:${key}`;
   const byPaymentKey = (id: string) => `${redisPrefix}:sandbox:by-payment:${id}`;
-  return {
+  const ledger: SandboxLedger = {
     async find(ref) {
       const h = await redis.hgetall(payKey(ref));
       if (!h.ref) return null;
@@ -73,7 +107,21 @@ export function redisSandboxLedger(redis: Redis, redisPrefix: string): SandboxLe
     async saveRefundAnswer(key, json) {
       await redis.set(refundKey(key), json, 'EX', TTL_SECONDS);
     },
+    // One decision at a time per payment in this process (this ledger serves tests and single-process setups;
+    // the composition's ledger is PostgreSQL's, which locks the row).
+    refundOnce(key, ref, cents) {
+      const prior = refunding.get(ref) ?? Promise.resolve();
+      const next = prior.catch(() => undefined).then(() => decideRefund(ledger, key, ref, cents));
+      refunding.set(ref, next);
+      void next
+        .finally(() => {
+          if (refunding.get(ref) === next) refunding.delete(ref);
+        })
+        .catch(() => undefined);
+      return next;
+    },
   };
+  return ledger;
 }
 
 /**
@@ -144,5 +192,11 @@ export function postgresSandboxLedger(prisma: PrismaClient): SandboxLedger {
         update: {},
       });
     },
+    // The payment's row locked for the decision: a second request with the same key waits, then finds the answer.
+    refundOnce: (key, ref, cents) =>
+      prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT ref FROM "SandboxLedgerPayment" WHERE ref = ${ref} FOR UPDATE`;
+        return decideRefund(postgresSandboxLedger(tx as unknown as PrismaClient), key, ref, cents);
+      }),
   };
 }

@@ -26,8 +26,13 @@ export interface SandboxOptions {
   webhookUrl: () => string;
   /** Delay of the slow 3-D Secure style card's success webhook. */
   slowConfirmMs: number;
-  /** How long after the hold's deadline the "succeeds after expiry" card's success webhook comes. */
+  /**
+   * How long after the hold's deadline the "succeeds after expiry" card's payment succeeds (and its webhook
+   * comes) — counted from the latest deadline the hold can reach while its payment is in flight.
+   */
   lateAfterExpiryMs: number;
+  /** config.paymentPending.maxSeconds in ms: how far the expiry may push a hold while its payment processes. */
+  paymentPendingMaxMs?: number;
   now?: () => number;
 }
 
@@ -130,33 +135,31 @@ export function createSandboxProvider(o: SandboxOptions): SandboxProvider {
           await emit(event('payment.pending', p));
           await emit(event('payment.succeeded', p), o.slowConfirmMs);
           return { outcome, status: 'processing', message: 'Your bank is confirming the payment…' };
-        case 'succeeds_after_expiry':
-          await setStatus(ref, 'succeeded');
+        case 'succeeds_after_expiry': {
+          // Still processing at the provider until its success goes out (`deliver` captures it then).
+          await setStatus(ref, 'processing');
           await emit(event('payment.pending', p));
-          await emit(event('payment.succeeded', p), Math.max(0, p.expiresAt - now()) + o.lateAfterExpiryMs);
+          const lastDeadline = p.expiresAt + (o.paymentPendingMaxMs ?? 0);
+          await emit(event('payment.succeeded', p), Math.max(0, lastDeadline - now()) + o.lateAfterExpiryMs);
           return { outcome, status: 'processing', message: 'Your bank is confirming the payment…' };
+        }
         default:
           return { outcome: 'unknown_card', status: p.status, message: 'Use one of the sandbox test cards.' };
       }
     },
 
     async refund(input) {
-      const done = await ledger.refundAnswer(input.idempotencyKey);
-      if (done) return JSON.parse(done) as { refundRef: string; status: 'succeeded' };
-      const p = await load(input.providerRef);
-      if (!p || p.status !== 'succeeded')
-        return { refundRef: '', status: 'failed', failureCode: 'not_captured' };
-      const refunded = await ledger.addRefunded(p.ref, input.amountCents);
-      if (refunded > p.amountCents) {
-        await ledger.addRefunded(p.ref, -input.amountCents);
-        return { refundRef: '', status: 'failed', failureCode: 'exceeds_captured' };
-      }
-      const result = { refundRef: `sbx_re_${randomBytes(10).toString('hex')}`, status: 'succeeded' as const };
-      await ledger.saveRefundAnswer(input.idempotencyKey, JSON.stringify(result));
-      await emit(
-        event('refund.succeeded', p, { amountCents: input.amountCents, refundRef: result.refundRef }),
+      const { fresh, ...answer } = await ledger.refundOnce(
+        input.idempotencyKey,
+        input.providerRef,
+        input.amountCents,
       );
-      return result;
+      const p = fresh ? await load(input.providerRef) : null;
+      if (p)
+        await emit(
+          event('refund.succeeded', p, { amountCents: input.amountCents, refundRef: answer.refundRef }),
+        );
+      return answer;
     },
 
     async cancel(ref) {
@@ -167,9 +170,22 @@ export function createSandboxProvider(o: SandboxOptions): SandboxProvider {
       }
     },
 
+    async paymentStatus(ref) {
+      const p = await load(ref);
+      if (!p) return { status: 'unknown' };
+      if (p.status === 'succeeded')
+        return { status: 'succeeded', amountCents: p.amountCents, currency: p.currency };
+      return { status: p.status === 'requires_payment' ? 'open' : p.status };
+    },
+
     emit,
 
     async deliver(d, secret) {
+      // A payment still processing is captured when its success goes out, as a provider's would be.
+      if (d.event.type === 'payment.succeeded') {
+        const p = await load(d.event.data.providerRef);
+        if (p?.status === 'processing') await setStatus(p.ref, 'succeeded');
+      }
       const body = JSON.stringify(d.event);
       const url = d.url || o.webhookUrl();
       const res = await fetch(url, {

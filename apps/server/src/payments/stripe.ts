@@ -124,6 +124,34 @@ export function createStripeProvider(o: StripeProviderOptions): StripeProvider {
       }
     },
 
+    async paymentStatus(providerRef) {
+      let pi: Stripe.PaymentIntent;
+      try {
+        pi = await stripe.paymentIntents.retrieve(providerRef);
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) return { status: 'unknown' };
+        throw err;
+      }
+      switch (pi.status) {
+        case 'succeeded':
+          return {
+            status: 'succeeded',
+            amountCents: pi.amount_received,
+            currency: pi.currency.toUpperCase(),
+          };
+        // The buyer acted and Stripe or the bank is confirming (3-D Secure under way, funds being captured).
+        case 'processing':
+        case 'requires_action':
+        case 'requires_confirmation':
+        case 'requires_capture':
+          return { status: 'processing' };
+        case 'canceled':
+          return { status: 'canceled' };
+        default:
+          return { status: pi.last_payment_error ? 'failed' : 'open' };
+      }
+    },
+
     parseWebhook(rawBody, header, nowMs) {
       if (!rawBody || !header) throw new DomainError('webhook_invalid', 'The notification is not signed.');
       let event: Stripe.Event;

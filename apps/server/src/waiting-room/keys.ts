@@ -26,3 +26,7 @@ export const lineScriptKeys = (k: RoomKeys): string[] => [k.meta, k.line, k.admi
 
 /** Set of showtime ids with a live room, so the admission loop knows what to tick (not hash-tagged). */
 export const activeRoomsKey = (prefix: string): string => `${prefix}:wr:rooms`;
+
+/** A solved bot challenge, once used (kept until the challenge would have expired). */
+export const challengeKey = (prefix: string, showtimeId: string, challengeId: string): string =>
+  `${prefix}:{st:${showtimeId}}:wr:pow:${challengeId}`;

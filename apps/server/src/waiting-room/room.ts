@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { WaitingRoomState } from '@seatrush/shared';
 import type { Redis } from '../db/redis.ts';
 import { DomainError } from '../domain/errors.ts';
-import { activeRoomsKey, lineScriptKeys, roomKeys } from './keys.ts';
+import { activeRoomsKey, challengeKey, lineScriptKeys, roomKeys } from './keys.ts';
 import { runRoomScript } from './scripts.ts';
 
 /**
@@ -80,6 +80,8 @@ export interface Room {
   active(): Promise<string[]>;
   /** Takes the tick lock for `ms` (false: another node has it). */
   lock(showtimeId: string, owner: string, ms: number): Promise<boolean>;
+  /** Marks a solved bot challenge used (kept `ms`): false when it was used already. */
+  spendChallenge(showtimeId: string, challengeId: string, ms: number): Promise<boolean>;
   /** Drops a room's state (tests, benches). */
   drop(showtimeId: string): Promise<void>;
 }
@@ -219,6 +221,9 @@ export function createRoom(redis: Redis, prefix: string, draw: () => number = dr
     active: () => redis.smembers(activeRoomsKey(prefix)),
     async lock(showtimeId, owner, ms) {
       return (await redis.set(keys(showtimeId).lock, owner, 'PX', ms, 'NX')) === 'OK';
+    },
+    async spendChallenge(showtimeId, challengeId, ms) {
+      return (await redis.set(challengeKey(prefix, showtimeId, challengeId), '1', 'PX', ms, 'NX')) === 'OK';
     },
     async drop(showtimeId) {
       const k = keys(showtimeId);

@@ -18,6 +18,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     REDIS_URL: redisUrl(),
     REDIS_PREFIX: testPrefix(),
     PORT: '0',
+    // Every test node serves /metrics and health on an operations port of its own (node.metricsUrl).
+    METRICS_PORT: '0',
     HOST: '127.0.0.1',
     // Tests stand in for the proxy (X-Forwarded-For per client, X-Forwarded-Proto https) from loopback; the
     // production default believes no one (see test/csrf.int.test.ts).

@@ -18,6 +18,8 @@ export interface FakeStripe {
   refundAnswer: string;
   /** Marks a PaymentIntent paid (what Stripe does when the buyer pays), so a later cancel is refused. */
   succeed(id: string): void;
+  /** Sets a PaymentIntent's status as Stripe would report it (`processing`, `requires_payment_method`, …). */
+  setStatus(id: string, status: string): void;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,10 @@ export async function startFakeStripe(secretKey: string): Promise<FakeStripe> {
     succeed(id) {
       const pi = intents.get(id);
       if (pi) pi.status = 'succeeded';
+    },
+    setStatus(id, status) {
+      const pi = intents.get(id);
+      if (pi) pi.status = status;
     },
     close: () => Promise.resolve(),
   };
@@ -70,6 +76,13 @@ export async function startFakeStripe(secretKey: string): Promise<FakeStripe> {
         status: 200,
         body: { object: 'payment_intent', ...pi, client_secret: `${pi.id}_secret_x`, metadata: {} },
       };
+    }
+    const retrieve = /^\/v1\/payment_intents\/(pi_\w+)$/.exec(call.path);
+    if (call.method === 'GET' && retrieve) {
+      const pi = intents.get(retrieve[1]!);
+      if (!pi) return error(404, 'resource_missing', 'No such payment_intent');
+      const received = pi.status === 'succeeded' ? pi.amount : 0;
+      return { status: 200, body: { object: 'payment_intent', ...pi, amount_received: received } };
     }
     const cancel = /^\/v1\/payment_intents\/(pi_\w+)\/cancel$/.exec(call.path);
     if (call.method === 'POST' && cancel) {

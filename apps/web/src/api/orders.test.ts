@@ -14,6 +14,7 @@ const page: BuyerOrderListDto = {
       startsAt: '2026-12-01T19:30:00.000Z',
       itemCount: 2,
       totalCents: 5000,
+      refundedCents: 0,
       currency: 'EUR',
       createdAt: '2026-11-21T12:00:00.000Z',
       expiresAt: '2026-11-21T12:15:00.000Z',

@@ -21,21 +21,32 @@ export function setStoredEmail(email: string): void {
 }
 
 /**
- * Hold tokens are capabilities (pay or cancel), so they live in sessionStorage: they survive a reload and
- * the trip to the payment page, but not the tab.
+ * A hold belongs to the buyer's session — this browser, whose cookie every tab shares — not to the tab it was
+ * made in, so its token (the capability to pay or cancel) lives in localStorage: a checkout or order page opened
+ * in another tab can pay. Holds last minutes; the pages forget ended ones, and `saveHold` drops any left a day on.
  */
 function readHolds(): Record<string, StoredHold> {
   return safe(() => {
-    const raw = sessionStorage.getItem(HOLDS_KEY);
+    const raw = localStorage.getItem(HOLDS_KEY);
     return raw ? (JSON.parse(raw) as Record<string, StoredHold>) : {};
   }, {});
 }
 
 function writeHolds(holds: Record<string, StoredHold>): void {
-  safe(() => sessionStorage.setItem(HOLDS_KEY, JSON.stringify(holds)), undefined);
+  safe(() => localStorage.setItem(HOLDS_KEY, JSON.stringify(holds)), undefined);
+  changed();
+}
+
+function changed(): void {
   revision++;
   for (const l of listeners) l();
 }
+
+// Another tab made, paid or cancelled a hold: this tab's pages follow.
+if (typeof window !== 'undefined')
+  window.addEventListener('storage', (e) => {
+    if (e.key === HOLDS_KEY || e.key === null) changed();
+  });
 
 let revision = 0;
 let cached: { revision: number; holds: Readonly<Record<string, StoredHold>> } | null = null;
@@ -47,14 +58,19 @@ export function holdsSnapshot(): Readonly<Record<string, StoredHold>> {
   return cached.holds;
 }
 
-/** Notified when the stored holds change (in this tab); for useSyncExternalStore. */
+/** Notified when the stored holds change (in this tab or another); for useSyncExternalStore. */
 export function onHoldsChanged(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
 
+/** Holds that ended a day ago are dropped when a new one is saved (localStorage outlives the tab). */
+const KEEP_ENDED_MS = 86_400_000;
+
 export function saveHold(hold: StoredHold): void {
-  writeHolds({ ...readHolds(), [hold.holdId]: hold });
+  const cutoff = Date.now() - KEEP_ENDED_MS;
+  const kept = Object.values(readHolds()).filter((h) => Date.parse(h.expiresAt) > cutoff);
+  writeHolds({ ...Object.fromEntries(kept.map((h) => [h.holdId, h])), [hold.holdId]: hold });
 }
 
 export function updateHold(holdId: string, patch: Partial<StoredHold>): void {

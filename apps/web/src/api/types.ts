@@ -1,6 +1,6 @@
 /**
  * The contracts the buyer app uses, all from `@seatrush/shared`. Nothing here is redefined locally; the few
- * client-only shapes (what we keep in sessionStorage) are marked as such.
+ * client-only shapes (what we keep in the browser's storage) are marked as such.
  */
 import type { z } from 'zod';
 import type { HoldResponse, refundResponseSchema } from '@seatrush/shared';
@@ -33,7 +33,7 @@ export type {
 
 export type RefundResponse = z.infer<typeof refundResponseSchema>;
 
-/** Client-only: a hold as this tab remembers it (the hold token never leaves sessionStorage). */
+/** Client-only: a hold as this browser remembers it (the hold token never leaves localStorage). */
 export type StoredHold = HoldResponse & {
   /** Set once checkout has created the order. */
   orderCode?: string | undefined;

@@ -31,6 +31,17 @@ function NotFound() {
   );
 }
 
+function QueueBoardLink() {
+  return (
+    <section>
+      <h1>Queues</h1>
+      <p>
+        <a href="/box-office/queues/">Open the queue dashboard</a>
+      </p>
+    </section>
+  );
+}
+
 const admin = (el: ReactNode) => <AdminOnly>{el}</AdminOnly>;
 
 /**
@@ -72,6 +83,8 @@ export function BoxOfficeApp() {
             <Route path="staff" element={admin(<StaffUsersPage />)} />
             <Route path="tokens" element={admin(<TokensPage />)} />
             <Route path="webhooks" element={admin(<WebhooksPage />)} />
+            {/* The server serves bull-board here to admins; others get this route's "Admins only" page. */}
+            <Route path="queues/*" element={admin(<QueueBoardLink />)} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

@@ -148,6 +148,12 @@ export const staffApi = {
     request(`/api/staff/orders/${enc(code)}`, { signal, schema: staffOrderDetailSchema }),
   refund: (code: string, body: StaffRefundBody) =>
     request(`/api/staff/orders/${enc(code)}/refund`, { method: 'POST', body, schema: refundResponseSchema }),
+  /** Ask the provider again for a refund it refused (idempotent: a done refund is answered as it is). */
+  retryRefund: (code: string, refundId: string) =>
+    request(`/api/staff/orders/${enc(code)}/refunds/${enc(refundId)}/retry`, {
+      method: 'POST',
+      schema: refundResponseSchema,
+    }),
   cancelOrder: (code: string) =>
     request(`/api/staff/orders/${enc(code)}/cancel`, { method: 'POST', schema: staffOrderDetailSchema }),
 

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { messageFor } from '../api/index.ts';
+import { Icon, type IconName } from './Icon.tsx';
 
 export function Loading({ label = 'Loading' }: { label?: string }) {
   return (
@@ -48,7 +49,8 @@ export function Notice({
   title?: string;
   children?: ReactNode;
   live?: boolean;
-  icon?: string;
+  /** Drawn as an inline SVG (components/Icon.tsx), never as a font glyph. */
+  icon?: IconName;
   testId?: string;
 }) {
   return (
@@ -59,7 +61,7 @@ export function Notice({
     >
       {icon && (
         <span className="notice-icon" aria-hidden="true">
-          {icon}
+          <Icon name={icon} />
         </span>
       )}
       <div>

@@ -1,4 +1,4 @@
-import { checkoutBodySchema, formatMoney } from '@seatrush/shared';
+import { checkoutBodySchema, formatMoney, seatName, sectionNamesOf } from '@seatrush/shared';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useState, useSyncExternalStore } from 'react';
@@ -79,8 +79,9 @@ export function CheckoutPage() {
         <h1>Checkout</h1>
         <Notice tone="warning" title="We can't find this reservation here">
           <p>
-            Reservations are kept in the browser tab where you made them. If you already paid, your order is
-            under <Link to="/orders">My orders</Link>. Otherwise <Link to="/">choose seats again</Link>.
+            Reservations are kept in the browser where you made them, and end when their time runs out. If you
+            already paid, your order is under <Link to="/orders">My orders</Link>. Otherwise{' '}
+            <Link to="/">choose seats again</Link>.
           </p>
         </Notice>
       </>
@@ -185,6 +186,7 @@ function CheckoutView({
 
   const zoneName = (key: string) => showtime?.gaZones.find((z) => z.key === key)?.name ?? key;
   const catName = (key: string) => showtime?.categories.find((c) => c.key === key)?.name ?? key;
+  const sectionName = sectionNamesOf(showtime?.sections ?? []);
 
   return (
     <>
@@ -205,7 +207,9 @@ function CheckoutView({
             {hold.items.map((it, k) => (
               <li key={k}>
                 <span>
-                  {it.kind === 'seat' ? `Seat ${it.seat}` : `${it.quantity} × ${zoneName(it.zone)}`}
+                  {it.kind === 'seat'
+                    ? seatName(it.seat, sectionName)
+                    : `${it.quantity} × ${zoneName(it.zone)}`}
                 </span>
                 <span className="muted">{catName(it.category)}</span>
                 <span>

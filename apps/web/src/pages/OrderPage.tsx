@@ -1,4 +1,4 @@
-import { formatMoney } from '@seatrush/shared';
+import { formatMoney, seatName, sectionNamesOf } from '@seatrush/shared';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useParams } from 'react-router';
@@ -107,12 +107,19 @@ export function OrderPage() {
   if (!order) return <Loading label="Loading your order" />;
 
   const lastPayment = order.payments.at(-1);
-  const heldTab = holdsForShowtime(order.showtimeId).find((h) => h.orderCode === order.code);
+  // The hold's token, if this browser made the hold (in any tab): what paying needs.
+  const heldTab = holdsForShowtime(order.showtimeId).find((h) => h.holdId === order.holdId);
   const ticketByItem = new Map(order.tickets.map((t) => [t.itemId, t]));
   const refundDone = order.refunds.some((r) => r.status === 'done');
+  // A refund asked for but not done (under way, or refused by the provider and being looked at by the box office).
+  const refundPending = order.refunds.filter(
+    (r) =>
+      r.itemIds.length > 0 && (r.status === 'created' || r.status === 'transit' || r.status === 'failed'),
+  );
+  const sectionName = sectionNamesOf(showtime?.sections ?? []);
   const itemName = (it: OrderDto['items'][number]) =>
     it.seatLabel
-      ? `Seat ${it.seatLabel}`
+      ? seatName(it.seatLabel, sectionName)
       : (showtime?.gaZones.find((z) => z.key === it.zoneKey)?.name ?? 'General admission');
 
   return (
@@ -147,8 +154,26 @@ export function OrderPage() {
               </p>
             )}
           </Notice>
+        ) : lastPayment === undefined ? (
+          // No payment started yet (the reservation was made, the buyer never reached the payment page).
+          <Notice tone="info" title="Not paid yet" testId="payment-not-started">
+            {heldTab ? (
+              <p>
+                <Link className="btn btn-primary" to={`/checkout/${encodeURIComponent(heldTab.holdId)}`}>
+                  Pay now
+                </Link>{' '}
+                <Countdown until={order.expiresAt} label="Time left to pay" />
+              </p>
+            ) : (
+              <p>
+                Your tickets are reserved until {formatDateTime(order.expiresAt)}. Pay for them in the browser
+                where you reserved them; if nothing is paid by then, the reservation ends and nothing is
+                charged.
+              </p>
+            )}
+          </Notice>
         ) : (
-          <Notice tone="info" live title="Confirming your payment…" icon="⏳">
+          <Notice tone="info" live title="Confirming your payment…" icon="hourglass">
             <p>This usually takes a few seconds. This page updates by itself.</p>
           </Notice>
         ))}
@@ -184,6 +209,19 @@ export function OrderPage() {
         </Notice>
       )}
 
+      {refundPending.length > 0 && (
+        <Notice tone="info" title="Your refund is being looked at" testId="refund-pending">
+          <p>
+            Your refund of{' '}
+            {formatMoney(
+              refundPending.reduce((n, r) => n + r.amountCents, 0),
+              order.currency,
+            )}{' '}
+            is not done yet; we are on it. Your tickets stay valid until it is.
+          </p>
+        </Notice>
+      )}
+
       <section className="panel" aria-labelledby="items-heading">
         <h2 id="items-heading" className="panel-title">
           {order.status === 'PAID' || order.status === 'PARTIALLY_REFUNDED' ? 'Tickets' : 'Items'}
@@ -192,13 +230,17 @@ export function OrderPage() {
           {order.items.map((it) => {
             const t = ticketByItem.get(it.id);
             const name = itemName(it);
-            const cat = showtime?.categories.find((c) => c.key === it.category)?.name ?? it.category;
+            // Until the showtime has loaded there is no category name to show (never its key).
+            const cat = showtime
+              ? (showtime.categories.find((c) => c.key === it.category)?.name ?? it.category)
+              : null;
             return (
               <li key={it.id} className={`ticket ticket-${it.status}`}>
                 <div className="ticket-body">
                   <p className="ticket-name">{name}</p>
                   <p className="muted">
-                    {cat} · {formatMoney(it.priceCents, order.currency)}
+                    {cat && `${cat} · `}
+                    {formatMoney(it.priceCents, order.currency)}
                   </p>
                   {it.status !== 'active' && (
                     <p className="badge">{it.status === 'refunded' ? 'Refunded' : 'Released'}</p>
@@ -218,9 +260,31 @@ export function OrderPage() {
             );
           })}
         </ul>
-        <p className="total">
-          <span>Total</span> <strong>{formatMoney(order.totalCents, order.currency)}</strong>
-        </p>
+        <dl className="totals" data-testid="order-totals">
+          <div className="total">
+            <dt>Total</dt>{' '}
+            <dd>
+              {order.refundedCents > 0 ? (
+                formatMoney(order.totalCents, order.currency)
+              ) : (
+                <strong>{formatMoney(order.totalCents, order.currency)}</strong>
+              )}
+            </dd>
+          </div>
+          {order.refundedCents > 0 && (
+            <>
+              <div className="total">
+                <dt>Refunded</dt> <dd>−{formatMoney(order.refundedCents, order.currency)}</dd>
+              </div>
+              <div className="total">
+                <dt>Total after refunds</dt>{' '}
+                <dd>
+                  <strong>{formatMoney(order.totalCents - order.refundedCents, order.currency)}</strong>
+                </dd>
+              </div>
+            </>
+          )}
+        </dl>
       </section>
 
       {order.buyerRefundable && (

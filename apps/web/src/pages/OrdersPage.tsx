@@ -154,7 +154,8 @@ function MyOrders({ mine }: { mine: MyOrdersQuery }) {
                 <span className={`badge ${state.className}`}>{state.text}</span>
                 {state.payBy && <> · pay by {formatDateTime(state.payBy)}</>}
               </span>
-              <span>{formatMoney(o.totalCents, o.currency)}</span>
+              {/* A reservation that ran out cost nothing: no amount (the server leaves out ended ones). */}
+              {state.className !== 'status-expired' && <span>{amountText(o)}</span>}
             </li>
           );
         })}
@@ -169,6 +170,13 @@ function MyOrders({ mine }: { mine: MyOrdersQuery }) {
       )}
     </>
   );
+}
+
+/** What the order comes to: after a refund, what is left and what was refunded. */
+function amountText(o: { totalCents: number; refundedCents: number; currency: string }): string {
+  if (o.refundedCents === 0) return formatMoney(o.totalCents, o.currency);
+  const left = formatMoney(o.totalCents - o.refundedCents, o.currency);
+  return `${left} (${formatMoney(o.refundedCents, o.currency)} refunded)`;
 }
 
 /** Codes of orders started in this browser: what is left to show when the server cannot say. */

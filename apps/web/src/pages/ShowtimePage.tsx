@@ -1,4 +1,4 @@
-import { MAX_TICKETS_PER_HOLD } from '@seatrush/shared';
+import { MAX_TICKETS_PER_HOLD, seatName } from '@seatrush/shared';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useSyncExternalStore } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
@@ -32,7 +32,12 @@ import { Legend } from '../picker/Legend.tsx';
 import { ListPicker } from '../picker/ListPicker.tsx';
 import { HoldEndedDialog } from '../picker/HoldEndedDialog.tsx';
 import { MyHolds } from '../picker/MyHolds.tsx';
-import { initialPickerState, pickerReducer, type PendingHold } from '../picker/picker-state.ts';
+import {
+  initialPickerState,
+  pickerReducer,
+  type PendingHold,
+  type PickerMessage,
+} from '../picker/picker-state.ts';
 import { PickerBanners } from '../picker/PickerBanners.tsx';
 import { priceText, stateText, type PriceInfo } from '../picker/seat-text.ts';
 import { SelectionPanel } from '../picker/SelectionPanel.tsx';
@@ -109,8 +114,8 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
   );
 
   const say = useCallback(
-    (tone: NoticeTone, text: string) => {
-      dispatch({ type: 'say', message: { tone, text } });
+    (tone: NoticeTone, text: string, about: Pick<PickerMessage, 'holdId' | 'whileSale'> = {}) => {
+      dispatch({ type: 'say', message: { tone, text, ...about } });
       announce(text, tone === 'error' || tone === 'warning' ? 'assertive' : 'polite');
     },
     [announce],
@@ -143,11 +148,11 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
   useEffect(
     () =>
       store.onTaken((seats) => {
-        const names = seats.map((i) => model.labels[i]).join(', ');
+        const names = seats.map((i) => describeSeat(model, i)).join('; ');
         const text =
           seats.length === 1
-            ? `Seat ${names} was just taken by someone else and was removed from your selection.`
-            : `Seats ${names} were just taken by someone else and were removed from your selection.`;
+            ? `${names} was just taken by someone else and was removed from your selection.`
+            : `${names} were just taken by someone else and were removed from your selection.`;
         dispatch({ type: 'say', message: { tone: 'warning', text } });
         announce(text, 'assertive');
       }),
@@ -198,6 +203,13 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
 
   const saleState = store.saleState ?? showtime.saleState;
   const onSale = saleState === 'on_sale';
+  // Screen readers heard "paused"; tell them when it is over (the banner and message go by themselves).
+  const lastSaleState = useRef(saleState);
+  useEffect(() => {
+    if (lastSaleState.current === 'paused' && saleState === 'on_sale')
+      announce('Sales have resumed. You can choose seats again.');
+    lastSaleState.current = saleState;
+  }, [saleState, announce]);
   const limit = showtime.perBuyerLimit;
   const held =
     active.reduce((n, h) => n + ticketsIn(h), 0) +
@@ -251,6 +263,7 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
         saleState === 'paused'
           ? 'Sales are paused for a moment. Try again shortly.'
           : messageFor(new ApiError('sale_not_open', 409)),
+        { whileSale: saleState },
       );
       return;
     }
@@ -285,6 +298,7 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
       say(
         'success',
         `${typeof what === 'string' ? what : what(h)} held for you. Pay within ${formatCountdownWords(Date.parse(h.expiresAt) - serverNow())}.`,
+        { holdId: h.holdId },
       );
       // Seats the server picked: show where they are (they are drawn as mine once the hold is saved).
       if (body.best) {
@@ -326,7 +340,7 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
 
   const holdSelected = () => {
     const seats = store.selectedList().map((i) => model.labels[i]!);
-    void hold({ seats }, seats.length === 1 ? `Seat ${seats[0]}` : `${seats.length} seats`);
+    void hold({ seats }, seats.length === 1 ? seatText(seats[0]!) : `${seats.length} seats`);
   };
 
   const cancel = async (h: StoredHold) => {
@@ -369,6 +383,9 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
   };
 
   const zoneName = (key: string) => showtime.gaZones.find((z) => z.key === key)?.name ?? key;
+  // "Stalls, row A, seat 3", as the map says it (issue 17: buyers never see seat codes).
+  const sectionName = (key: string) => model.sections.find((x) => x.key === key)?.name;
+  const seatText = (label: string) => seatName(label, sectionName);
   const startsAt = formatDateTime(showtime.startsAt);
   const hasMap = model.count > 0 || model.zones.some((z) => z.rect);
 
@@ -397,7 +414,7 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
       <div className="picker-layout">
         <section className="picker-map" aria-labelledby="map-heading">
           <h2 id="map-heading" className="section-title">
-            Seat map
+            {model.count > 0 ? 'Seat map' : 'Venue map'}
           </h2>
           {hasMap && (
             <div className="map-frame">
@@ -410,7 +427,8 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
                 describe={(i) =>
                   `${describeSeat(model, i)}, ${priceText(model, i, priceInfo)}, ${stateText(store, i)}`
                 }
-                label={`Seat map of ${showtime.venue.name}`}
+                label={`${model.count > 0 ? 'Seat map' : 'Map'} of ${showtime.venue.name}`}
+                hasSeatList={model.count > 0}
               />
               {!known && (
                 <div className="map-overlay" role="status">
@@ -429,6 +447,7 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
             busy={busy}
             onCancel={(h) => void cancel(h)}
             zoneName={zoneName}
+            sectionName={sectionName}
           />
           {model.count > 0 && (
             <SelectionPanel
@@ -453,7 +472,7 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
               onHold={(category, quantity) =>
                 void hold({ best: { category, quantity } }, (h) => {
                   const seats = h.items.flatMap((it) => (it.kind === 'seat' ? [it.seat] : []));
-                  return seats.length === 1 ? `Seat ${seats[0]}` : `Seats ${seats.join(', ')}`;
+                  return seats.map(seatText).join('; ');
                 })
               }
             />
@@ -488,6 +507,7 @@ function Picker({ showtime, doc }: { showtime: PublicShowtime; doc: SeatMapDocum
       <HoldEndedDialog
         ended={ended}
         zoneName={zoneName}
+        sectionName={sectionName}
         onClose={() => dispatch({ type: 'dismiss-ended' })}
       />
     </>

@@ -52,6 +52,8 @@ export function WaitingRoomPage() {
   const [error, setError] = useState<string | null>(null);
   /** The position when this page first learned it: the progress bar's full length. */
   const [firstPosition, setFirstPosition] = useState<number | null>(null);
+  /** The sale asked for a browser check and this browser is solving it. */
+  const [checking, setChecking] = useState(false);
 
   useEffect(() => {
     let alive = true;
@@ -63,7 +65,7 @@ export function WaitingRoomPage() {
       setError(null);
     };
     const fail = (err: unknown) => alive && setError(messageFor(err));
-    joinQueue(id).then(apply, fail);
+    joinQueue(id, () => alive && setChecking(true)).then(apply, fail);
 
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ['websocket'] });
     const watch = () =>
@@ -117,7 +119,10 @@ export function WaitingRoomPage() {
         <Link to="/">Back to events</Link>
       </main>
     );
-  if (!status) return <Loading label="Joining the line" />;
+  if (!status)
+    return (
+      <Loading label={checking ? 'Checking your browser before you join the line' : 'Joining the line'} />
+    );
 
   const first = firstPosition ?? position ?? 1;
   const done = position === null ? 0 : Math.max(0, first - position);

@@ -57,7 +57,9 @@ export function BestAvailable({
           <select id={catId} value={category} onChange={(e) => setCategory(e.target.value)}>
             {categories.map((c) => (
               <option key={c.key} value={c.key}>
-                {available?.[c.key] !== undefined ? `${c.name} (${available[c.key]} left)` : c.name}
+                {available?.[c.key] !== undefined
+                  ? `${c.name} (${available[c.key]!.toLocaleString('en')} left)`
+                  : c.name}
               </option>
             ))}
           </select>

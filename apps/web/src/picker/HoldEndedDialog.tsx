@@ -1,16 +1,18 @@
 import { formatMoney } from '@seatrush/shared';
 import { Dialog } from '../components/Dialog.tsx';
-import { holdItemsText } from './MyHolds.tsx';
+import { holdItemsText, type SectionName } from './MyHolds.tsx';
 import type { Ended } from './picker-state.ts';
 
 /** Tells the buyer a reservation ended without them asking (it ran out, or another tab cancelled it). */
 export function HoldEndedDialog({
   ended,
   zoneName,
+  sectionName,
   onClose,
 }: {
   ended: Ended | null;
   zoneName: (key: string) => string;
+  sectionName?: SectionName;
   onClose: () => void;
 }) {
   return (
@@ -27,7 +29,7 @@ export function HoldEndedDialog({
         {ended?.hold && (
           <>
             {' '}
-            It held: {holdItemsText(ended.hold, zoneName)} (
+            It held: {holdItemsText(ended.hold, zoneName, sectionName)} (
             {formatMoney(ended.hold.totalCents, ended.hold.currency)}
             ).
           </>

@@ -88,7 +88,9 @@ export function Legend({
               <span className="legend-glyph" aria-hidden="true">
                 ♿
               </span>{' '}
-              Wheelchair space ·{' '}
+              Wheelchair space
+            </li>
+            <li>
               <span className="legend-glyph" aria-hidden="true">
                 C
               </span>{' '}

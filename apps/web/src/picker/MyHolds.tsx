@@ -1,13 +1,22 @@
-import { formatMoney } from '@seatrush/shared';
+import { formatMoney, seatName } from '@seatrush/shared';
 import { Link } from 'react-router';
 import type { MyHold, StoredHold } from '../api/index.ts';
 import { Countdown } from '../components/Countdown.tsx';
 
-/** "STALLS-A-5, 2 × Standing": seat labels and GA quantities with the zone's name. */
-export function holdItemsText(h: StoredHold, zoneName: (key: string) => string = (k) => k): string {
+/** Names a section by its key (undefined: unknown, the key is shown). */
+export type SectionName = (key: string) => string | undefined;
+
+/** "Stalls, row A, seat 5; 2 × Standing": seats as the map names them, GA quantities with the zone's name. */
+export function holdItemsText(
+  h: StoredHold,
+  zoneName: (key: string) => string = (k) => k,
+  sectionName?: SectionName,
+): string {
   return h.items
-    .map((it) => (it.kind === 'seat' ? it.seat : `${it.quantity} × ${zoneName(it.zone)}`))
-    .join(', ');
+    .map((it) =>
+      it.kind === 'seat' ? seatName(it.seat, sectionName) : `${it.quantity} × ${zoneName(it.zone)}`,
+    )
+    .join('; ');
 }
 
 /** My live reservations with their payment countdown: pay (checkout) or cancel. */
@@ -17,6 +26,7 @@ export function MyHolds({
   busy,
   onCancel,
   zoneName,
+  sectionName,
 }: {
   holds: StoredHold[];
   /** Holds the server says are mine but this tab has no token for (made in another tab). */
@@ -24,6 +34,7 @@ export function MyHolds({
   busy: boolean;
   onCancel: (h: StoredHold) => void;
   zoneName: (key: string) => string;
+  sectionName?: SectionName;
 }) {
   if (holds.length === 0 && elsewhere.length === 0) return null;
   return (
@@ -38,7 +49,7 @@ export function MyHolds({
               <span className="hold-timer-label">Time left to pay</span>
               <Countdown until={h.expiresAt} label="Time left to pay" warnAt={[120_000, 60_000]} />
             </div>
-            <p className="hold-items">{holdItemsText(h, zoneName)}</p>
+            <p className="hold-items">{holdItemsText(h, zoneName, sectionName)}</p>
             <p className="total">
               <span>Total</span> <strong>{formatMoney(h.totalCents, h.currency)}</strong>
             </p>
@@ -59,7 +70,9 @@ export function MyHolds({
               <Countdown until={h.expiresAt} label="Time left to pay" />
             </div>
             <p className="hold-items">
-              {h.seats.length ? h.seats.join(', ') : `${h.quantity} × ${zoneName(h.zone ?? '')}`}
+              {h.seats.length
+                ? h.seats.map((s) => seatName(s, sectionName)).join('; ')
+                : `${h.quantity} × ${zoneName(h.zone ?? '')}`}
             </p>
             <p className="muted">Finish or cancel it in the tab where you made it.</p>
           </li>

@@ -58,6 +58,19 @@ describe('PickerBanners', () => {
     expect(screen.getByText('Live availability is unavailable')).toBeTruthy();
     expect(screen.getByTestId('picker-message').textContent).toBe('Seat A-1 held for you.');
   });
+
+  it('shows a message about the sale’s state only while the sale is in it', () => {
+    const paused = {
+      tone: 'info' as const,
+      text: 'Sales are paused for a moment.',
+      whileSale: 'paused' as const,
+    };
+    banners({ connection: 'live', message: paused }, 'paused');
+    expect(shown()).toEqual(['banner-paused', 'picker-message']);
+    cleanup();
+    banners({ connection: 'live', message: paused }, 'on_sale');
+    expect(shown()).toEqual([]);
+  });
 });
 
 describe('HoldEndedDialog', () => {

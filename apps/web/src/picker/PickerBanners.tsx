@@ -19,10 +19,15 @@ export function PickerBanners({
   soldOut: boolean;
   onSaleOpens: () => void;
 }) {
+  // A message about the sale's state is stale once the state has moved on (staff resumed the sale).
+  const message =
+    state.message && (!state.message.whileSale || state.message.whileSale === saleState)
+      ? state.message
+      : null;
   return (
     <div className="banners">
       {state.connection === 'reconnecting' && (
-        <Notice tone="warning" live icon="⟳" title="Reconnecting…" testId="banner-reconnecting">
+        <Notice tone="warning" live icon="reconnect" title="Reconnecting…" testId="banner-reconnecting">
           <p>The seat map will catch up by itself as soon as we're back.</p>
         </Notice>
       )}
@@ -32,7 +37,7 @@ export function PickerBanners({
         </Notice>
       )}
       {saleState === 'scheduled' && (
-        <Notice tone="info" icon="⏱" title="Tickets are not on sale yet" testId="banner-scheduled">
+        <Notice tone="info" icon="clock" title="Tickets are not on sale yet" testId="banner-scheduled">
           <p>
             Sale opens in{' '}
             <strong>
@@ -43,7 +48,7 @@ export function PickerBanners({
         </Notice>
       )}
       {saleState === 'paused' && (
-        <Notice tone="warning" live icon="⏸" title="Sales are paused" testId="banner-paused">
+        <Notice tone="warning" live icon="pause" title="Sales are paused" testId="banner-paused">
           <p>
             Selling will resume shortly. Reservations you already have stay valid and you can still pay for
             them.
@@ -51,21 +56,21 @@ export function PickerBanners({
         </Notice>
       )}
       {saleState === 'closed' && (
-        <Notice tone="info" icon="■" title="Sales have closed" testId="banner-closed">
+        <Notice tone="info" icon="stop" title="Sales have closed" testId="banner-closed">
           <p>Tickets for this show are no longer on sale here.</p>
         </Notice>
       )}
       {soldOut && (
-        <Notice tone="warning" live icon="✕" title="Sold out" testId="banner-soldout">
+        <Notice tone="warning" live icon="cross" title="Sold out" testId="banner-soldout">
           <p>
             Every ticket is sold or reserved. Reserved tickets come back when a payment window runs out — keep
             this page open to see them appear.
           </p>
         </Notice>
       )}
-      {state.message && (
-        <Notice tone={state.message.tone} live testId="picker-message">
-          <p>{state.message.text}</p>
+      {message && (
+        <Notice tone={message.tone} live testId="picker-message">
+          <p>{message.text}</p>
         </Notice>
       )}
     </div>

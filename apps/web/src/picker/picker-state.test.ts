@@ -86,3 +86,26 @@ describe('pickerReducer', () => {
     expect(s.busy).toBe(false);
   });
 });
+
+describe('pickerReducer: messages about a hold', () => {
+  const held = { tone: 'success' as const, text: '2 seats held for you.', holdId: 'h1' };
+
+  it('drops "held for you" when that hold expires on this tab’s clock or ends on the server', () => {
+    let s = pickerReducer(initialPickerState, { type: 'say', message: held });
+    s = pickerReducer(s, { type: 'hold-expired', hold: hold() });
+    expect(s.message).toBeNull();
+    s = pickerReducer(pickerReducer(s, { type: 'say', message: held }), {
+      type: 'hold-ended',
+      holdId: 'h1',
+      reason: 'expired',
+      hold: null,
+    });
+    expect(s.message).toBeNull();
+  });
+
+  it('keeps a message about another hold', () => {
+    let s = pickerReducer(initialPickerState, { type: 'say', message: { ...held, holdId: 'h2' } });
+    s = pickerReducer(s, { type: 'hold-expired', hold: hold() });
+    expect(s.message?.holdId).toBe('h2');
+  });
+});

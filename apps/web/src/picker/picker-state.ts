@@ -1,3 +1,4 @@
+import type { SaleStateName } from '@seatrush/shared';
 import type { ApiError, HoldRequest, HoldResponse, MyHold, StoredHold } from '../api/index.ts';
 import type { NoticeTone } from '../components/Status.tsx';
 import type { ConnectionStatus } from '../realtime/index.ts';
@@ -5,6 +6,10 @@ import type { ConnectionStatus } from '../realtime/index.ts';
 export interface PickerMessage {
   tone: NoticeTone;
   text: string;
+  /** A message about this hold ("… held for you"): it goes when the hold ends. */
+  holdId?: string;
+  /** A message about the sale's state ("Sales are paused…"): shown only while the sale is in that state. */
+  whileSale?: SaleStateName;
 }
 
 /** A hold that ended without this tab asking: the dialog says why and what it held. */
@@ -70,26 +75,30 @@ export function pickerReducer(state: PickerState, action: PickerAction): PickerS
       return { ...state, serverHolds: action.holds };
     case 'hold-ended': {
       const serverHolds = state.serverHolds.filter((h) => h.holdId !== action.holdId);
-      if (action.silent) return { ...state, serverHolds };
+      const message = state.message?.holdId === action.holdId ? null : state.message;
+      if (action.silent) return { ...state, serverHolds, message };
       // This tab's own clock may have ended the hold first (and forgotten it): keep what that dialog says.
       const keep = action.hold === null && state.ended?.hold?.holdId === action.holdId;
       return {
         ...state,
         serverHolds,
+        message,
         ended: keep ? state.ended : { reason: action.reason, hold: action.hold },
       };
     }
-    case 'hold-expired':
+    case 'hold-expired': {
       // Once checkout has started, the order page tells the outcome (paid, or expired and refunded).
-      return action.hold.orderCode
-        ? {
-            ...state,
-            message: {
-              tone: 'info',
-              text: `The reservation for order ${action.hold.orderCode} has ended. Its status is under My orders.`,
-            },
-          }
-        : { ...state, ended: { reason: 'expired', hold: action.hold } };
+      if (action.hold.orderCode)
+        return {
+          ...state,
+          message: {
+            tone: 'info',
+            text: `The reservation for order ${action.hold.orderCode} has ended. Its status is under My orders.`,
+          },
+        };
+      const message = state.message?.holdId === action.hold.holdId ? null : state.message;
+      return { ...state, message, ended: { reason: 'expired', hold: action.hold } };
+    }
     case 'dismiss-ended':
       return { ...state, ended: null };
     case 'say':

@@ -24,6 +24,8 @@ export interface SeatMapViewProps {
   describe: (index: number) => string;
   onRenderer?: ((r: SeatMapRenderer | null) => void) | undefined;
   label: string;
+  /** The page offers the same seats as a list below the map: the keyboard help says so only then. */
+  hasSeatList?: boolean;
 }
 
 interface Tip {
@@ -40,7 +42,7 @@ const DRAG_THRESHOLD = 5;
  * crosshair, +/- zoom, 0 fits, Enter/Space picks the seat under the crosshair) controls.
  */
 export function SeatMapView(props: SeatMapViewProps) {
-  const { store, onSeat, onZone, focusSeat, tooltip, describe, onRenderer, label } = props;
+  const { store, onSeat, onZone, focusSeat, tooltip, describe, onRenderer, label, hasSeatList } = props;
   const hostRef = useRef<HTMLDivElement>(null);
   const rendererRef = useRef<SeatMapRenderer | null>(null);
   const [tip, setTip] = useState<Tip | null>(null);
@@ -342,7 +344,8 @@ export function SeatMapView(props: SeatMapViewProps) {
       </div>
       <p id={helpId} className="sr-only">
         Arrow keys move the map under the crosshair, plus and minus zoom, 0 shows the whole venue, Enter or
-        Space selects the seat under the crosshair. The seat list below the map offers the same choices.
+        Space selects the seat under the crosshair.
+        {hasSeatList ? ' The seat list below the map offers the same choices.' : ''}
       </p>
       <p className="sr-only" aria-live="polite">
         {keyboardText}

@@ -1,4 +1,4 @@
-import { seatLabel, type SeatMapCategory, type SeatMapDocument } from '@seatrush/shared';
+import { formatSeatName, seatLabel, type SeatMapCategory, type SeatMapDocument } from '@seatrush/shared';
 
 export const FLAG_WHEELCHAIR = 1;
 export const FLAG_COMPANION = 2;
@@ -207,7 +207,7 @@ export function buildModel(doc: SeatMapDocument): SeatMapModel {
 export function describeSeat(model: SeatMapModel, i: number): string {
   const r = model.rows[model.row[i]!]!;
   const s = model.sections[r.section]!;
-  return `${s.name}, row ${r.label}, seat ${model.numbers[i]}`;
+  return formatSeatName(s.name, r.label, model.numbers[i]!);
 }
 
 export function accessibilityNote(model: SeatMapModel, i: number): string {

@@ -64,13 +64,16 @@ export async function checkout(
         where: { holdId, status: 'PENDING' },
         data: { expiresAt: new Date(hold.expiresAt) },
       });
-      await scheduleExpiry(core, holdId, hold.showtimeId, hold.expiresAt);
     } catch (err) {
       // A concurrent checkout extended it first: the hold's deadline is what it is.
       if (!(err instanceof DomainError && err.code === 'hold_already_extended')) throw err;
       hold = (await core.inventory.getHold(holdId)) ?? hold;
     }
   }
+
+  // A payment is about to start: the hold gets its own expiry job, ahead of its deadline, so the provider is asked
+  // about the payment while the hold is still valid (the sweeper alone would find it expired).
+  if (hold.expiresAt > core.now()) await scheduleExpiry(core, holdId, hold.showtimeId, hold.expiresAt);
 
   const order = await core.prisma.order.findUniqueOrThrow({
     where: { holdId },

@@ -1,4 +1,4 @@
-import { formatMoney } from '@seatrush/shared';
+import { formatMoney, seatName } from '@seatrush/shared';
 import type { PrismaClient } from '../../db/prisma.ts';
 import type { Mailer, MailMessage } from '../../mail/mailer.ts';
 import { expiryMail, refundMail, ticketsMail, type OrderMailFacts } from '../../mail/order-templates.ts';
@@ -85,8 +85,15 @@ export interface SendOrderMailDeps {
 /** `skipped`: a tickets mail for an order that has no valid ticket left by now (refunded first). */
 export type SendOutcome = 'sent' | 'already_sent' | 'missing' | 'skipped';
 
-const place = (i: { seatLabel: string | null; zoneKey: string | null }, zones: Map<string, string>) =>
-  i.seatLabel !== null ? `Seat ${i.seatLabel}` : `Zone: ${zones.get(i.zoneKey ?? '') ?? i.zoneKey ?? ''}`;
+/** "Stalls, row A, seat 20" (as the map and the web app say it) or "Zone: Standing floor". */
+const place = (
+  i: { seatLabel: string | null; zoneKey: string | null },
+  zones: Map<string, string>,
+  sections: Map<string, string>,
+) =>
+  i.seatLabel !== null
+    ? seatName(i.seatLabel, (k) => sections.get(k))
+    : `Zone: ${zones.get(i.zoneKey ?? '') ?? i.zoneKey ?? ''}`;
 
 /** "Sat, 12 Dec 2026, 20:00 UTC": the server knows no buyer's time zone, so it says which one it uses. */
 const showtimeText = (d: Date) =>
@@ -116,10 +123,16 @@ export async function sendOrderMail(deps: SendOrderMailDeps, mailId: string): Pr
     include: {
       buyer: { select: { email: true } },
       items: { orderBy: { id: 'asc' } },
-      showtime: { include: { event: true, venue: { include: { gaZones: true } } } },
+      showtime: {
+        include: {
+          event: true,
+          venue: { include: { gaZones: true, sections: { select: { key: true, name: true } } } },
+        },
+      },
     },
   });
   const zones = new Map(o.showtime.venue.gaZones.map((z) => [z.key, z.name]));
+  const sections = new Map(o.showtime.venue.sections.map((s) => [s.key, s.name]));
   const facts: OrderMailFacts = {
     orderCode: o.code,
     eventName: o.showtime.event.name,
@@ -137,7 +150,7 @@ export async function sendOrderMail(deps: SendOrderMailDeps, mailId: string): Pr
     const pdf = await renderTicketsPdf(
       active.map((i) => ({
         ...facts,
-        place: place(i, zones),
+        place: place(i, zones, sections),
         price: money(i.priceCents),
         ticketCode: i.ticketCode,
         qrPayload: ticketQrPayload(deps.ticketSecret, i.ticketCode, o.showtimeId),

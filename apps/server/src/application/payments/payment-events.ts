@@ -189,7 +189,7 @@ async function applyRefundEvent(core: OrdersCore, event: PaymentEvent): Promise<
       refund.id,
       event.type === 'refund.succeeded' ? 'complete' : 'fail',
       refund.order.showtimeId,
-      {},
+      { failureCode: event.data.failureCode },
     );
     outcome = changed ? refund.status : 'stale';
   }

@@ -1,14 +1,14 @@
 import { DomainError } from '../../domain/errors.ts';
 import { orderMachine } from '../../domain/order-state.ts';
-import { paymentMachine } from '../../domain/payment-state.ts';
-import { refundMachine } from '../../domain/refund-state.ts';
 import { refundableCents } from '../../domain/money.ts';
-import type { ReturnItem } from '../../domain/hold.ts';
 import { writeAudit } from '../../audit/audit.ts';
 import type { OrdersCore } from '../../orders/core.ts';
-import { lockOrder, releaseItems } from '../../orders/lifecycle.ts';
+import { lockOrder } from '../../orders/lifecycle.ts';
 import { ORDER_TX, newId, type Tx } from '../../orders/persist.ts';
 import { buyerMayRefund, findOrder, REFUND_REASON } from '../../orders/views.ts';
+import { processRefund, transitionRefund } from './process-refund.ts';
+
+export { processRefund, sweepRefunds, transitionRefund } from './process-refund.ts';
 
 export interface RefundRequest {
   code: string;
@@ -58,11 +58,12 @@ async function replay(
 
 /**
  * Refunds a paid order in full or per item. ONE transaction decides it (the order row is locked, so two refunds
- * of the same item cannot both pass): items become refunded, their SeatClaims and ZoneInventory units are given
- * up, the order goes to PARTIALLY_REFUNDED or REFUNDED, and a Refund is created — all audited. Afterwards the
- * inventory returns the seats to sale (exactly once per item: the return script skips what it already returned)
- * and the provider pays the money back (idempotent on the refund id). A crash after the commit leaves a refund in
- * `created` / `transit` that the refund sweeper finishes.
+ * of the same item cannot both pass: an item in a refund that is under way or failed is not refundable again) and
+ * creates a Refund, audited. Then the provider is asked to pay the money back (idempotent on the refund id); only
+ * when it has — `done` — do the items become refunded, the order PARTIALLY_REFUNDED or REFUNDED and the seats go
+ * back on sale (see process-refund.ts). A refund the provider refuses is `failed` with its reason, the order
+ * stays as it was and its tickets valid, until staff retry it (`retryRefund`). A crash after the commit leaves a
+ * refund in `created` / `transit` that the refund sweeper finishes.
  *
  * With an `idempotencyKey`, the refund remembers the key (unique per order): a retry — after a lost answer, a
  * timeout, a node killed mid-request, concurrently — gets the same refund back (`replayed`), driven on to its
@@ -101,7 +102,13 @@ export async function refundOrder(core: OrdersCore, req: RefundRequest): Promise
       });
     if (req.by === 'buyer' && !buyerMayRefund(o, core.now()))
       throw new DomainError('refund_not_allowed', 'Refunds for this show are handled by the box office.');
-    const active = o.items.filter((i) => i.status === 'active');
+    // Items of a refund under way or refused stay the buyer's until it is done (or retried to done).
+    const reserved = new Set(
+      o.refunds
+        .filter((r) => r.status === 'created' || r.status === 'transit' || r.status === 'failed')
+        .flatMap((r) => r.itemIds),
+    );
+    const active = o.items.filter((i) => i.status === 'active' && !reserved.has(i.id));
     let items = active;
     if (req.itemIds) {
       const wanted = new Set(req.itemIds);
@@ -112,39 +119,30 @@ export async function refundOrder(core: OrdersCore, req: RefundRequest): Promise
           itemIds: notRefundable,
         });
     }
-    if (items.length === 0) throw new DomainError('refund_not_allowed', 'Nothing left to refund.');
+    if (items.length === 0)
+      throw new DomainError(
+        'refund_not_allowed',
+        reserved.size > 0
+          ? 'A refund of these tickets is under way or failed; the box office can retry it.'
+          : 'Nothing left to refund.',
+      );
     const amount = items.reduce((s, i) => s + i.priceCents, 0);
     const payment = o.payments
       .filter((p) => p.status === 'confirmed')
       .map((p) => ({
         p,
+        // A failed refund still claims its share: a retry may take it.
         left: refundableCents(
           p.amountCents,
-          o.refunds.filter((r) => r.paymentId === p.id),
+          o.refunds
+            .filter((r) => r.paymentId === p.id)
+            .map((r) => (r.status === 'failed' ? { ...r, status: 'transit' } : r)),
         ),
       }))
       .find((x) => x.left >= amount);
     if (!payment && amount > 0)
       throw new DomainError('refund_not_allowed', 'There is no captured payment to refund this from.');
 
-    await releaseItems(
-      tx,
-      [o.id],
-      'refunded',
-      items.map((i) => i.id),
-    );
-    const action = items.length === active.length ? 'refund_fully' : 'refund_partially';
-    const to = orderMachine.next(o.status, action);
-    await tx.order.update({ where: { id: o.id }, data: { status: to } });
-    await writeAudit(tx, {
-      actor: req.actor,
-      action: orderMachine.auditAction[action],
-      entityType: 'order',
-      entityId: o.id,
-      showtimeId: o.showtimeId,
-      before: { status: o.status },
-      after: { status: to, itemIds: items.map((i) => i.id), amountCents: amount },
-    });
     const refundId = await createRefund(tx, {
       orderId: o.id,
       showtimeId: o.showtimeId,
@@ -220,9 +218,8 @@ export async function refundWholePayment(
     const p = await tx.payment.findUniqueOrThrow({ where: { id: paymentId }, include: { order: true } });
     await lockOrder(tx, { id: p.orderId });
     const refunds = await tx.refund.findMany({ where: { paymentId } });
-    const open = refunds.find(
-      (r) => r.itemIds.length === 0 && r.status !== 'failed' && r.status !== 'canceled',
-    );
+    // A refused one counts too: staff retry it (a second refund of the same money could pay it twice).
+    const open = refunds.find((r) => r.itemIds.length === 0 && r.status !== 'canceled');
     if (open) return open.id;
     const left = refundableCents(p.amountCents, refunds);
     if (left <= 0 || (p.status !== 'confirmed' && p.status !== 'refunded')) return null;
@@ -241,148 +238,26 @@ export async function refundWholePayment(
 }
 
 /**
- * Drives one refund to its end: returns its items to the inventory (`created`), then records `transit` and asks
- * the provider (idempotent on the refund id), then records `done` or `failed` — and the payment `refunded` once
- * every cent of it went back. Safe to call again at any point; the refund sweeper does after a crash.
+ * Staff ask the provider again for a refund it refused (`failed` -> `transit`, audited with who asked, under a
+ * new attempt key), then drive it to its end. Idempotent: a refund already retried, under way or done is driven
+ * on / answered as it is (`replayed`), never sent twice for one attempt.
+ *
+ * Errors: `not_found` (no such order, or no such refund of it), `refund_not_allowed` (the refund was cancelled).
  */
-export async function processRefund(core: OrdersCore, refundId: string): Promise<void> {
-  const r = await core.prisma.refund.findUnique({
-    where: { id: refundId },
-    include: { order: { include: { items: true } }, payment: true },
-  });
-  if (!r) return;
-  if (r.status === 'created') {
-    if (r.itemIds.length > 0) {
-      const wanted = new Set(r.itemIds);
-      const items: ReturnItem[] = r.order.items
-        .filter((i) => wanted.has(i.id))
-        .map((i) =>
-          i.seatLabel !== null
-            ? { kind: 'seat', seat: i.seatLabel, category: i.category, priceCents: i.priceCents, ref: i.id }
-            : {
-                kind: 'ga',
-                zone: i.zoneKey ?? '',
-                category: i.category,
-                priceCents: i.priceCents,
-                quantity: 1,
-                ref: i.id,
-              },
-        );
-      try {
-        await core.inventory.returnItems(r.order.showtimeId, r.orderId, items);
-      } catch (err) {
-        // No live inventory (sale closed, or Redis lost it): PostgreSQL already has the items back, and a
-        // rebuild reads it from there.
-        if (!(err instanceof DomainError && (err.code === 'sale_not_open' || err.code === 'not_found')))
-          throw err;
-      }
-    }
-    await transitionRefund(core, r.id, 'send', r.order.showtimeId, {});
-  }
-  const fresh = await core.prisma.refund.findUniqueOrThrow({
-    where: { id: refundId },
-    include: { payment: true },
-  });
-  if (fresh.status !== 'transit') return;
-  // Nothing to send back through a provider: no payment, nothing owed, or money taken at the desk (a counter
-  // sale's payment belongs to no online provider — the box office hands the cash back).
-  if (!fresh.payment || fresh.amountCents === 0 || fresh.payment.provider !== core.provider.name) {
-    await transitionRefund(core, r.id, 'complete', r.order.showtimeId, {});
-    return;
-  }
-  const result = await core.provider.refund({
-    providerRef: fresh.payment.providerRef,
-    amountCents: fresh.amountCents,
-    currency: fresh.payment.currency,
-    idempotencyKey: fresh.id,
-  });
-  if (result.status === 'pending') {
-    // Stripe may answer `pending`: keep its reference, so the refund's webhook finds this refund.
-    if (result.refundRef)
-      await core.prisma.refund.updateMany({
-        where: { id: fresh.id, providerRef: null },
-        data: { providerRef: result.refundRef },
-      });
-    return;
-  }
-  await transitionRefund(
-    core,
-    r.id,
-    result.status === 'succeeded' ? 'complete' : 'fail',
-    r.order.showtimeId,
-    {
-      providerRef: result.refundRef || null,
-      failureCode: result.failureCode,
-    },
-  );
-}
-
-/** One refund transition (guarded by the state machine under a row lock), plus the payment's `refund` when due. */
-export async function transitionRefund(
+export async function retryRefund(
   core: OrdersCore,
-  refundId: string,
-  action: 'send' | 'complete' | 'fail',
-  showtimeId: string,
-  extra: { providerRef?: string | null; failureCode?: string | undefined },
-): Promise<boolean> {
-  return core.prisma.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<Array<{ status: string; paymentId: string | null; orderId: string }>>`
-      SELECT status::text AS status, "paymentId", "orderId" FROM "Refund" WHERE id = ${refundId} FOR UPDATE`;
-    const row = rows[0];
-    if (!row || !refundMachine.can(row.status as never, action)) return false;
-    const to = refundMachine.next(row.status as never, action);
-    await tx.refund.update({
-      where: { id: refundId },
-      data: { status: to, ...(extra.providerRef ? { providerRef: extra.providerRef } : {}) },
+  req: { code: string; refundId: string; actor: string },
+): Promise<RefundOutcome> {
+  const o = await findOrder(core.prisma, { code: req.code });
+  const r = o?.refunds.find((x) => x.id === req.refundId);
+  if (!o || !r) throw new DomainError('not_found', 'No such refund of this order.');
+  if (r.status === 'canceled')
+    throw new DomainError('refund_not_allowed', 'A cancelled refund cannot be retried.', {
+      status: r.status,
     });
-    await writeAudit(tx, {
-      actor: 'system',
-      action: refundMachine.auditAction[action],
-      entityType: 'refund',
-      entityId: refundId,
-      showtimeId,
-      before: { status: row.status },
-      after: { status: to, ...(extra.failureCode ? { failureCode: extra.failureCode } : {}) },
-    });
-    if (to === 'done' && row.paymentId) {
-      const p = await tx.payment.findUniqueOrThrow({ where: { id: row.paymentId } });
-      const done = await tx.refund.aggregate({
-        where: { paymentId: p.id, status: 'done' },
-        _sum: { amountCents: true },
-      });
-      if ((done._sum.amountCents ?? 0) >= p.amountCents && paymentMachine.can(p.status, 'refund')) {
-        await tx.payment.update({
-          where: { id: p.id },
-          data: { status: paymentMachine.next(p.status, 'refund') },
-        });
-        await writeAudit(tx, {
-          actor: 'system',
-          action: paymentMachine.auditAction.refund,
-          entityType: 'payment',
-          entityId: p.id,
-          showtimeId,
-          before: { status: p.status },
-          after: { status: 'refunded' },
-        });
-      }
-    }
-    return true;
-  }, ORDER_TX);
-}
-
-/** Finishes refunds left half-way by a crash (created / transit for longer than `olderThanMs`). */
-export async function sweepRefunds(core: OrdersCore, olderThanMs = 15_000, limit = 100): Promise<number> {
-  const stale = await core.prisma.refund.findMany({
-    where: { status: { in: ['created', 'transit'] }, updatedAt: { lt: new Date(core.now() - olderThanMs) } },
-    select: { id: true },
-    take: limit,
-  });
-  for (const r of stale) {
-    try {
-      await processRefund(core, r.id);
-    } catch (err) {
-      core.logger.error({ err, refundId: r.id }, 'refund retry failed');
-    }
-  }
-  return stale.length;
+  const retried =
+    r.status === 'failed' &&
+    (await transitionRefund(core, r.id, 'retry', o.showtimeId, { actor: req.actor }));
+  await processRefund(core, r.id);
+  return { refundId: r.id, replayed: !retried };
 }

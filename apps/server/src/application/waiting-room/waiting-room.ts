@@ -1,4 +1,10 @@
-import type { QueueProgress, QueueStatus, WaitingRoomControl, WaitingRoomStats } from '@seatrush/shared';
+import type {
+  QueueChallenge,
+  QueueProgress,
+  QueueStatus,
+  WaitingRoomControl,
+  WaitingRoomStats,
+} from '@seatrush/shared';
 import type { Logger } from 'pino';
 import { writeAudit, type Actor } from '../../audit/audit.ts';
 import type { FrontDoor, FrontDoorSettings } from '../../catalog/front-door.ts';
@@ -7,6 +13,7 @@ import { DomainError } from '../../domain/errors.ts';
 import type { Inventory } from '../../inventory/inventory.ts';
 import type { BuyerStanding, Room, RoomSnapshot, TickResult } from '../../waiting-room/room.ts';
 import type { AdmissionTokens } from '../../waiting-room/tokens.ts';
+import type { BotChallenges } from './bot-challenge.ts';
 
 /**
  * The waiting room's use cases (docs/waiting-room.md): joining, where a buyer stands, the admission tick that
@@ -31,12 +38,20 @@ export interface WaitingRoomDeps {
   inventory: Pick<Inventory, 'snapshot' | 'countHoldsExpiring'>;
   prisma: PrismaClient;
   logger: Logger;
+  /** The bot challenge of showtimes that ask for one (without it, such a showtime's joins are refused). */
+  challenges?: BotChallenges;
   now?: () => number;
 }
 
 export interface WaitingRoomUseCases {
-  /** Joins (idempotent per buyer). `not_found`, `waiting_room_off`, `waiting_room_closed`. */
-  join(showtimeId: string, buyerId: string): Promise<QueueStatus>;
+  /**
+   * Joins (idempotent per buyer: one already in line or admitted is not asked again). `not_found`,
+   * `waiting_room_off`, `waiting_room_closed`; where the showtime asks for a bot challenge, `challenge_required` /
+   * `challenge_failed` (bot-challenge.ts).
+   */
+  join(showtimeId: string, buyerId: string, opts?: { challenge?: string }): Promise<QueueStatus>;
+  /** A bot challenge for the showtime's queue. `not_found`, `waiting_room_off`. */
+  challenge(showtimeId: string): Promise<QueueChallenge>;
   /** Where the buyer stands (with their admission token once admitted). `not_found`, `waiting_room_off`. */
   status(showtimeId: string, buyerId: string): Promise<QueueStatus>;
   /** The live progress of a room (what `queue:progress` carries). */
@@ -276,10 +291,24 @@ export function createWaitingRoom(deps: WaitingRoomDeps): WaitingRoomUseCases {
   }
 
   return {
-    async join(showtimeId, buyerId) {
+    async join(showtimeId, buyerId, opts = {}) {
       const settings = await settingsOf(showtimeId);
+      if (settings.botChallenge) {
+        const now = await standing(showtimeId, buyerId, settings);
+        if (now.status !== 'none') return now;
+        const refused = deps.challenges
+          ? await deps.challenges.check(showtimeId, opts.challenge)
+          : new DomainError('challenge_required');
+        if (refused) throw refused;
+      }
       await room.join(showtimeId, buyerId, clock(), 'pre');
       return standing(showtimeId, buyerId, settings);
+    },
+    async challenge(showtimeId) {
+      await settingsOf(showtimeId);
+      if (!deps.challenges)
+        throw new DomainError('waiting_room_off', 'This queue asks for no browser check.');
+      return deps.challenges.issue(showtimeId);
     },
     async status(showtimeId, buyerId) {
       return standing(showtimeId, buyerId, await settingsOf(showtimeId));

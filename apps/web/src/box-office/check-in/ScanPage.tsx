@@ -1,10 +1,10 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import type { ScanRecord, ScanUploadResult } from '@seatrush/shared';
 import { ApiError } from '../../api/errors.ts';
 import { checkInApi } from './api.ts';
-import { CameraScanner, cameraSupported } from './camera.tsx';
+import { CameraScanner, cameraAvailable } from './camera.tsx';
 import { loadOffline, saveOffline, scanOffline, startOffline, type OfflineState } from './offline.ts';
 import { ErrorNote, Field, PageHeader, formatCount } from '../ui.tsx';
 import './scan.css';
@@ -129,6 +129,8 @@ export function ScanPage() {
     }
   };
 
+  const focusManual = useCallback(() => input.current?.focus(), []);
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
     scan(code);
@@ -206,16 +208,16 @@ export function ScanPage() {
         </button>
       </form>
 
-      {cameraSupported() ? (
+      {cameraAvailable() ? (
         <div className="bo-scan-camera">
           <button type="button" className="bo-btn" onClick={() => setCamera((c) => !c)}>
             {camera ? 'Stop camera' : 'Use camera'}
           </button>
-          {camera && <CameraScanner onScan={scan} />}
+          {camera && <CameraScanner onScan={scan} onUnavailable={focusManual} />}
         </div>
       ) : (
         <p className="bo-muted">
-          This browser cannot read QR codes from the camera: type the code printed under it.
+          This browser cannot open a camera here (it needs https): type the code printed under the QR code.
         </p>
       )}
 

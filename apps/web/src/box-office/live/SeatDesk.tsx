@@ -20,6 +20,7 @@ import type { SeatStore } from '../../seatmap/store.ts';
 import { StateIcon } from '../../picker/Legend.tsx';
 import { staffApi } from '../api.ts';
 import { Badge, ErrorNote, Field, SuccessNote, When, useAction } from '../ui.tsx';
+import { labelIndex, pickByLabel, type LabelPick } from './pick-by-label.ts';
 import { useStoreRevision } from './useSeatFeed.ts';
 
 const STATE_WORDS: Record<string, string> = {
@@ -32,6 +33,17 @@ const STATE_WORDS: Record<string, string> = {
 
 function seatStateWord(store: SeatStore, i: number): string {
   return STATE_WORDS[stateName(store.states[i] ?? 9)] ?? 'unknown';
+}
+
+/** What a label pick could not do, one sentence per kind of problem. */
+function pickProblemLines(pick: LabelPick): string[] {
+  const lines: string[] = [];
+  if (pick.unknown.length) lines.push(`Not in this venue: ${pick.unknown.join(', ')}`);
+  if (pick.skipped.length)
+    lines.push(
+      `Not selected: ${pick.skipped.map((s) => `${s.label} (${STATE_WORDS[s.state] ?? s.state})`).join(', ')}`,
+    );
+  return lines;
 }
 
 /** What the clicked seat's owner is: hold, order and buyer, or the block reason. */
@@ -177,6 +189,8 @@ export function SeatDesk({
   const [sale, setSale] = useState<CounterSaleResult | null>(null);
   const [saleKey, setSaleKey] = useState(newIdempotencyKey);
   const [pickLabel, setPickLabel] = useState('');
+  const [pickProblems, setPickProblems] = useState<string[]>([]);
+  const byLabel = useMemo(() => labelIndex(model.labels), [model]);
 
   const selected = store.selectedList();
   const selFree = selected.filter((i) => store.states[i] === FREE);
@@ -188,25 +202,19 @@ export function SeatDesk({
 
   const toggle = (i: number) => {
     setDone(null);
+    setPickProblems([]);
     const s = store.states[i];
     if (store.selected[i]) store.setSelected([i], false);
     else if (s === FREE || s === BLOCKED) store.setSelected([i], true);
     setInspect(s === HELD || s === SOLD || s === BLOCKED ? i : null);
   };
 
-  const pickByLabel = (e: FormEvent) => {
+  const selectByLabel = (e: FormEvent) => {
     e.preventDefault();
-    const wanted = pickLabel
-      .split(/[\s,]+/)
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const found = wanted.map((l) => model.byLabel.get(l)).filter((i): i is number => i !== undefined);
-    store.setSelected(
-      found.filter((i) => store.states[i] === FREE || store.states[i] === BLOCKED),
-      true,
-    );
-    const unknown = wanted.filter((l) => !model.byLabel.has(l));
-    setDone(unknown.length ? `Not in this venue: ${unknown.join(', ')}` : null);
+    const pick = pickByLabel(pickLabel, model.labels, store.states, byLabel);
+    store.setSelected(pick.selectable, true);
+    setDone(null);
+    setPickProblems(pickProblemLines(pick));
     setPickLabel('');
   };
 
@@ -273,8 +281,8 @@ export function SeatDesk({
         <Legend />
       </div>
       <aside className="bo-desk-panel" aria-label="Selected seats">
-        <form className="bo-inline-form" onSubmit={pickByLabel}>
-          <Field label="Select seats by label" hint="e.g. ORCH-A-1, ORCH-A-2">
+        <form className="bo-inline-form" onSubmit={selectByLabel}>
+          <Field label="Select seats by label" hint={`e.g. ${model.labels.slice(0, 2).join(', ')}`}>
             <input value={pickLabel} onChange={(e) => setPickLabel(e.target.value)} />
           </Field>
           <button type="submit" className="bo-btn">
@@ -309,6 +317,13 @@ export function SeatDesk({
               Clear selection
             </button>
           </>
+        )}
+        {pickProblems.length > 0 && (
+          <div className="bo-note bo-note-error" role="alert" data-testid="pick-problems">
+            {pickProblems.map((line) => (
+              <p key={line}>{line}</p>
+            ))}
+          </div>
         )}
         {done && <SuccessNote>{done}</SuccessNote>}
 

@@ -83,10 +83,27 @@ function SaleControls({
   );
 }
 
-function ConnectionBadge({ status }: { status: 'connecting' | 'live' | 'reconnecting' }) {
-  const text = status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Reconnecting…';
+function ConnectionBadge({
+  status,
+  scheduled,
+}: {
+  status: 'connecting' | 'live' | 'reconnecting';
+  /** Before the sale opens there is no live inventory to connect to: nothing is wrong. */
+  scheduled: boolean;
+}) {
+  const text = scheduled
+    ? 'Not on sale yet'
+    : status === 'live'
+      ? 'Live'
+      : status === 'connecting'
+        ? 'Connecting…'
+        : 'Reconnecting…';
   return (
-    <span className={`bo-live bo-live-${status}`} role="status" data-testid="live-status">
+    <span
+      className={`bo-live bo-live-${scheduled ? 'scheduled' : status}`}
+      role="status"
+      data-testid="live-status"
+    >
       <span aria-hidden="true">●</span> {text}
     </span>
   );
@@ -186,7 +203,7 @@ function LiveView({
         }
       >
         <Badge value={state} />
-        <ConnectionBadge status={feed.status} />
+        <ConnectionBadge status={feed.status} scheduled={state === 'scheduled' && !feed.stats} />
         {isAdmin && <SaleControls state={state} showtimeId={id} onDone={onSaleChanged} />}
         {isAdmin && (
           <Link className="bo-btn bo-btn-quiet" to={`/box-office/catalog/showtimes/${id}/edit`}>
@@ -194,10 +211,21 @@ function LiveView({
           </Link>
         )}
       </PageHeader>
-      {feed.error && !feed.stats && (
-        <p className="bo-muted" role="status">
-          Live figures appear once the sale's inventory is loaded ({feed.error.message})
-        </p>
+      {state === 'scheduled' && !feed.stats ? (
+        <div className="bo-note bo-note-warn" role="status" data-testid="not-on-sale-yet">
+          <p className="bo-note-title">Not on sale yet</p>
+          <p>
+            The sale opens <When iso={showtime.saleOpensAt} />. Live figures and seat states start when it
+            opens.
+          </p>
+        </div>
+      ) : (
+        feed.error &&
+        !feed.stats && (
+          <p className="bo-muted" role="status">
+            Live figures appear once the sale's inventory is loaded ({feed.error.message})
+          </p>
+        )
       )}
       <StatCards stats={feed.stats} sales={sales} currency={showtime.currency} />
       <WaitingRoomPanel showtimeId={id} />
@@ -249,9 +277,12 @@ function SeatSection({
       </h2>
       {feed.status === 'loading' && <Spinner label="Loading the seat map" />}
       {feed.status === 'error' && <ErrorNote error={feed.error} />}
-      {feed.status === 'ready' && feed.refusal && feed.store.version === null && (
-        <p className="bo-muted">The seat states appear once the sale is open ({feed.refusal.message}).</p>
-      )}
+      {feed.status === 'ready' &&
+        feed.refusal &&
+        feed.store.version === null &&
+        showtime.saleState !== 'scheduled' && (
+          <p className="bo-muted">The seat states appear once the sale is open ({feed.refusal.message}).</p>
+        )}
       {feed.status === 'ready' && (
         <SeatDesk showtime={showtime} venue={venue} store={feed.store} onChanged={onChanged} />
       )}

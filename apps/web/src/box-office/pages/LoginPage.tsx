@@ -2,6 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useForm } from 'react-hook-form';
 import { loginSchema, type LoginRequest } from '@seatrush/shared';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { ApiError } from '../../api/index.ts';
 import { useStaffSession } from '../session.tsx';
 import { ErrorNote, Field, useAction } from '../ui.tsx';
 
@@ -59,7 +60,14 @@ export function LoginPage() {
             {...form.register('password')}
           />
         </Field>
-        {login.error !== null && <ErrorNote error={login.error} />}
+        {login.error instanceof ApiError && login.error.code === 'unauthenticated' ? (
+          // Here `unauthenticated` can only mean the credentials: not "Please sign in first / Sign in again".
+          <div className="bo-note bo-note-error" role="alert" data-testid="error-note">
+            <p>Email or password is incorrect.</p>
+          </div>
+        ) : (
+          login.error !== null && <ErrorNote error={login.error} />
+        )}
         <button type="submit" className="bo-btn bo-btn-primary" disabled={login.pending}>
           {login.pending ? 'Signing in…' : 'Sign in'}
         </button>

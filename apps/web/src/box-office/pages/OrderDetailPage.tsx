@@ -3,9 +3,16 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useParams } from 'react-router';
-import { formatMoney, staffRefundBodySchema, type StaffOrderDetailDto } from '@seatrush/shared';
+import {
+  formatMoney,
+  staffRefundBodySchema,
+  type RefundDto,
+  type StaffOrderDetailDto,
+} from '@seatrush/shared';
 import { z } from 'zod';
+import { getShowtime } from '../../api/catalog.ts';
 import { queryKeys } from '../../api/query.ts';
+import { Dialog } from '../../components/Dialog.tsx';
 import { staffApi } from '../api.ts';
 import {
   Badge,
@@ -33,6 +40,14 @@ function actorText(actor: string): string {
   return `${kind} ${id?.slice(0, 10) ?? ''}`;
 }
 
+/** What staff are told after a refund or a retry: a refused one says why, and that nothing changed. */
+function refundNote(r: RefundDto, currency: string): string {
+  const amount = formatMoney(r.amountCents, currency);
+  if (r.status === 'failed')
+    return `Refund of ${amount} failed: ${r.failureCode ?? 'refused by the provider'}. The order is unchanged; retry it under Refunds.`;
+  return `Refunded ${amount} (${r.status}).`;
+}
+
 /** One order for staff: items, payments, refunds and audit trail; refund in full or per item; cancel a pending one. */
 export function OrderDetailPage() {
   const { code = '' } = useParams();
@@ -52,6 +67,13 @@ export function OrderDetailPage() {
 const orderChanged = { invalidate: [queryKeys.staff.all] };
 
 function OrderView({ order }: { order: StaffOrderDetailDto }) {
+  // Category names as the venue gives them ("Premium"), not their keys; nothing until they are known.
+  const showtime = useQuery({
+    queryKey: queryKeys.showtime(order.showtimeId),
+    queryFn: ({ signal }) => getShowtime(order.showtimeId, signal),
+  });
+  const categoryName = (key: string) =>
+    showtime.isPending ? '' : (showtime.data?.categories.find((c) => c.key === key)?.name ?? key);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const form = useForm<z.input<typeof refundForm>, unknown, z.output<typeof refundForm>>({
     resolver: zodResolver(refundForm),
@@ -59,6 +81,8 @@ function OrderView({ order }: { order: StaffOrderDetailDto }) {
   });
   const reasonError = form.formState.errors.reason?.message;
   const [done, setDone] = useState<string | null>(null);
+  // A refund moves money and cannot be undone: staff confirm it, as buyers do (`all`: the whole order).
+  const [confirming, setConfirming] = useState<{ all: boolean; reason: string | undefined } | null>(null);
   const active = order.items.filter((i) => i.status === 'active');
   const refundable = order.status === 'PAID' || order.status === 'PARTIALLY_REFUNDED';
   const pickedTotal = active.filter((i) => picked.has(i.id)).reduce((n, i) => n + i.priceCents, 0);
@@ -69,10 +93,20 @@ function OrderView({ order }: { order: StaffOrderDetailDto }) {
       ...(reason ? { reason } : {}),
     });
     setPicked(new Set());
+    setConfirming(null);
     form.reset({ reason: '' });
-    setDone(`Refunded ${formatMoney(r.refund.amountCents, order.currency)} (${r.refund.status}).`);
+    setDone(refundNote(r.refund, order.currency));
   }, orderChanged);
-  const runRefund = (all: boolean) => void form.handleSubmit(({ reason }) => refund.run(all, reason))();
+  // A refund the provider refused: ask it again (the order stays paid until one succeeds).
+  const retry = useAction(async (refundId: string) => {
+    const r = await staffApi.retryRefund(order.code, refundId);
+    setDone(refundNote(r.refund, order.currency));
+  }, orderChanged);
+  const askRefund = (all: boolean) =>
+    void form.handleSubmit(({ reason }) => setConfirming({ all, reason }))();
+  const activeTotal = active.reduce((n, i) => n + i.priceCents, 0);
+  const confirmAmount = formatMoney(confirming?.all ? activeTotal : pickedTotal, order.currency);
+  const confirmCount = confirming?.all ? active.length : picked.size;
   const cancel = useAction(async () => {
     await staffApi.cancelOrder(order.code);
     setDone('Order cancelled; its seats are back on sale.');
@@ -166,7 +200,7 @@ function OrderView({ order }: { order: StaffOrderDetailDto }) {
                     </td>
                   )}
                   <td>{label}</td>
-                  <td>{i.category}</td>
+                  <td>{categoryName(i.category)}</td>
                   <td className="bo-num">
                     <Money cents={i.priceCents} currency={order.currency} />
                   </td>
@@ -188,7 +222,7 @@ function OrderView({ order }: { order: StaffOrderDetailDto }) {
                 type="button"
                 className="bo-btn"
                 disabled={picked.size === 0 || refund.pending}
-                onClick={() => runRefund(false)}
+                onClick={() => askRefund(false)}
               >
                 Refund selected ({formatMoney(pickedTotal, order.currency)})
               </button>
@@ -196,12 +230,42 @@ function OrderView({ order }: { order: StaffOrderDetailDto }) {
                 type="button"
                 className="bo-btn bo-btn-danger"
                 disabled={refund.pending}
-                onClick={() => runRefund(true)}
+                onClick={() => askRefund(true)}
               >
                 Refund whole order
               </button>
             </div>
             {refund.error !== null && <ErrorNote error={refund.error} />}
+            <Dialog
+              open={confirming !== null}
+              title={
+                confirming?.all
+                  ? 'Refund the whole order?'
+                  : `Refund ${confirmCount} ticket${confirmCount === 1 ? '' : 's'}?`
+              }
+              onClose={() => setConfirming(null)}
+              testId="staff-refund-dialog"
+            >
+              <p>
+                {confirmAmount} goes back to {order.email} and{' '}
+                {confirmCount === 1 ? 'the ticket stops' : 'the tickets stop'} working; the seats go back on
+                sale. This can't be undone.
+              </p>
+              {refund.error !== null && <ErrorNote error={refund.error} />}
+              <div className="dialog-actions">
+                <button type="button" className="bo-btn" onClick={() => setConfirming(null)}>
+                  {confirming?.all ? 'Keep the order' : 'Keep the tickets'}
+                </button>
+                <button
+                  type="button"
+                  className="bo-btn bo-btn-danger"
+                  disabled={refund.pending}
+                  onClick={() => confirming && void refund.run(confirming.all, confirming.reason)}
+                >
+                  {refund.pending ? 'Refunding…' : `Refund ${confirmAmount}`}
+                </button>
+              </div>
+            </Dialog>
           </div>
         )}
         {order.status === 'PENDING' && (
@@ -280,6 +344,22 @@ function OrderView({ order }: { order: StaffOrderDetailDto }) {
                     </td>
                     <td>
                       <Badge value={r.status} />
+                      {r.status === 'failed' && (
+                        <>
+                          {' '}
+                          <span className="bo-small" data-testid="refund-failure">
+                            refund failed: {r.failureCode ?? 'refused by the provider'}
+                          </span>{' '}
+                          <button
+                            type="button"
+                            className="bo-btn"
+                            disabled={retry.pending}
+                            onClick={() => void retry.run(r.id)}
+                          >
+                            {retry.pending ? 'Retrying…' : 'Retry'}
+                          </button>
+                        </>
+                      )}
                     </td>
                     <td className="bo-num">
                       <Money cents={r.amountCents} currency={order.currency} />
@@ -290,6 +370,7 @@ function OrderView({ order }: { order: StaffOrderDetailDto }) {
               </tbody>
             </table>
           )}
+          {retry.error !== null && <ErrorNote error={retry.error} />}
         </div>
       </div>
 

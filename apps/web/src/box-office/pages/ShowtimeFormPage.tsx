@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { Controller, useForm, useWatch, type FieldErrors, type Resolver } from 'react-hook-form';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import {
   currencyExponent,
@@ -141,6 +141,27 @@ const FIELD_KEYS = new Set([
   'currency',
 ]);
 
+type FieldErrorsByKey = Record<string, { type: string; message: string } | undefined>;
+
+/**
+ * The form's resolver: `check` (the server's own schema on what was typed) decides; its errors stay keyed as it
+ * names them (`prices.front`, `holdTtlSeconds`, …), which react-hook-form finds by the field's name.
+ */
+function showtimeResolver(
+  venues: VenueDto[],
+  showtime: ShowtimeDto | null,
+): Resolver<FormState, unknown, Record<string, unknown>> {
+  return (values) => {
+    // Event and venue cannot change once the showtime exists (their selects are disabled).
+    const venue = venues.find((v) => v.id === (showtime?.venueId ?? values.venueId));
+    const { body, errors } = check(values, venue, showtime);
+    if (body) return { values: body, errors: {} };
+    const byKey: FieldErrorsByKey = {};
+    for (const [k, message] of Object.entries(errors)) byKey[k] = { type: 'schema', message };
+    return { values: {}, errors: byKey as FieldErrors<FormState> };
+  };
+}
+
 function ShowtimeForm({
   showtime,
   events,
@@ -153,11 +174,15 @@ function ShowtimeForm({
   eventId: string;
 }) {
   const navigate = useNavigate();
-  const [f, setF] = useState<FormState>(() => initial(showtime, eventId || events[0]?.id || '', venues));
-  const venue = venues.find((v) => v.id === f.venueId);
-  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((s) => ({ ...s, [k]: v }));
+  const form = useForm<FormState, unknown, Record<string, unknown>>({
+    defaultValues: initial(showtime, eventId || events[0]?.id || '', venues),
+    resolver: showtimeResolver(venues, showtime),
+  });
+  const [venueId, currency] = useWatch({ control: form.control, name: ['venueId', 'currency'] });
+  const venue = venues.find((v) => v.id === (showtime?.venueId ?? venueId));
+  const errors = form.formState.errors as unknown as FieldErrorsByKey;
+  const errorOf = (key: string) => errors[key]?.message;
 
-  const [errors, setErrors] = useState<Record<string, string>>({});
   const save = useAction(
     async (body: Record<string, unknown>) => {
       // The body passed the same schema the server parses with; the API's own types are looser here.
@@ -169,28 +194,26 @@ function ShowtimeForm({
     { invalidate: [queryKeys.staff.all, queryKeys.events] },
   );
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const result = check(f, venue, showtime);
-    setErrors(result.errors);
-    if (result.body) void save.run(result.body);
-  };
-  const otherErrors = Object.entries(errors).filter(([k]) => !FIELD_KEYS.has(k) && !k.startsWith('prices.'));
+  const submit = form.handleSubmit((body) => save.run(body));
+  const otherErrors = Object.entries(errors).filter(
+    ([k, e]) => e && !FIELD_KEYS.has(k) && !k.startsWith('prices.'),
+  );
+  const invalid = (key: string) => (errorOf(key) ? true : undefined);
 
   return (
     <form
       className="bo-card bo-form"
-      onSubmit={submit}
+      onSubmit={(e) => void submit(e)}
       aria-label={showtime ? 'Edit showtime' : 'New showtime'}
       noValidate
     >
       <div className="bo-row">
-        <Field label="Event" error={errors.eventId}>
+        <Field label="Event" error={errorOf('eventId')}>
           <select
             required
             disabled={!!showtime}
-            value={f.eventId}
-            onChange={(e) => set('eventId', e.target.value)}
+            aria-invalid={invalid('eventId')}
+            {...form.register('eventId')}
           >
             {events.map((e) => (
               <option key={e.id} value={e.id}>
@@ -199,12 +222,12 @@ function ShowtimeForm({
             ))}
           </select>
         </Field>
-        <Field label="Venue" error={errors.venueId}>
+        <Field label="Venue" error={errorOf('venueId')}>
           <select
             required
             disabled={!!showtime}
-            value={f.venueId}
-            onChange={(e) => set('venueId', e.target.value)}
+            aria-invalid={invalid('venueId')}
+            {...form.register('venueId')}
           >
             {venues.map((v) => (
               <option key={v.id} value={v.id}>
@@ -215,28 +238,28 @@ function ShowtimeForm({
         </Field>
       </div>
       <div className="bo-row">
-        <Field label="Starts at" error={errors.startsAt}>
+        <Field label="Starts at" error={errorOf('startsAt')}>
           <input
             type="datetime-local"
             required
-            value={f.startsAt}
-            onChange={(e) => set('startsAt', e.target.value)}
+            aria-invalid={invalid('startsAt')}
+            {...form.register('startsAt')}
           />
         </Field>
-        <Field label="Sale opens at" error={errors.saleOpensAt}>
+        <Field label="Sale opens at" error={errorOf('saleOpensAt')}>
           <input
             type="datetime-local"
             required
-            value={f.saleOpensAt}
-            onChange={(e) => set('saleOpensAt', e.target.value)}
+            aria-invalid={invalid('saleOpensAt')}
+            {...form.register('saleOpensAt')}
           />
         </Field>
-        <Field label="Sale closes at" error={errors.saleClosesAt}>
+        <Field label="Sale closes at" error={errorOf('saleClosesAt')}>
           <input
             type="datetime-local"
             required
-            value={f.saleClosesAt}
-            onChange={(e) => set('saleClosesAt', e.target.value)}
+            aria-invalid={invalid('saleClosesAt')}
+            {...form.register('saleClosesAt')}
           />
         </Field>
       </div>
@@ -244,64 +267,57 @@ function ShowtimeForm({
         <Field
           label="Hold time (seconds)"
           hint="How long a buyer's seats stay reserved: 5 s to 2 h"
-          error={errors.holdTtlSeconds}
+          error={errorOf('holdTtlSeconds')}
         >
           <input
             type="number"
             min={5}
             max={7200}
             required
-            value={f.holdTtlSeconds}
-            onChange={(e) => set('holdTtlSeconds', e.target.value)}
+            aria-invalid={invalid('holdTtlSeconds')}
+            {...form.register('holdTtlSeconds')}
           />
         </Field>
-        <Field label="Tickets per buyer" hint="Leave empty for no limit" error={errors.perBuyerLimit}>
+        <Field label="Tickets per buyer" hint="Leave empty for no limit" error={errorOf('perBuyerLimit')}>
           <input
             type="number"
             min={1}
             max={1000}
-            value={f.perBuyerLimit}
-            onChange={(e) => set('perBuyerLimit', e.target.value)}
+            aria-invalid={invalid('perBuyerLimit')}
+            {...form.register('perBuyerLimit')}
           />
         </Field>
-        <Field label="Currency" error={errors.currency}>
-          <input
-            required
-            maxLength={3}
-            value={f.currency}
-            onChange={(e) => set('currency', e.target.value)}
-          />
+        <Field label="Currency" error={errorOf('currency')}>
+          <input required maxLength={3} aria-invalid={invalid('currency')} {...form.register('currency')} />
         </Field>
       </div>
       <label className="bo-check">
-        <input
-          type="checkbox"
-          checked={f.buyerRefunds}
-          onChange={(e) => set('buyerRefunds', e.target.checked)}
-        />{' '}
-        Buyers may refund their own orders
+        <input type="checkbox" {...form.register('buyerRefunds')} /> Buyers may refund their own orders
       </label>
-      <FrontDoorFieldset value={f.frontDoor} onChange={(v) => set('frontDoor', v)} />
+      <Controller
+        control={form.control}
+        name="frontDoor"
+        render={({ field }) => <FrontDoorFieldset value={field.value} onChange={field.onChange} />}
+      />
       <fieldset className="bo-prices">
-        <legend>Prices per category ({f.currency})</legend>
+        <legend>Prices per category ({currency})</legend>
         {!venue && <p className="bo-muted">Choose a venue first.</p>}
         {venue?.categories.map((c) => (
-          <Field key={c.key} label={`Price: ${c.name}`} error={errors[`prices.${c.key}`]}>
+          <Field key={c.key} label={`Price: ${c.name}`} error={errorOf(`prices.${c.key}`)}>
             <input
               inputMode="decimal"
               required
-              aria-invalid={errors[`prices.${c.key}`] ? true : undefined}
-              value={f.prices[c.key] ?? ''}
-              onChange={(e) => setF((s) => ({ ...s, prices: { ...s.prices, [c.key]: e.target.value } }))}
+              aria-invalid={invalid(`prices.${c.key}`)}
+              {...form.register(`prices.${c.key}`)}
             />
           </Field>
         ))}
       </fieldset>
       {otherErrors.length > 0 && (
         <ul className="bo-issues" aria-label="Problems found" role="alert">
-          {otherErrors.map(([k, m]) => (
+          {otherErrors.map(([k, e]) => (
             <li key={k}>
-              <code>{k}</code> <span>{m}</span>
+              <code>{k}</code> <span>{e?.message}</span>
             </li>
           ))}
         </ul>

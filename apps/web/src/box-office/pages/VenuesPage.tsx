@@ -1,13 +1,23 @@
 import { useQuery } from '@tanstack/react-query';
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useMemo, useState, type ChangeEvent } from 'react';
+import { useFieldArray, useForm, useWatch, type FieldError } from 'react-hook-form';
+import { z } from 'zod';
 import {
   generateVenue,
+  categorySchema,
+  generatorLimitsSchema,
+  MAX_GA_CAPACITY,
+  MAX_ROWS_PER_SECTION,
+  MAX_SEATS_PER_ROW,
   parseSeatMap,
+  seatMapKeySchema,
   seatMapStats,
   type GenerateSectionOptions,
   type Issue,
   type SeatMapDocument,
   type VenueDto,
+  venueSlugSchema,
 } from '@seatrush/shared';
 import { queryKeys } from '../../api/query.ts';
 import { buildModel } from '../../seatmap/model.ts';
@@ -51,22 +61,57 @@ function Preview({ doc }: { doc: SeatMapDocument }) {
   );
 }
 
-interface SectionRecipe {
-  key: string;
-  name: string;
-  shape: 'rect' | 'arc';
-  rows: number;
-  seatsPerRow: number;
-  category: string;
-}
+/** A typed size, by the generator's shared limits: whole numbers only ("-3" is refused, never made 1). */
+const sizeText = (field: keyof typeof generatorLimitsSchema.shape) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, 'Give a whole number.')
+    .transform(Number)
+    .pipe(generatorLimitsSchema.shape[field]);
 
-interface Recipe {
-  name: string;
-  slug: string;
-  categories: Array<{ key: string; name: string; color: string }>;
-  sections: SectionRecipe[];
-  ga: { enabled: boolean; key: string; name: string; capacity: number; category: string };
-}
+const nameText = z.string().trim().min(1, 'Give it a name.').max(80, 'Use at most 80 characters.');
+
+/**
+ * The generator's form, checked with the seat-map format's own rules (shared keys, slug, category and size
+ * limits) before anything is generated. Sizes are typed text until they pass.
+ */
+const recipeSchema = z.object({
+  name: z.string().trim().min(1, 'Give the venue a name.').max(120, 'Use at most 120 characters.'),
+  slug: venueSlugSchema,
+  categories: z.array(categorySchema).min(1, 'Add at least one price category.'),
+  sections: z
+    .array(
+      z.object({
+        key: seatMapKeySchema,
+        name: nameText,
+        shape: z.enum(['rect', 'arc']),
+        rows: sizeText('rows'),
+        seatsPerRow: sizeText('seatsPerRow'),
+        category: seatMapKeySchema,
+      }),
+    )
+    .min(1, 'Add at least one section.'),
+  ga: z.discriminatedUnion('enabled', [
+    z.object({
+      enabled: z.literal(false),
+      key: z.string(),
+      name: z.string(),
+      capacity: z.string(),
+      category: z.string(),
+    }),
+    z.object({
+      enabled: z.literal(true),
+      key: seatMapKeySchema,
+      name: nameText,
+      capacity: sizeText('capacity'),
+      category: seatMapKeySchema,
+    }),
+  ]),
+});
+
+type Recipe = z.input<typeof recipeSchema>;
+type CheckedRecipe = z.output<typeof recipeSchema>;
 
 const START: Recipe = {
   name: 'New Hall',
@@ -76,17 +121,17 @@ const START: Recipe = {
     { key: 'standard', name: 'Standard', color: '#2563eb' },
   ],
   sections: [
-    { key: 'STALLS', name: 'Stalls', shape: 'rect', rows: 10, seatsPerRow: 20, category: 'standard' },
-    { key: 'CIRCLE', name: 'Circle', shape: 'arc', rows: 5, seatsPerRow: 18, category: 'premium' },
+    { key: 'STALLS', name: 'Stalls', shape: 'rect', rows: '10', seatsPerRow: '20', category: 'standard' },
+    { key: 'CIRCLE', name: 'Circle', shape: 'arc', rows: '5', seatsPerRow: '18', category: 'premium' },
   ],
-  ga: { enabled: false, key: 'FLOOR', name: 'Standing floor', capacity: 200, category: 'standard' },
+  ga: { enabled: false, key: 'FLOOR', name: 'Standing floor', capacity: '200', category: 'standard' },
 };
 
 /**
  * Lays the recipe's sections out without overlaps: rectangles side by side under the stage, arcs as rings around
  * it, behind the rectangles. The shared generator does the seats; the document still goes through validation.
  */
-function generate(r: Recipe): SeatMapDocument {
+function generate(r: CheckedRecipe): SeatMapDocument {
   const pitch = 24;
   const widths = r.sections.map((s) => s.seatsPerRow * pitch);
   const rectTotal = r.sections.reduce((n, s, i) => n + (s.shape === 'rect' ? widths[i]! + 48 : 0), 0);
@@ -135,127 +180,151 @@ function generate(r: Recipe): SeatMapDocument {
   });
 }
 
+/** A whole list's problem ("Add at least one section."): where the zod resolver puts it, or the field array. */
+function listError(e: { root?: FieldError; message?: unknown } | undefined): string | undefined {
+  const message = e?.root?.message ?? e?.message;
+  return typeof message === 'string' ? message : undefined;
+}
+
 function Generator({ onGenerate }: { onGenerate: (json: string) => void }) {
-  const [r, setR] = useState<Recipe>(START);
+  const form = useForm<Recipe, unknown, CheckedRecipe>({
+    resolver: zodResolver(recipeSchema),
+    defaultValues: START,
+  });
+  const { register, control } = form;
+  const { errors } = form.formState;
+  const categoryRows = useFieldArray({ control, name: 'categories' });
+  const sectionRows = useFieldArray({ control, name: 'sections' });
+  const [categories, gaEnabled] = useWatch({ control, name: ['categories', 'ga.enabled'] });
   const [error, setError] = useState<string | null>(null);
-  const setSection = (i: number, patch: Partial<SectionRecipe>) =>
-    setR((v) => ({ ...v, sections: v.sections.map((s, n) => (n === i ? { ...s, ...patch } : s)) }));
-  const setCategory = (i: number, patch: Partial<Recipe['categories'][number]>) =>
-    setR((v) => ({ ...v, categories: v.categories.map((c, n) => (n === i ? { ...c, ...patch } : c)) }));
-  const num = (e: ChangeEvent<HTMLInputElement>) => Math.max(1, Math.floor(Number(e.target.value) || 1));
+  const gaErrors = errors.ga;
+  const invalid = (e: FieldError | undefined) => (e ? true : undefined);
+  const categoryOptions = categories.map((c) => (
+    <option key={c.key} value={c.key}>
+      {c.name}
+    </option>
+  ));
+
+  const run = form.handleSubmit((recipe) => {
+    try {
+      setError(null);
+      onGenerate(JSON.stringify(generate(recipe), null, 2));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  });
 
   return (
     <fieldset className="bo-card bo-subcard">
       <legend>Generate sections</legend>
       <div className="bo-row">
-        <Field label="Venue name">
-          <input value={r.name} onChange={(e) => setR({ ...r, name: e.target.value })} />
+        <Field label="Venue name" error={errors.name?.message}>
+          <input aria-invalid={invalid(errors.name)} {...register('name')} />
         </Field>
-        <Field label="Slug">
-          <input value={r.slug} onChange={(e) => setR({ ...r, slug: e.target.value })} />
+        <Field label="Slug" error={errors.slug?.message}>
+          <input aria-invalid={invalid(errors.slug)} {...register('slug')} />
         </Field>
       </div>
       <h4>Price categories</h4>
-      {r.categories.map((c, i) => (
-        <div className="bo-row" key={i}>
-          <Field label={`Category ${i + 1} key`}>
-            <input value={c.key} onChange={(e) => setCategory(i, { key: e.target.value })} />
-          </Field>
-          <Field label={`Category ${i + 1} name`}>
-            <input value={c.name} onChange={(e) => setCategory(i, { name: e.target.value })} />
-          </Field>
-          <Field label={`Category ${i + 1} colour`}>
-            <input type="color" value={c.color} onChange={(e) => setCategory(i, { color: e.target.value })} />
-          </Field>
-        </div>
-      ))}
+      {categoryRows.fields.map((row, i) => {
+        const e = errors.categories?.[i];
+        return (
+          <div className="bo-row" key={row.id}>
+            <Field label={`Category ${i + 1} key`} error={e?.key?.message}>
+              <input aria-invalid={invalid(e?.key)} {...register(`categories.${i}.key`)} />
+            </Field>
+            <Field label={`Category ${i + 1} name`} error={e?.name?.message}>
+              <input aria-invalid={invalid(e?.name)} {...register(`categories.${i}.name`)} />
+            </Field>
+            <Field label={`Category ${i + 1} colour`} error={e?.color?.message}>
+              <input type="color" {...register(`categories.${i}.color`)} />
+            </Field>
+          </div>
+        );
+      })}
+      {listError(errors.categories) && (
+        <p className="bo-bad" role="alert">
+          {listError(errors.categories)}
+        </p>
+      )}
       <button
         type="button"
         className="bo-btn bo-btn-small"
         onClick={() =>
-          setR({
-            ...r,
-            categories: [
-              ...r.categories,
-              { key: `cat${r.categories.length + 1}`, name: 'New', color: '#15803d' },
-            ],
+          categoryRows.append({
+            key: `cat${categoryRows.fields.length + 1}`,
+            name: 'New',
+            color: '#15803d',
           })
         }
       >
         Add category
       </button>
       <h4>Sections</h4>
-      {r.sections.map((s, i) => (
-        <div className="bo-row bo-row-section" key={i}>
-          <Field label={`Section ${i + 1} key`}>
-            <input value={s.key} onChange={(e) => setSection(i, { key: e.target.value })} />
-          </Field>
-          <Field label={`Section ${i + 1} name`}>
-            <input value={s.name} onChange={(e) => setSection(i, { name: e.target.value })} />
-          </Field>
-          <Field label={`Section ${i + 1} shape`}>
-            <select
-              value={s.shape}
-              onChange={(e) => setSection(i, { shape: e.target.value as 'rect' | 'arc' })}
+      {sectionRows.fields.map((row, i) => {
+        const e = errors.sections?.[i];
+        return (
+          <div className="bo-row bo-row-section" key={row.id}>
+            <Field label={`Section ${i + 1} key`} error={e?.key?.message}>
+              <input aria-invalid={invalid(e?.key)} {...register(`sections.${i}.key`)} />
+            </Field>
+            <Field label={`Section ${i + 1} name`} error={e?.name?.message}>
+              <input aria-invalid={invalid(e?.name)} {...register(`sections.${i}.name`)} />
+            </Field>
+            <Field label={`Section ${i + 1} shape`}>
+              <select {...register(`sections.${i}.shape`)}>
+                <option value="rect">Rectangle</option>
+                <option value="arc">Arc</option>
+              </select>
+            </Field>
+            <Field label={`Section ${i + 1} rows`} error={e?.rows?.message}>
+              <input
+                type="number"
+                min={1}
+                max={MAX_ROWS_PER_SECTION}
+                aria-invalid={invalid(e?.rows)}
+                {...register(`sections.${i}.rows`)}
+              />
+            </Field>
+            <Field label={`Section ${i + 1} seats per row`} error={e?.seatsPerRow?.message}>
+              <input
+                type="number"
+                min={1}
+                max={MAX_SEATS_PER_ROW}
+                aria-invalid={invalid(e?.seatsPerRow)}
+                {...register(`sections.${i}.seatsPerRow`)}
+              />
+            </Field>
+            <Field label={`Section ${i + 1} category`} error={e?.category?.message}>
+              <select {...register(`sections.${i}.category`)}>{categoryOptions}</select>
+            </Field>
+            <button
+              type="button"
+              className="bo-btn bo-btn-small bo-btn-quiet"
+              onClick={() => sectionRows.remove(i)}
+              aria-label={`Remove section ${i + 1}`}
             >
-              <option value="rect">Rectangle</option>
-              <option value="arc">Arc</option>
-            </select>
-          </Field>
-          <Field label={`Section ${i + 1} rows`}>
-            <input
-              type="number"
-              min={1}
-              max={500}
-              value={s.rows}
-              onChange={(e) => setSection(i, { rows: num(e) })}
-            />
-          </Field>
-          <Field label={`Section ${i + 1} seats per row`}>
-            <input
-              type="number"
-              min={1}
-              max={2000}
-              value={s.seatsPerRow}
-              onChange={(e) => setSection(i, { seatsPerRow: num(e) })}
-            />
-          </Field>
-          <Field label={`Section ${i + 1} category`}>
-            <select value={s.category} onChange={(e) => setSection(i, { category: e.target.value })}>
-              {r.categories.map((c) => (
-                <option key={c.key} value={c.key}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <button
-            type="button"
-            className="bo-btn bo-btn-small bo-btn-quiet"
-            onClick={() => setR({ ...r, sections: r.sections.filter((_, n) => n !== i) })}
-            aria-label={`Remove section ${i + 1}`}
-          >
-            Remove
-          </button>
-        </div>
-      ))}
+              Remove
+            </button>
+          </div>
+        );
+      })}
+      {listError(errors.sections) && (
+        <p className="bo-bad" role="alert">
+          {listError(errors.sections)}
+        </p>
+      )}
       <button
         type="button"
         className="bo-btn bo-btn-small"
         onClick={() =>
-          setR({
-            ...r,
-            sections: [
-              ...r.sections,
-              {
-                key: `S${r.sections.length + 1}`,
-                name: `Section ${r.sections.length + 1}`,
-                shape: 'rect',
-                rows: 5,
-                seatsPerRow: 10,
-                category: r.categories[0]?.key ?? '',
-              },
-            ],
+          sectionRows.append({
+            key: `S${sectionRows.fields.length + 1}`,
+            name: `Section ${sectionRows.fields.length + 1}`,
+            shape: 'rect',
+            rows: '5',
+            seatsPerRow: '10',
+            category: categories[0]?.key ?? '',
           })
         }
       >
@@ -263,43 +332,27 @@ function Generator({ onGenerate }: { onGenerate: (json: string) => void }) {
       </button>
       <h4>Standing zone</h4>
       <label className="bo-check">
-        <input
-          type="checkbox"
-          checked={r.ga.enabled}
-          onChange={(e) => setR({ ...r, ga: { ...r.ga, enabled: e.target.checked } })}
-        />{' '}
-        Add a general-admission zone
+        <input type="checkbox" {...register('ga.enabled')} /> Add a general-admission zone
       </label>
-      {r.ga.enabled && (
+      {gaEnabled && (
         <div className="bo-row">
-          <Field label="Zone key">
-            <input value={r.ga.key} onChange={(e) => setR({ ...r, ga: { ...r.ga, key: e.target.value } })} />
+          <Field label="Zone key" error={gaErrors?.key?.message}>
+            <input aria-invalid={invalid(gaErrors?.key)} {...register('ga.key')} />
           </Field>
-          <Field label="Zone name">
-            <input
-              value={r.ga.name}
-              onChange={(e) => setR({ ...r, ga: { ...r.ga, name: e.target.value } })}
-            />
+          <Field label="Zone name" error={gaErrors?.name?.message}>
+            <input aria-invalid={invalid(gaErrors?.name)} {...register('ga.name')} />
           </Field>
-          <Field label="Capacity">
+          <Field label="Capacity" error={gaErrors?.capacity?.message}>
             <input
               type="number"
               min={1}
-              value={r.ga.capacity}
-              onChange={(e) => setR({ ...r, ga: { ...r.ga, capacity: num(e) } })}
+              max={MAX_GA_CAPACITY}
+              aria-invalid={invalid(gaErrors?.capacity)}
+              {...register('ga.capacity')}
             />
           </Field>
-          <Field label="Zone category">
-            <select
-              value={r.ga.category}
-              onChange={(e) => setR({ ...r, ga: { ...r.ga, category: e.target.value } })}
-            >
-              {r.categories.map((c) => (
-                <option key={c.key} value={c.key}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
+          <Field label="Zone category" error={gaErrors?.category?.message}>
+            <select {...register('ga.category')}>{categoryOptions}</select>
           </Field>
         </div>
       )}
@@ -308,18 +361,7 @@ function Generator({ onGenerate }: { onGenerate: (json: string) => void }) {
           {error}
         </p>
       )}
-      <button
-        type="button"
-        className="bo-btn bo-btn-primary"
-        onClick={() => {
-          try {
-            setError(null);
-            onGenerate(JSON.stringify(generate(r), null, 2));
-          } catch (e) {
-            setError(e instanceof Error ? e.message : String(e));
-          }
-        }}
-      >
+      <button type="button" className="bo-btn bo-btn-primary" onClick={() => void run()}>
         Generate document
       </button>
     </fieldset>
@@ -351,9 +393,10 @@ function VenueEditor({ target, onSaved }: { target: VenueDto | null; onSaved: (v
   const parsed = useMemo(() => parse(text), [text]);
   const save = useAction(
     async () => {
-      if (parsed.kind !== 'ok' && parsed.kind !== 'invalid') return;
-      // Send what the person wrote, even when our check found problems: the server's answer is the authority.
-      const raw = JSON.parse(text) as unknown;
+      // The browser checks with the server's own schema (parseSeatMap): a document it finds problems in is
+      // not sent, the problems are listed above the button instead.
+      if (parsed.kind !== 'ok') return;
+      const raw = parsed.raw;
       const v = target ? await staffApi.replaceLayout(target.id, raw) : await staffApi.createVenue(raw);
       onSaved(v);
       setText('');
@@ -436,11 +479,17 @@ function VenueEditor({ target, onSaved }: { target: VenueDto | null; onSaved: (v
       <button
         type="button"
         className="bo-btn bo-btn-primary"
-        disabled={save.pending || (parsed.kind !== 'ok' && parsed.kind !== 'invalid')}
+        disabled={save.pending || parsed.kind !== 'ok'}
+        aria-describedby={parsed.kind === 'ok' || parsed.kind === 'empty' ? undefined : 'bo-venue-blocked'}
         onClick={() => void save.run()}
       >
         {target ? 'Replace layout' : 'Create venue'}
       </button>
+      {parsed.kind !== 'ok' && parsed.kind !== 'empty' && (
+        <p id="bo-venue-blocked" className="bo-hint">
+          Fix the problems listed above first.
+        </p>
+      )}
     </section>
   );
 }
