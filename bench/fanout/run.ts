@@ -23,23 +23,20 @@ import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import {
   generateVenue,
-  parseSeatMap,
   type ClientToServerEvents,
   type Envelope,
   type HoldResponse,
   type ServerToClientEvents,
 } from '@seatrush/shared';
+import { showtimeOnSale } from '../lib/on-sale.ts';
 import { applyMigrations } from '../../prisma/migrate.ts';
 import { createPrisma } from '../../apps/server/src/db/prisma.ts';
 import { createRedis } from '../../apps/server/src/db/redis.ts';
 import { createLogger } from '../../apps/server/src/observability/logger.ts';
 import { createInventory } from '../../apps/server/src/inventory/inventory.ts';
-import { createVenue } from '../../apps/server/src/catalog/venues.ts';
-import { createEvent } from '../../apps/server/src/catalog/events.ts';
-import { createShowtime } from '../../apps/server/src/catalog/showtimes.ts';
-import { changeSaleState } from '../../apps/server/src/catalog/sale-control.ts';
 import type { ChildMsg, ParentMsg, Truth } from './clients.ts';
 import { RATE_LIMITS_OFF } from '../../apps/server/src/config/index.ts';
+import { deletePrefix } from '../lib/redis-prefix.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DB_NAME = 'seatrush_bench_fanout';
@@ -130,11 +127,10 @@ async function prepareDatabase(): Promise<void> {
 }
 
 /** 10,000 numbered seats in four blocks plus a 20,000-place standing floor, on sale, no per-buyer limit. */
-async function createShowtimeOnSale(
+function createShowtimeOnSale(
   inventory: ReturnType<typeof createInventory>,
   prisma: ReturnType<typeof createPrisma>,
 ) {
-  const logger = createLogger({ logLevel: 'silent' });
   const doc = generateVenue({
     name: 'Fan-out Arena',
     slug: 'fanout-arena',
@@ -166,39 +162,15 @@ async function createShowtimeOnSale(
       },
     ],
   });
-  const parsed = parseSeatMap(doc);
-  if (!parsed.ok) throw new Error(`venue invalid: ${JSON.stringify(parsed.issues.slice(0, 3))}`);
-  const deps = {
-    prisma,
-    logger,
-    saleHooks: {
-      opened: async (id: string) => void (await inventory.load(id)),
-      stateChanged: (id: string, state: 'scheduled' | 'on_sale' | 'paused' | 'closed') =>
-        inventory.setSaleState(id, state),
-    },
-  };
-  const venue = await createVenue(deps, parsed.doc, 'system');
-  const event = await createEvent(deps, { slug: 'fanout', name: 'Fan-out', description: '' }, 'system');
-  const day = 86_400_000;
-  const showtime = await createShowtime(
-    deps,
+  return showtimeOnSale(
+    { inventory, prisma },
     {
-      eventId: event.id,
-      venueId: venue.id,
-      startsAt: new Date(Date.now() + 30 * day).toISOString(),
-      saleOpensAt: new Date(Date.now() - day).toISOString(),
-      saleClosesAt: new Date(Date.now() + 29 * day).toISOString(),
+      doc,
+      event: { slug: 'fanout', name: 'Fan-out' },
       holdTtlSeconds: 3600,
-      perBuyerLimit: null,
-      currency: 'EUR',
-      buyerRefunds: true,
       prices: { front: 9000, rear: 5000, floor: 4000 },
     },
-    'system',
   );
-  await changeSaleState(deps, showtime.id, 'open', 'system');
-  const labels = (await inventory.snapshot(showtime.id)).seatLabels;
-  return { showtimeId: showtime.id, labels };
 }
 
 /** Three (--nodes) web nodes behind the repo's nginx, from the launcher; their logs go beside the nginx config. */
@@ -387,12 +359,7 @@ async function cleanup(): Promise<void> {
     return;
   }
   const redis = createRedis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deletePrefix(redis, prefix);
   redis.disconnect();
   // Keep the nginx config and node logs of a failed run for a look; a good run leaves nothing behind.
   if (!process.exitCode && !args.keep) rmSync(workDir, { recursive: true, force: true });

@@ -19,6 +19,7 @@ import { createPrisma } from '../../apps/server/src/db/prisma.ts';
 import { createRedis } from '../../apps/server/src/db/redis.ts';
 import { createFlashSale } from './fixtures.ts';
 import { benchNodeEnv, ensureDatabase, REPO } from './lib.ts';
+import { deletePrefix } from '../lib/redis-prefix.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/seatrush_bench';
@@ -215,12 +216,7 @@ async function main(): Promise<void> {
     await prisma.showtime.update({ where: { id: showtimeId }, data: { saleState: 'closed' } });
     await prisma.$disconnect();
     const redis = createRedis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deletePrefix(redis, prefix);
     redis.disconnect();
   }
 }

@@ -18,6 +18,7 @@ import { createContainer } from '../../apps/server/src/container.ts';
 import { startNode } from '../../apps/server/src/node.ts';
 import { createFlashSale } from './fixtures.ts';
 import { benchNodeEnv, ensureDatabase } from './lib.ts';
+import { deletePrefix } from '../lib/redis-prefix.ts';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/seatrush_bench';
 const REQUESTS = Number(process.argv[2] ?? 20_000);
@@ -130,12 +131,7 @@ async function main(): Promise<void> {
     await node.stop();
     if (showtimeId)
       await c.prisma.showtime.update({ where: { id: showtimeId }, data: { saleState: 'closed' } });
-    let cursor = '0';
-    do {
-      const [next, keys] = await c.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
-      cursor = next;
-      if (keys.length) await c.redis.del(...keys);
-    } while (cursor !== '0');
+    await deletePrefix(c.redis, prefix);
     await c.close();
   }
 }

@@ -42,6 +42,7 @@ import {
 import { runScript } from '../../apps/server/src/inventory/scripts.ts';
 import { createFlashSale } from './fixtures.ts';
 import { benchNodeEnv, ensureDatabase, REPO } from './lib.ts';
+import { deletePrefix } from '../lib/redis-prefix.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/seatrush_bench';
@@ -622,12 +623,7 @@ async function main(): Promise<void> {
     await prisma.showtime
       .updateMany({ where: { saleState: 'on_sale' }, data: { saleState: 'closed' } })
       .catch(() => undefined);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deletePrefix(redis, prefix);
     redis.disconnect();
     await prisma.$disconnect();
   }

@@ -33,6 +33,7 @@ import { createRedis } from '../../apps/server/src/db/redis.ts';
 import { createLogger } from '../../apps/server/src/observability/logger.ts';
 import { createInventory, type Inventory } from '../../apps/server/src/inventory/inventory.ts';
 import { showtimeKeys } from '../../apps/server/src/inventory/keys.ts';
+import { deletePrefix } from '../lib/redis-prefix.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const requireFromServer = createRequire(path.join(REPO, 'apps/server/package.json'));
@@ -453,12 +454,7 @@ async function main(): Promise<void> {
   await Promise.all(
     workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once('exit', r)))),
   );
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deletePrefix(redis, prefix);
   await prisma.$disconnect();
   redis.disconnect();
   process.exitCode = ok ? 0 : 1;

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckoutResponse, ErrorBody, OrderDto, RefundDto, StaffOrderDetailDto } from '@seatrush/shared';
+import type { ErrorBody, OrderDto, RefundDto, StaffOrderDetailDto } from '@seatrush/shared';
 import { startTestStack, type TestStack } from './support/env.ts';
 import { staffWithToken } from './support/catalog-fixtures.ts';
-import { ordersWorld, type OrdersWorld } from './support/orders-fixtures.ts';
-import { waitFor } from './support/wait.ts';
+import { ordersWorld, paidOrder, type OrdersWorld } from './support/orders-fixtures.ts';
 
 /**
  * Issue 14 #14: a refund the provider refuses leaves the order paid, its tickets valid and its seats sold, with
@@ -33,33 +32,6 @@ type RefundAnswer = { order: OrderDto; refund: RefundDto };
 const prisma = () => stack.container.prisma;
 
 let req = 0;
-async function paidOrder(buyer: number, seats: string[]) {
-  const h = await w.inv.hold(w.f.showtimeId, {
-    buyerId: w.buyers[buyer]!.id,
-    requestId: `rf${req++}`,
-    seats,
-  });
-  const co = await w.api<CheckoutResponse>('post', `/api/holds/${h.holdId}/checkout`, {
-    body: { holdToken: h.holdToken, email: w.buyers[buyer]!.email },
-  });
-  expect(co.status, co.text).toBe(201);
-  const pay = await w.api('post', `/sandbox-pay/${co.json.paymentUrl.split('/').pop()}`, {
-    body: { card: '4242424242424242' },
-  });
-  expect(pay.status, pay.text).toBe(200);
-  return waitFor(
-    async () => {
-      const o = await w.api<OrderDto>(
-        'get',
-        `/api/orders/${co.json.orderCode}?email=${encodeURIComponent(w.buyers[buyer]!.email)}`,
-      );
-      return o.json.status === 'PAID' ? o.json : null;
-    },
-    30_000,
-    'order PAID',
-  );
-}
-
 /** Whether another buyer can hold the seat now (it is on sale). */
 const holdable = (seat: string) =>
   w.inv.hold(w.f.showtimeId, { buyerId: w.buyers[2]!.id, requestId: `probe${req++}`, seats: [seat] }).then(
@@ -72,7 +44,7 @@ const holdable = (seat: string) =>
 
 describe('a refund the provider refuses', () => {
   it('leaves the order paid and its seats sold, shows the failure to staff, and a retry refunds it', async () => {
-    const o = await paidOrder(0, ['A-1-1', 'A-1-2']);
+    const o = await paidOrder(w, 0, ['A-1-1', 'A-1-2']);
     const staff = await staffWithToken(stack.container, 'box_office');
     const payment = await prisma().payment.findFirstOrThrow({ where: { order: { code: o.code } } });
     // The provider's records lose the capture (as the Redis-kept ledger did after a wipe): it refuses refunds.
@@ -161,7 +133,7 @@ describe('a refund the provider refuses', () => {
   });
 
   it('a retry of a refund of another order, or of none, is not found', async () => {
-    const o = await paidOrder(1, ['A-1-5']);
+    const o = await paidOrder(w, 1, ['A-1-5']);
     const staff = await staffWithToken(stack.container, 'box_office');
     const r = await w.api<Err>('post', `/api/staff/orders/${o.code}/refunds/rnothere/retry`, {
       token: staff.token,

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckoutResponse, ErrorBody, OrderDto, RefundDto } from '@seatrush/shared';
+import type { ErrorBody, OrderDto, RefundDto } from '@seatrush/shared';
 import { startTestStack, type TestStack } from './support/env.ts';
 import { staffWithToken } from './support/catalog-fixtures.ts';
-import { ordersWorld, type OrdersWorld } from './support/orders-fixtures.ts';
-import { waitFor } from './support/wait.ts';
+import { ordersWorld, paidOrder, type OrdersWorld } from './support/orders-fixtures.ts';
 import { refundOrder } from '../src/application/refunds/refund-order.ts';
 import { createOrdersModule } from '../src/orders-module.ts';
 import type { PaymentProvider } from '../src/payments/provider.ts';
@@ -32,37 +31,9 @@ type RefundAnswer = { order: OrderDto; refund: RefundDto };
 const refundsOf = (code: string) =>
   stack.container.prisma.refund.findMany({ where: { order: { code } }, orderBy: { createdAt: 'asc' } });
 
-let req = 0;
-async function paidOrder(buyer: number, seats: string[]) {
-  const h = await w.inv.hold(w.f.showtimeId, {
-    buyerId: w.buyers[buyer]!.id,
-    requestId: `ri${req++}`,
-    seats,
-  });
-  const co = await w.api<CheckoutResponse>('post', `/api/holds/${h.holdId}/checkout`, {
-    body: { holdToken: h.holdToken, email: w.buyers[buyer]!.email },
-  });
-  expect(co.status, co.text).toBe(201);
-  const pay = await w.api('post', `/sandbox-pay/${co.json.paymentUrl.split('/').pop()}`, {
-    body: { card: '4242424242424242' },
-  });
-  expect(pay.status, pay.text).toBe(200);
-  return waitFor(
-    async () => {
-      const o = await w.api<OrderDto>(
-        'get',
-        `/api/orders/${co.json.orderCode}?email=${encodeURIComponent(w.buyers[buyer]!.email)}`,
-      );
-      return o.json.status === 'PAID' ? o.json : null;
-    },
-    30_000,
-    'order PAID',
-  );
-}
-
 describe('refunds with an Idempotency-Key', () => {
   it('a buyer retrying a refund with the same key gets the first answer, and nothing is refunded twice', async () => {
-    const o = await paidOrder(0, ['A-1-1', 'A-1-2']);
+    const o = await paidOrder(w, 0, ['A-1-1', 'A-1-2']);
     const first = o.items.find((i) => i.seatLabel === 'A-1-1')!;
     const ask = () =>
       w.api<RefundAnswer>('post', `/api/orders/${o.code}/refund`, {
@@ -90,7 +61,7 @@ describe('refunds with an Idempotency-Key', () => {
   });
 
   it('concurrent retries with one key make one refund and all get its answer', async () => {
-    const o = await paidOrder(1, ['A-1-4', 'A-1-5']);
+    const o = await paidOrder(w, 1, ['A-1-4', 'A-1-5']);
     const staff = await staffWithToken(stack.container, 'box_office');
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
@@ -109,7 +80,7 @@ describe('refunds with an Idempotency-Key', () => {
   });
 
   it('when the first answer is lost after the refund was recorded, the retry finishes it and answers with it', async () => {
-    const o = await paidOrder(2, ['A-2-1']);
+    const o = await paidOrder(w, 2, ['A-2-1']);
     const staff = await staffWithToken(stack.container, 'box_office');
     // The first attempt dies between its commit and the provider's answer (a node killed, PostgreSQL gone).
     const broken: PaymentProvider = {
@@ -145,7 +116,7 @@ describe('refunds with an Idempotency-Key', () => {
   });
 
   it('a malformed key is refused before anything happens', async () => {
-    const o = await paidOrder(3, ['A-2-5']);
+    const o = await paidOrder(w, 3, ['A-2-5']);
     const r = await w.api<Err>('post', `/api/orders/${o.code}/refund`, {
       headers: { 'idempotency-key': 'not a key!' },
       body: { email: w.buyers[3]!.email },

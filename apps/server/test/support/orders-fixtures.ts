@@ -11,6 +11,7 @@ import {
 import { apiClient, type Api } from './catalog-fixtures.ts';
 import { createQueues, type OrdersJob } from '../../src/queue/queues.ts';
 import { waitFor } from './wait.ts';
+import type { CheckoutResponse, OrderDto } from '@seatrush/shared';
 
 /** The shared polling helper, also exported here for tests that import it with the orders fixtures. */
 
@@ -99,4 +100,36 @@ export async function ordersSettled(
   } finally {
     await queues.close();
   }
+}
+
+let paidSeq = 0;
+/**
+ * A buyer's PAID order for these seats, through the real path: a hold, checkout, the sandbox page with the success
+ * card, and the webhook (waits until the order reads PAID).
+ */
+export async function paidOrder(w: OrdersWorld, buyer: number, seats: string[]): Promise<OrderDto> {
+  const h = await w.inv.hold(w.f.showtimeId, {
+    buyerId: w.buyers[buyer]!.id,
+    requestId: `paid${paidSeq++}`,
+    seats,
+  });
+  const co = await w.api<CheckoutResponse>('post', `/api/holds/${h.holdId}/checkout`, {
+    body: { holdToken: h.holdToken, email: w.buyers[buyer]!.email },
+  });
+  if (co.status !== 201) throw new Error(`checkout ${co.status}: ${co.text}`);
+  const pay = await w.api('post', `/sandbox-pay/${co.json.paymentUrl.split('/').pop()}`, {
+    body: { card: '4242424242424242' },
+  });
+  if (pay.status !== 200) throw new Error(`sandbox payment ${pay.status}: ${pay.text}`);
+  return waitFor(
+    async () => {
+      const o = await w.api<OrderDto>(
+        'get',
+        `/api/orders/${co.json.orderCode}?email=${encodeURIComponent(w.buyers[buyer]!.email)}`,
+      );
+      return o.json.status === 'PAID' ? o.json : null;
+    },
+    30_000,
+    'order PAID',
+  );
 }
