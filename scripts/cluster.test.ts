@@ -1,8 +1,8 @@
 /**
  * `npm run cluster` (issue 18) end to end: nginx in front of two web nodes and a worker, one URL, /metrics not
- * forwarded, each node's operations port answering, and a clean Ctrl-C that leaves no process behind. Also: the
- * local Redis Cluster comes up from redis-server binaries and goes away, and `--redis-cluster` is refused with one
- * sentence while the server cannot use it.
+ * forwarded, each node's operations port answering, and a clean Ctrl-C that leaves no process behind; with
+ * `--redis-cluster 3`, the same on a local Redis Cluster of three masters that goes away with the rest. Also: the
+ * local Redis Cluster comes up from redis-server binaries and goes away.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -110,20 +110,73 @@ describe('npm run cluster', () => {
     240_000,
   );
 
-  it('refuses --redis-cluster in one sentence while the server does not support it', async () => {
-    const child = spawn(process.execPath, ['scripts/bootstrap.mjs', 'cluster', '--redis-cluster', '3'], {
-      cwd: root,
-      env: process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(1);
-    expect(err.trim()).toMatch(
-      /^seatrush: --redis-cluster is not available yet: .*does not support Redis Cluster/,
-    );
-  });
+  it.skipIf(!hasNginx)(
+    '--redis-cluster 3 starts a local Redis Cluster that every node uses, and stops it with the rest',
+    async () => {
+      const db = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+      db.pathname = '/seatrush_h3_cluster_redis';
+      const port = 4120; // web node 4121, operations ports 4122-4123
+      const child = spawn(
+        process.execPath,
+        [
+          'scripts/bootstrap.mjs',
+          'cluster',
+          '--web',
+          '1',
+          '--workers',
+          '1',
+          '--port',
+          String(port),
+          '--redis-cluster',
+          '3',
+        ],
+        {
+          cwd: root,
+          // A REDIS_URL of the environment is not used: the nodes get the cluster's REDIS_CLUSTER_NODES.
+          env: { ...process.env, DATABASE_URL: db.toString(), LOG_LEVEL: 'warn' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      onTestFailed(() => void child.kill('SIGINT'));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ready line within 180 s:\n${output}`)), 180_000);
+        child.stdout.on('data', () => {
+          if (output.includes('Seatrush cluster ready: ')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`npm run cluster exited (${code}):\n${output}`)));
+      });
+      expect(output).toMatch(/^Seatrush cluster ready: .*a Redis Cluster of 3 masters\)$/m);
+      const masters = /^Redis Cluster: 3 masters at (.+) \(data in /m.exec(output)?.[1]?.split(', ') ?? [];
+      expect(masters).toHaveLength(3);
+      const redisPorts = masters.map((m) => Number(m.split(':')[1]));
+      const url = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      expect((await fetch(`${url}/api/events`)).status).toBe(200);
+      // The nodes' data is in the cluster, spread over its masters (the worker's queues, each on its own tag).
+      const keysOn = (p: number) =>
+        Number(execFileSync('redis-cli', ['-p', String(p), 'dbsize'], { encoding: 'utf8' }).trim());
+      const counts = redisPorts.map(keysOn);
+      expect(counts.filter((n) => n > 0).length).toBeGreaterThan(1);
+
+      const tree = descendants(child.pid!);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      expect([0, 130]).toContain(await exited);
+      for (let i = 0; i < 50 && tree.some(alive); i++) await new Promise((r) => setTimeout(r, 200));
+      expect(tree.filter(alive)).toEqual([]);
+      for (const p of redisPorts)
+        expect(spawnSync('redis-cli', ['-p', String(p), 'ping'], { encoding: 'utf8' }).stdout).not.toMatch(
+          /PONG/,
+        );
+    },
+    300_000,
+  );
 });
 
 describe('a local Redis Cluster', () => {

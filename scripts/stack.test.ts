@@ -142,4 +142,30 @@ describe('npm start', () => {
     expect(err.trim()).toMatch(/^seatrush: REDIS_URL \(redis:\/\/127\.0\.0\.1:1\) is not reachable/);
     expect(err).not.toMatch(/\n\s+at /); // no stack trace
   });
+
+  it('uses a given Redis Cluster or sentinels as it uses REDIS_URL: unreachable, it says so in one sentence', async () => {
+    for (const [name, list] of [
+      ['REDIS_CLUSTER_NODES', '127.0.0.1:1,127.0.0.1:2'],
+      ['REDIS_SENTINELS', '127.0.0.1:1'],
+    ] as const) {
+      const child = spawn(process.execPath, ['scripts/bootstrap.mjs', 'start'], {
+        cwd: root,
+        // A reachable REDIS_URL beside it is not what is used.
+        env: {
+          ...process.env,
+          REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+          [name]: list,
+          PORT: '0',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(err.trim()).toBe(
+        `seatrush: ${name} (127.0.0.1:1 first) is not reachable: start it, or unset ${name}.`,
+      );
+    }
+  });
 });

@@ -4,14 +4,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { SetupError, ensurePostgres, ensureRedis, type Service } from './lib/services.ts';
+import { SetupError, ensurePostgres, ensureRedis, pingRedis, type Service } from './lib/services.ts';
 import { launchEnv } from './lib/secrets.ts';
 import { chromiumProblem } from './lib/chromium.ts';
 import { freePort, startCluster } from './lib/cluster.ts';
+import { freeRedisClusterPorts, startRedisCluster } from './lib/redis.ts';
+import { clusterSuites } from '../apps/server/test/support/cluster-suites.ts';
 import { parseArgs } from 'node:util';
 import { applyMigrations, createMigration, generateClient } from '../prisma/migrate.ts';
 import { startMailCatcher } from '../apps/server/src/mail/catcher.ts';
@@ -110,12 +112,37 @@ async function setupMail(): Promise<Record<string, string>> {
   return { SMTP_URL: catcher.url, DEV_MAIL_DIR: dir };
 }
 
-async function setupServices(dbName: string): Promise<{ redisUrl: string; databaseUrl: string }> {
+/** The environment that tells a server process where Redis is (REDIS_URL, or a cluster's nodes, or sentinels). */
+type RedisEnv = Record<string, string>;
+
+/**
+ * Redis as the environment gives it — a Redis Cluster (REDIS_CLUSTER_NODES) or a Sentinel-guarded master
+ * (REDIS_SENTINELS, REDIS_SENTINEL_MASTER), each checked reachable and used as it is, the way REDIS_URL is — else
+ * REDIS_URL or the embedded Redis (lib/services.ts). Given a cluster or sentinels, no Redis of our own is started.
+ */
+async function setupRedis(): Promise<RedisEnv> {
+  for (const name of ['REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const) {
+    const list = process.env[name]?.trim();
+    if (!list) continue;
+    const first = list.split(',')[0]!.trim();
+    if (!(await pingRedis(`redis://${first}`)))
+      throw new SetupError(`${name} (${first} first) is not reachable: start it, or unset ${name}.`);
+    log(`Redis: ${name === 'REDIS_CLUSTER_NODES' ? 'a Redis Cluster' : 'sentinels'} at ${list} (${name}).`);
+    return { [name]: list };
+  }
   const redis = await ensureRedis(root, process.env.REDIS_URL || undefined, log);
   services.push(redis);
+  return { REDIS_URL: redis.url };
+}
+
+async function setupServices(
+  dbName: string,
+  redisEnv?: RedisEnv,
+): Promise<{ redisEnv: RedisEnv; databaseUrl: string }> {
+  const redis = redisEnv ?? (await setupRedis());
   const db = await ensurePostgres(root, process.env.DATABASE_URL || undefined, dbName, log);
   services.push(db);
-  return { redisUrl: redis.url, databaseUrl: db.url };
+  return { redisEnv: redis, databaseUrl: db.url };
 }
 
 /** Regenerates the Prisma client only when the schema changed since the last generation. */
@@ -179,10 +206,10 @@ const step = async (name: string, cmd: string, args: string[], env: NodeJS.Proce
 };
 
 async function start(): Promise<void> {
-  const { redisUrl, databaseUrl } = await setupServices('seatrush');
+  const { redisEnv, databaseUrl } = await setupServices('seatrush');
   await prepareDatabase(databaseUrl);
   const env = {
-    REDIS_URL: redisUrl,
+    ...redisEnv,
     DATABASE_URL: databaseUrl,
     WEB_DIST: join(root, 'apps/web/dist'),
     ...(await setupMail()),
@@ -200,10 +227,22 @@ async function start(): Promise<void> {
 }
 
 /**
- * `npm run cluster -- --web 3 --workers 2 [--port 8080]`: the docker-compose topology without Docker — the repo's
- * nginx in front of N web nodes, M workers (scripts/lib/cluster.ts) — on the services `npm start` uses.
+ * `npm run cluster -- --web 3 --workers 2 [--port 8080] [--redis-cluster 3]`: the docker-compose topology without
+ * Docker — the repo's nginx in front of N web nodes, M workers (scripts/lib/cluster.ts) — on the services `npm start`
+ * uses, or, with --redis-cluster N, on a local Redis Cluster of N masters from redis-server binaries (lib/redis.ts,
+ * under .data/redis-cluster, started fresh and stopped with the rest) that every node reaches through
+ * REDIS_CLUSTER_NODES.
  */
-async function cluster(args: string[]): Promise<void> {
+interface Topology {
+  web: number;
+  workers: number;
+  port: number;
+  /** Masters of a local Redis Cluster to start, or null (the Redis `npm start` would use). */
+  redisCluster: number | null;
+}
+
+/** `--web N --workers M [--port P] [--redis-cluster K]`, checked. */
+function parseTopology(args: string[], defaultPort: string): Topology {
   const { values } = parseArgs({
     args,
     options: {
@@ -213,36 +252,43 @@ async function cluster(args: string[]): Promise<void> {
       'redis-cluster': { type: 'string' },
     },
   });
-  if (values['redis-cluster'] !== undefined)
-    throw new SetupError(
-      '--redis-cluster is not available yet: the server connects to one Redis (REDIS_URL) and does not support Redis Cluster (issue 18). Run without --redis-cluster.',
-    );
   const count = (v: string, name: string, min: number, max: number) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min || n > max)
       throw new SetupError(`--${name} takes a whole number from ${min} to ${max} (got "${v}").`);
     return n;
   };
-  const web = count(values.web, 'web', 1, 16);
-  const workers = count(values.workers, 'workers', 0, 16);
-  const port = count(values.port ?? process.env.PORT ?? '8080', 'port', 1, 65_000);
-  const { redisUrl, databaseUrl } = await setupServices('seatrush');
-  await prepareDatabase(databaseUrl);
-  const env = {
-    REDIS_URL: redisUrl,
-    DATABASE_URL: databaseUrl,
-    WEB_DIST: join(root, 'apps/web/dist'),
-    ...(await setupMail()),
+  return {
+    web: count(values.web, 'web', 1, 16),
+    workers: count(values.workers, 'workers', 0, 16),
+    port: count(values.port ?? defaultPort, 'port', 1, 65_000),
+    redisCluster:
+      values['redis-cluster'] === undefined ? null : count(values['redis-cluster'], 'redis-cluster', 3, 16),
   };
-  await step('seed (when empty)', bin('tsx'), ['apps/server/src/cli/index.ts', 'seed', '--if-empty'], env);
-  await step('build web app', pnpm, ['--filter', '@seatrush/web', 'run', 'build'], {});
-  const workDir = join(root, '.data', 'cluster');
+}
+
+/** A fresh local Redis Cluster of `masters` masters under .data/<dirName>, stopped with the rest. */
+async function startLocalRedisCluster(masters: number, dirName: string): Promise<RedisEnv> {
+  if (process.env.REDIS_CLUSTER_NODES || process.env.REDIS_SENTINELS)
+    throw new SetupError(
+      '--redis-cluster starts a Redis Cluster of its own: unset REDIS_CLUSTER_NODES / REDIS_SENTINELS, or drop --redis-cluster.',
+    );
+  const dir = join(root, '.data', dirName);
+  rmSync(dir, { recursive: true, force: true }); // a fresh cluster each run (its ports are drawn anew)
+  const redisCluster = await startRedisCluster({ ports: await freeRedisClusterPorts(masters), dir });
+  services.push({ url: redisCluster.nodes.join(','), owned: true, stop: () => redisCluster.stop() });
+  log(`Redis Cluster: ${masters} masters at ${redisCluster.nodes.join(', ')} (data in ${dir}).`);
+  return { REDIS_CLUSTER_NODES: redisCluster.nodes.join(',') };
+}
+
+/** nginx, the web nodes and the workers of `t` on `env` (lib/cluster.ts); stopped with the rest. */
+async function startTopology(t: Topology, env: NodeJS.ProcessEnv, workDir: string) {
   const running = await startCluster({
     root,
     workDir,
-    port,
-    web,
-    workers,
+    port: t.port,
+    web: t.web,
+    workers: t.workers,
     env: { ...launchEnv(root, process.env), ...env },
     onUnexpectedExit: (node, code, signal) => {
       if (stopping) return;
@@ -251,20 +297,46 @@ async function cluster(args: string[]): Promise<void> {
     },
   });
   services.push({ url: running.url, owned: true, stop: () => running.stop() });
-  const shown = running.url.replace('127.0.0.1', 'localhost');
   log(
     `Nodes: ${[...running.webs, ...running.workers].map((n) => `${n.name}${n.port ? ` :${n.port}` : ''} (metrics :${n.metricsPort})`).join(', ')}; logs in ${workDir}`,
   );
-  log(`Seatrush cluster ready: ${shown}/  (nginx in front of ${web} web node(s), ${workers} worker(s))`);
+  return running;
+}
+
+/**
+ * `npm run cluster -- --web 3 --workers 2 [--port 8080] [--redis-cluster 3]`: the docker-compose topology without
+ * Docker — the repo's nginx in front of N web nodes, M workers (scripts/lib/cluster.ts) — on the services `npm start`
+ * uses, or, with --redis-cluster N, on a local Redis Cluster of N masters from redis-server binaries (lib/redis.ts,
+ * under .data/redis-cluster, started fresh and stopped with the rest) that every node reaches through
+ * REDIS_CLUSTER_NODES.
+ */
+async function cluster(args: string[]): Promise<void> {
+  const t = parseTopology(args, process.env.PORT ?? '8080');
+  const redisEnv = t.redisCluster ? await startLocalRedisCluster(t.redisCluster, 'redis-cluster') : undefined;
+  const { redisEnv: redis, databaseUrl } = await setupServices('seatrush', redisEnv);
+  await prepareDatabase(databaseUrl);
+  const env = {
+    ...redis,
+    DATABASE_URL: databaseUrl,
+    WEB_DIST: join(root, 'apps/web/dist'),
+    ...(await setupMail()),
+  };
+  await step('seed (when empty)', bin('tsx'), ['apps/server/src/cli/index.ts', 'seed', '--if-empty'], env);
+  await step('build web app', pnpm, ['--filter', '@seatrush/web', 'run', 'build'], {});
+  const running = await startTopology(t, env, join(root, '.data', 'cluster'));
+  const shown = running.url.replace('127.0.0.1', 'localhost');
+  log(
+    `Seatrush cluster ready: ${shown}/  (nginx in front of ${t.web} web node(s), ${t.workers} worker(s)${t.redisCluster ? `, a Redis Cluster of ${t.redisCluster} masters` : ''})`,
+  );
   await new Promise(() => {}); // run until a signal
 }
 
 async function test(): Promise<void> {
-  const { redisUrl, databaseUrl } = await setupServices('seatrush_test');
+  const { redisEnv, databaseUrl } = await setupServices('seatrush_test');
   await prepareDatabase(databaseUrl);
   const only = process.env.SEATRUSH_TEST_ONLY; // e.g. "unit" or "e2e", for local iteration
   const want = (s: string) => !only || only.split(',').includes(s);
-  const testEnv = { REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+  const testEnv = { ...redisEnv, DATABASE_URL: databaseUrl, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
   if (want('lint')) {
     await step('lint (eslint)', bin('eslint'), ['.', '--max-warnings=0']);
     await step('format (prettier --check)', bin('prettier'), ['--check', '.']);
@@ -274,21 +346,75 @@ async function test(): Promise<void> {
     await step('typecheck (root)', bin('tsc'), ['-p', 'tsconfig.json']);
     await step('typecheck (packages)', pnpm, ['-r', 'run', 'typecheck']);
   }
-  if (want('unit')) await step('unit and integration tests (vitest)', bin('vitest'), ['run'], testEnv);
+  if (want('unit')) {
+    await step('unit and integration tests (vitest)', bin('vitest'), ['run'], testEnv);
+    // Issue 18: the suites of apps/server/test/support/cluster-suites.ts again, on a fresh three-master Redis Cluster
+    // that vitest's global setup starts (SEATRUSH_TEST_REDIS=cluster). Skipped when the run is on a cluster already.
+    if (!redisEnv.REDIS_CLUSTER_NODES)
+      await step(
+        'integration suites on a three-master Redis Cluster (vitest)',
+        bin('vitest'),
+        ['run', '--project', 'server', ...clusterSuites.map((f) => `apps/server/${f}`)],
+        { ...testEnv, SEATRUSH_TEST_REDIS: 'cluster' },
+      );
+  }
   // bench/chaos, short form: nginx + 3 web nodes + a worker on a Redis and a PostgreSQL of its own, one fault of each
   // kind under a small load, then the invariants (bench/README.md, "Chaos").
   if (want('chaos'))
     await step('chaos (short): faults under load, invariants', bin('tsx'), ['bench/chaos/run.ts', '--short']);
-  if (want('e2e')) {
+  const e2e = want('e2e');
+  // The buyer suites again through nginx against `npm run cluster`'s topology on a local Redis Cluster (issue 18).
+  const e2eCluster = want('e2e-cluster');
+  if (e2e || e2eCluster) {
     const noBrowser = chromiumProblem(process.env);
     if (noBrowser) throw new SetupError(noBrowser);
     await step('build web app', pnpm, ['--filter', '@seatrush/web', 'run', 'build']);
-    // SEATRUSH_E2E_DB / E2E_PORT / SEATRUSH_E2E_ARGS let two checkouts (or two people) run suites side by side,
-    // e.g. SEATRUSH_E2E_ARGS="tests/checkout.spec.ts --grep refund" runs one file's matching tests.
-    const e2eDb = await recreateDatabase(databaseUrl, process.env.SEATRUSH_E2E_DB ?? 'seatrush_e2e');
+  }
+  // SEATRUSH_E2E_DB / E2E_PORT / SEATRUSH_E2E_ARGS let two checkouts (or two people) run suites side by side,
+  // e.g. SEATRUSH_E2E_ARGS="tests/checkout.spec.ts --grep refund" runs one file's matching tests.
+  // SEATRUSH_E2E_CLUSTER="--web 2 --workers 1 --redis-cluster 3": the suites run through nginx against that
+  // topology (what `npm run cluster` starts; E2E_PORT is nginx's port) instead of one web node and one worker.
+  const e2eDbName = process.env.SEATRUSH_E2E_DB ?? 'seatrush_e2e';
+  if (e2e)
+    await endToEnd({
+      title: 'end-to-end tests (Playwright)',
+      db: e2eDbName,
+      topology: process.env.SEATRUSH_E2E_CLUSTER
+        ? parseTopology(
+            process.env.SEATRUSH_E2E_CLUSTER.split(' ').filter(Boolean),
+            process.env.E2E_PORT ?? '3100',
+          )
+        : null,
+      port: Number(process.env.E2E_PORT ?? 3100),
+      args: process.env.SEATRUSH_E2E_ARGS?.split(' ').filter(Boolean) ?? [],
+    });
+  if (e2eCluster) {
+    // nginx on E2E_CLUSTER_PORT (default 3150), the two web nodes and the worker on the ports after it.
+    const port = process.env.E2E_CLUSTER_PORT ?? '3150';
+    await endToEnd({
+      title: 'end-to-end buyer suites through nginx on 2 web nodes, a worker and a 3-master Redis Cluster',
+      db: `${e2eDbName}_cluster`,
+      topology: parseTopology(['--web', '2', '--workers', '1', '--redis-cluster', '3', '--port', port], port),
+      port: Number(port),
+      args: ['tests/buyer-purchase.spec.ts', 'tests/buyer-realtime.spec.ts'],
+    });
+  }
+
+  /** A fresh e2e database, seeded; the servers (one node pair, or a topology); the Playwright suites. */
+  async function endToEnd(o: {
+    title: string;
+    db: string;
+    topology: Topology | null;
+    port: number;
+    args: string[];
+  }): Promise<void> {
+    const e2eDb = await recreateDatabase(databaseUrl, o.db);
     await applyMigrations(e2eDb);
+    const e2eRedis = o.topology?.redisCluster
+      ? await startLocalRedisCluster(o.topology.redisCluster, `redis-cluster-e2e-${o.topology.port}`)
+      : redisEnv;
     const env = {
-      REDIS_URL: redisUrl,
+      ...e2eRedis,
       DATABASE_URL: e2eDb,
       REDIS_PREFIX: `e2e${randomBytes(3).toString('hex')}`,
       WEB_DIST: join(root, 'apps/web/dist'),
@@ -296,18 +422,14 @@ async function test(): Promise<void> {
       ...(await setupMail()),
     };
     await step('seed e2e database', bin('tsx'), ['apps/server/src/cli/index.ts', 'seed'], env);
-    const port = Number(process.env.E2E_PORT ?? 3100);
-    const url = await startServers(env, port);
+    const url = o.topology
+      ? (await startTopology(o.topology, env, join(root, '.data', `e2e-cluster-${o.topology.port}`))).url
+      : await startServers(env, o.port);
     await step(
-      'end-to-end tests (Playwright)',
+      o.title,
       // @playwright/test belongs to the e2e workspace package, so its binary is linked there, not at the root.
       join(root, 'e2e', 'node_modules', '.bin', 'playwright'),
-      [
-        'test',
-        '-c',
-        'e2e/playwright.config.ts',
-        ...(process.env.SEATRUSH_E2E_ARGS?.split(' ').filter(Boolean) ?? []),
-      ],
+      ['test', '-c', 'e2e/playwright.config.ts', ...o.args],
       { SEATRUSH_URL: url, ...env },
     );
   }
@@ -322,7 +444,7 @@ async function cli(args: string[]): Promise<void> {
     if (code !== 0) throw new SetupError(`"${args.join(' ')}" failed (exit code ${code}).`);
     return;
   }
-  const { redisUrl, databaseUrl } = await setupServices('seatrush');
+  const { redisEnv, databaseUrl } = await setupServices('seatrush');
   if (command === 'db:migrate:create') {
     const name = rest[0];
     if (!name || !/^[a-z0-9_]+$/.test(name))
@@ -335,7 +457,7 @@ async function cli(args: string[]): Promise<void> {
   await prepareDatabase(databaseUrl);
   if (command === 'db:migrate') return;
   const code = await run(bin('tsx'), ['apps/server/src/cli/index.ts', ...args], {
-    REDIS_URL: redisUrl,
+    ...redisEnv,
     DATABASE_URL: databaseUrl,
   });
   if (code !== 0) throw new SetupError(`"${args.join(' ')}" failed.`);

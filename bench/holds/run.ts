@@ -37,7 +37,7 @@ import {
   holdScriptKeys,
   showtimeKeys,
   buyerHoldsKey,
-  inventoryChannel,
+  changesChannel,
 } from '../../apps/server/src/inventory/keys.ts';
 import { runScript } from '../../apps/server/src/inventory/scripts.ts';
 import { createFlashSale } from './fixtures.ts';
@@ -345,7 +345,7 @@ async function main(): Promise<void> {
       );
       return n / ((performance.now() - t0) / 1000);
     };
-    const channel = inventoryChannel(prefix);
+    const channel = changesChannel(prefix, scratch);
     const holdKeys = holdScriptKeys(k);
     // One request per script call (what a quiet node sends), then 50 per call (what a node sends in a rush).
     const rawCall = (from: number, n: number) => {

@@ -292,7 +292,7 @@ async function main(): Promise<void> {
   let monitoring = args.monitor;
   const monitor = (async () => {
     const { Queue } = await import('../../apps/server/node_modules/bullmq/dist/esm/index.js');
-    const q = new Queue('orders', { connection: redis, prefix: `${prefix}:{q}` });
+    const q = new Queue('orders', { connection: redis, prefix: `${prefix}:{q:orders}` });
     const started = Date.now();
     while (monitoring) {
       const [xlen, counts, orders] = await Promise.all([

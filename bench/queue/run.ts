@@ -1,24 +1,46 @@
 /**
- * bench/queue — the waiting room's Redis side at flash-sale scale (issue 15).
+ * bench/queue — the waiting room at flash-sale scale (issue 15, docs/waiting-room.md).
  *
  *   pnpm exec tsx bench/queue/run.ts [waiting = 1000000] [batch = 1000]
+ *        [--sockets 10000] [--procs 4] [--rounds 6] [--seconds 10] [--redis-only]
  *
- * Against this machine's Redis (REDIS_URL, default redis://127.0.0.1:6379), under a random prefix that it deletes
- * afterwards, in one showtime:
+ * Part 1, the room's Redis side, against REDIS_URL (default redis://127.0.0.1:6379), under a random prefix that it
+ * deletes afterwards, in one showtime:
  * - joins per second into Redis: `waiting` buyers (25-character ids, like the buyer ids) join the pre-queue in
  *   batches of `batch`, one join-3 call per batch (as the hold path batches holds into one script call);
  * - Redis memory per waiting buyer: `used_memory` before and after, and `MEMORY USAGE` of the line's sorted set;
  * - the time to admit the next 1,000: one admit-3 tick that moves 1,000 from the head of the line, timed on the
  *   client and by Redis itself (INFO commandstats, microseconds spent in EVALSHA).
  * Targets: joins ≥ 50,000/s; ≤ 150 B per waiting buyer; admitting 1,000 in ≤ 10 ms of Redis time.
+ *
+ * Part 2 (over-the-wire.ts; not with --redis-only), against one Seatrush web node it starts, with DATABASE_URL
+ * (default postgres://postgres@127.0.0.1:5432/seatrush_bench_queue, created and migrated when missing): joins
+ * over HTTP against the hold path's req/s in the same run (target: at least the hold path's), and position updates
+ * delivered to `--sockets` waiting socket.io clients held by `--procs` client processes (p50 / p99 / max from the
+ * change to each socket's receipt, and the count delivered).
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { Redis } from 'ioredis';
+import { parseArgs } from 'node:util';
 import { createRoom } from '../../apps/server/src/waiting-room/room.ts';
+import { overTheWire } from './over-the-wire.ts';
 
-const WAITING = Number(process.argv[2] ?? 1_000_000);
-const BATCH = Number(process.argv[3] ?? 1000);
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    sockets: { type: 'string', default: '10000' },
+    procs: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '6' },
+    seconds: { type: 'string', default: '10' },
+    'redis-only': { type: 'boolean', default: false },
+  },
+});
+const WAITING = Number(positionals[0] ?? 1_000_000);
+const BATCH = Number(positionals[1] ?? 1000);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/seatrush_bench_queue';
+const redis = new Redis(REDIS_URL);
 const prefix = `benchq${randomBytes(4).toString('hex')}`;
 const room = createRoom(redis, prefix);
 const showtimeId = 'stadium';
@@ -103,12 +125,38 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-main()
-  .catch((err: unknown) => {
-    process.stderr.write(`${String(err)}\n`);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function run(): Promise<void> {
+  log(
+    `bench/queue — ${new Date().toISOString()} — ${os.cpus().length} cores, node ${process.version}, ` +
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+  );
+  try {
+    await main();
+  } finally {
     await room.drop(showtimeId);
     await redis.quit();
+  }
+  if (opts['redis-only']) return;
+  await overTheWire({
+    redisUrl: REDIS_URL,
+    databaseUrl: DATABASE_URL,
+    sockets: Number(opts.sockets),
+    procs: Number(opts.procs),
+    rounds: Number(opts.rounds),
+    seconds: Number(opts.seconds),
+    log,
   });
+}
+
+run().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -154,14 +154,12 @@ export class BuyerShowtimePage {
   }
 
   /**
-   * Where a seat is drawn on the canvas while the map shows the whole venue (as it does until the buyer pans
-   * or zooms): the renderer's "fit" transform (apps/web/src/seatmap/renderer.ts) over the model's bounds
-   * (seats, zones and stage, padded by 0.8 × the seat spacing; model.ts). The caller checks the tooltip, so a
-   * drift between this and the app fails loudly, not silently on the wrong seat.
+   * The view the map shows until the buyer pans or zooms: the renderer's "fit" transform
+   * (apps/web/src/seatmap/renderer.ts) over the model's bounds (seats, zones and stage, padded by 0.8 × the seat
+   * spacing; model.ts), for the map's current size. `radius`: a seat's radius in map units.
    */
-  async seatPoint(label: string): Promise<{ x: number; y: number }> {
+  private async fitView() {
     const doc = await this.seatMap();
-    const { section: key, row: rowLabel, number } = parseSeat(label);
     let minX = Infinity;
     let minY = Infinity;
     let maxX = -Infinity;
@@ -173,7 +171,6 @@ export class BuyerShowtimePage {
       maxY = Math.max(maxY, y);
     };
     const gaps: number[] = [];
-    let target: { x: number; y: number } | null = null;
     for (const s of doc.sections)
       for (const r of s.rows) {
         let prev: { x: number; y: number } | null = null;
@@ -184,7 +181,6 @@ export class BuyerShowtimePage {
             if (d > 0) gaps.push(d);
           }
           prev = seat;
-          if (s.key === key && r.label === rowLabel && String(seat.number) === number) target = seat;
         }
       }
     for (const z of doc.gaZones)
@@ -196,19 +192,95 @@ export class BuyerShowtimePage {
       grow(doc.stage.x, doc.stage.y);
       grow(doc.stage.x + doc.stage.width, doc.stage.y + doc.stage.height);
     }
-    if (!target) throw new Error(`no seat ${label} in the seat map`);
     gaps.sort((a, b) => a - b);
-    const pad = (gaps[Math.floor(gaps.length * 0.05)] ?? 10) * 0.8;
+    const spacing = gaps[Math.floor(gaps.length * 0.05)] ?? 10;
+    const pad = spacing * 0.8;
     const [bx, by, bw, bh] = [minX - pad, minY - pad, maxX - minX + 2 * pad, maxY - minY + 2 * pad];
     const { width, height } = await this.map.evaluate((el) => ({
       width: el.clientWidth,
       height: el.clientHeight,
     }));
     const scale = Math.min(width / bw, height / bh);
-    return {
-      x: target.x * scale + (width - bw * scale) / 2 - bx * scale,
-      y: target.y * scale + (height - bh * scale) / 2 - by * scale,
+    const at = (x: number, y: number) => ({
+      x: x * scale + (width - bw * scale) / 2 - bx * scale,
+      y: y * scale + (height - bh * scale) / 2 - by * scale,
+    });
+    return { doc, scale, at, radius: spacing * 0.4 };
+  }
+
+  /**
+   * Where a seat is drawn on the canvas while the map shows the whole venue (see `fitView`). The caller checks
+   * the tooltip, so a drift between this and the app fails loudly, not silently on the wrong seat.
+   */
+  async seatPoint(label: string): Promise<{ x: number; y: number }> {
+    const { doc, at } = await this.fitView();
+    const { section: key, row: rowLabel, number } = parseSeat(label);
+    const seat = doc.sections
+      .find((s) => s.key === key)
+      ?.rows.find((r) => r.label === rowLabel)
+      ?.seats.find((x) => String(x.number) === number);
+    if (!seat) throw new Error(`no seat ${label} in the seat map`);
+    return at(seat.x, seat.y);
+  }
+
+  /**
+   * Everything the map draws while it shows the whole venue, as boxes in page coordinates: each seat, each
+   * section's name (drawn at the mean of its seats, 12 px type in an 18 px high box; renderer.ts drawOverlay),
+   * each standing zone and the stage.
+   */
+  async drawnBoxes(): Promise<Array<{ what: string; x: number; y: number; width: number; height: number }>> {
+    const { doc, scale, at, radius } = await this.fitView();
+    const frame = (await this.map.boundingBox())!;
+    const border = await this.map.evaluate((el) => ({ x: el.clientLeft, y: el.clientTop }));
+    const ox = frame.x + border.x;
+    const oy = frame.y + border.y;
+    const r = Math.max(radius * scale, 3);
+    const boxes: Array<{ what: string; x: number; y: number; width: number; height: number }> = [];
+    const nameWidths = await this.map.evaluate(
+      (_el, names) => {
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = '600 12px system-ui, sans-serif';
+        return names.map((n) => ctx.measureText(n).width + 10);
+      },
+      doc.sections.map((s) => s.name),
+    );
+    doc.sections.forEach((s, k) => {
+      let sx = 0;
+      let sy = 0;
+      let n = 0;
+      for (const row of s.rows)
+        for (const seat of row.seats) {
+          const p = at(seat.x, seat.y);
+          boxes.push({
+            what: `seat ${s.key}-${row.label}-${seat.number}`,
+            x: ox + p.x - r,
+            y: oy + p.y - r,
+            width: 2 * r,
+            height: 2 * r,
+          });
+          sx += seat.x;
+          sy += seat.y;
+          n++;
+        }
+      if (n === 0) return;
+      const c = at(sx / n, sy / n);
+      const w = nameWidths[k]!;
+      boxes.push({ what: `label "${s.name}"`, x: ox + c.x - w / 2, y: oy + c.y - 9, width: w, height: 18 });
+    });
+    const rect = (what: string, x: number, y: number, w: number, h: number) => {
+      const p = at(x, y);
+      boxes.push({ what, x: ox + p.x, y: oy + p.y, width: w * scale, height: h * scale });
     };
+    for (const z of doc.gaZones)
+      if (z.x !== undefined && z.y !== undefined && z.width !== undefined && z.height !== undefined)
+        rect(`zone ${z.name}`, z.x, z.y, z.width, z.height);
+    if (doc.stage) rect('stage', doc.stage.x, doc.stage.y, doc.stage.width, doc.stage.height);
+    return boxes;
+  }
+
+  /** The map's zoom buttons. */
+  get zoomControls(): Locator {
+    return this.page.getByRole('group', { name: 'Zoom' });
   }
 
   /** Points at a seat on the canvas, checks the tooltip names it, and clicks (or taps) it. */

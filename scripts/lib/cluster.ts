@@ -133,13 +133,13 @@ export function writeNginxConfig(
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o755); // nginx's workers run as another user when started by root
   const conf = readFileSync(join(root, 'deploy/nginx/seatrush.conf'), 'utf8')
-    .replace(/listen\s+8080;/, `listen 127.0.0.1:${port};`)
+    .replace(/listen\s+8080(\s+backlog=\d+)?;/, `listen 127.0.0.1:${port}$1;`)
     .replace(/pid\s+[^;]+;/, `pid ${dir}/nginx.pid;`)
     .replace(/error_log\s+[^;]+;/, `error_log ${dir}/nginx-error.log warn;`)
     .replace(/worker_processes\s+[^;]+;/, `worker_processes ${workers};`)
     .replace(/client_body_temp_path\s+[^;]+;/, `client_body_temp_path ${dir}/body;`)
     .replace(/proxy_temp_path\s+[^;]+;/, `proxy_temp_path ${dir}/proxy;`);
-  if (!conf.includes(`listen 127.0.0.1:${port};`))
+  if (!new RegExp(`listen 127\\.0\\.0\\.1:${port}[ ;]`).test(conf))
     throw new SetupError('deploy/nginx/seatrush.conf: could not set the listen port');
   const servers = upstreams
     .map((u) => `  server 127.0.0.1:${u.port} weight=${u.weight ?? 1} max_fails=3 fail_timeout=5s;`)

@@ -1,11 +1,12 @@
 /**
  * Redis servers that a launcher or a test suite owns, on ports of its own (never the machine's shared Redis): one
  * server with AOF that can be killed and restarted from its AOF (bench/chaos), and a local Redis Cluster of N
- * masters (`npm run cluster -- --redis-cluster 3`, once the server supports it). Both come from the machine's
+ * masters (`npm run cluster -- --redis-cluster 3`, the tests' cluster mode). Both come from the machine's
  * redis-server and redis-cli binaries.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { SetupError, ensureRedisBinary, pingRedis } from './services.ts';
 
@@ -180,4 +181,28 @@ export async function startRedisCluster(opts: { ports: number[]; dir: string }):
     await stop();
     throw e;
   }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * `count` ports for a Redis Cluster that are free now, each with its cluster bus port (port + 10000) free too.
+ * Drawn at random from 20000–29999 (below the kernel's ephemeral range, whose +10000 would overflow), so that
+ * several test runs on one machine do not collide.
+ */
+export async function freeRedisClusterPorts(count: number): Promise<number[]> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * (10_000 - count));
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    let ok = true;
+    for (const p of ports) if (!(await portFree(p)) || !(await portFree(p + 10_000))) ok = false;
+    if (ok) return ports;
+  }
+  throw new SetupError(`Found no ${count} free ports (with their bus ports) for a Redis Cluster.`);
 }

@@ -33,6 +33,8 @@ class JourneyEnd extends Error {
 const MAX_LAG_SAMPLES = 40;
 /** How long a buyer who paid watches the order page for PAID before it counts as `timed_out`. */
 const PAID_WAIT_MS = 180_000;
+/** How often a buyer's order page asks whether the order is PAID yet (apps/web's OrderPage: PENDING_POLL_MS). */
+const PAID_POLL_MS = 2000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Buyer {
@@ -313,7 +315,9 @@ export class Buyer {
     });
     if (attempt.status === 'failed') return false;
     const at = Date.now();
-    for (let pause = 100; ; pause = Math.min(1000, pause * 2)) {
+    // As the order page does: it asks every 2 s while the order is PENDING (apps/web OrderPage), and waits as a
+    // 429 or 503 says — not every second and straight past a 429, twice the load of the crowd it stands for.
+    for (let pause = 100; ; pause = Math.min(PAID_POLL_MS, pause * 2)) {
       const order = await request<{ status: string }>(
         this.plan.url,
         `/api/orders/${checkout.orderCode}?email=${encodeURIComponent(this.record.email)}`,
@@ -328,7 +332,7 @@ export class Buyer {
         this.sample('paid', at, Date.now() - at, false, 'not_paid_in_time');
         throw new JourneyEnd('timed_out');
       }
-      await sleep(pause);
+      await sleep(order?.status === 429 || order?.status === 503 ? retryAfterMs(order) : pause);
     }
     this.sample('paid', at, Date.now() - at, true);
     this.record.paidAt = Date.now();

@@ -2,7 +2,7 @@ import type { Config } from './config/index.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createPrisma, type PrismaClient } from './db/prisma.ts';
-import { createRedis, type Redis } from './db/redis.ts';
+import { connectRedis, type Redis } from './db/redis.ts';
 
 /**
  * Everything a node needs, built once per process (or once per in-process node in tests).
@@ -21,8 +21,8 @@ export interface Container {
 export function createContainer(config: Config, logger: Logger = createLogger(config)): Container {
   const metrics = createMetrics();
   const prisma = createPrisma(config.databaseUrl);
-  const redis = createRedis(config.redisUrl);
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const redis = connectRedis(config.redis);
+  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   return {
     config,
     logger,

@@ -38,7 +38,7 @@ import { boxOfficeRoutes, queueBoardMount } from './http/box-office.ts';
 import { createRateLimits, type RateLimits } from './auth/rate-limits.ts';
 import { holdRateLimitGuard } from './application/holds/hold-limits.ts';
 import { frontDoorGuards } from './application/holds/front-door-guards.ts';
-import { withRateLimits } from './http/rate-limits.ts';
+import { queueJoinLimit, withRateLimits } from './http/rate-limits.ts';
 import { createRoom } from './waiting-room/room.ts';
 import { createAdmissionTokens } from './waiting-room/tokens.ts';
 import { createAdmissionGuard } from './application/waiting-room/admission-guard.ts';
@@ -55,6 +55,13 @@ import { checkInRoutes } from './http/check-in.ts';
 import { exportRoutes } from './http/exports.ts';
 import { deadLetterRoutes } from './http/dead-letters.ts';
 import { createDeadLetters } from './queue/dead-letters.ts';
+
+/**
+ * The web port's accept queue. A flash crowd opens thousands of connections at once: Node's default (511)
+ * overflows, and every dropped connection waits for its SYN to be resent (1 s, then 3, 7, 15, 31 s) while the node
+ * idles — that was the rehearsal's 5 s median buyer session (bench/sessions). The kernel caps it at somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
 
 export interface NodeOptions {
   web: boolean;
@@ -283,6 +290,7 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
         metrics: c.metrics,
         trustProxy: c.config.trustProxy,
         webDist: c.config.webDist,
+        stripeJs: c.config.paymentProvider === 'stripe',
         resolvePrincipal: gate.resolvePrincipal,
         checkCsrf: gate.checkCsrf,
         mounts: [
@@ -303,6 +311,7 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
       logger: c.logger,
       metrics: c.metrics,
       trustProxy: c.config.trustProxy,
+      queue: { room: services.waitingRoom, limit: queueJoinLimit(services.rateLimits, services.frontDoor) },
     });
     const httpServer = createServer((req, res) => {
       if (!fastPath(req, res)) app(req, res);
@@ -311,7 +320,10 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
     httpServer.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
-      httpServer.listen(opts.port ?? c.config.port, c.config.host, () => resolve());
+      httpServer.listen(
+        { port: opts.port ?? c.config.port, host: c.config.host, backlog: LISTEN_BACKLOG },
+        () => resolve(),
+      );
     });
     const addr = httpServer.address() as AddressInfo;
     url = `http://127.0.0.1:${addr.port}`;
@@ -329,7 +341,7 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
     );
     const realtime = await createRealtime(httpServer, {
       config: c.config,
-      pubsub: realtimePubSub(c, services.inventory.changesChannel),
+      pubsub: realtimePubSub(c, (showtimeId) => services.inventory.changesChannel(showtimeId)),
       logger: c.logger.child({ module: 'realtime' }),
       metrics: c.metrics,
       auth: gate,
@@ -354,19 +366,15 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
     const offProgress = services.waitingRoom.onProgress((p) =>
       realtime.io.to(queueRoom(p.showtimeId)).emit('queue:progress', p),
     );
-    stops.push(() => {
+    stops.push(async () => {
       offProgress();
-      return Promise.resolve();
+      await realtime.close();
     });
-    stops.push(() => realtime.close());
     // Every web node ticks the rooms; a per-room lock lets one tick at a time (the script stays correct anyway).
     const owner = `${process.pid}-${Math.random().toString(36).slice(2)}`;
     const roomLoop = setInterval(() => void services.waitingRoom.tickAll(owner, 900), 1000);
     roomLoop.unref();
-    stops.push(() => {
-      clearInterval(roomLoop);
-      return Promise.resolve();
-    });
+    stops.push(() => Promise.resolve(clearInterval(roomLoop)));
   }
 
   if (opts.worker) stops.push(...(await startWorkerRole(c, services)));

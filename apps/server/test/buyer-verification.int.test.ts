@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   BuyerOrderListDto,
@@ -20,7 +19,7 @@ import { createMailer } from '../src/mail/mailer.ts';
 import { sendVerificationCode } from '../src/application/buyers/send-verification-code.ts';
 import { createVerificationCodes } from '../src/auth/verification-codes.ts';
 import { startMailCatcher, type MailCatcher } from '../src/mail/catcher.ts';
-import { redisUrl, startTestStack, testPrefix, type TestStack } from './support/env.ts';
+import { startTestStack, testPrefix, testRedis, type TestStack } from './support/env.ts';
 import { apiClient, staffWithToken, type Api, type ErrorEnvelope } from './support/catalog-fixtures.ts';
 import { createShowtimeFixture, type Fixture } from './support/inventory-fixtures.ts';
 import { connected, openSocket, type ClientSocket } from './support/realtime-client.ts';
@@ -39,7 +38,7 @@ let open: Fixture;
 let strict: Fixture;
 let staffToken: string;
 let clock = Date.now();
-const codeRedis = new Redis(redisUrl());
+const codeRedis = testRedis();
 const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {

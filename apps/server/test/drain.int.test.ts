@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './support/db.ts';
-import { redisUrl, testPrefix } from './support/env.ts';
+import { testPrefix } from './support/env.ts';
+import { testRedisEnv } from './support/redis-target.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
@@ -51,7 +52,7 @@ async function startProcess(role: 'web' | 'worker', drainTimeoutMs: number): Pro
       METRICS_PORT: String(metricsPort),
       DRAIN_TIMEOUT_MS: String(drainTimeoutMs),
       DATABASE_URL: db.url,
-      REDIS_URL: redisUrl(),
+      ...testRedisEnv(), // REDIS_URL, or the run's cluster in cluster mode
       REDIS_PREFIX: testPrefix(),
     },
   });

@@ -38,16 +38,12 @@ const BUDGET = intFromEnv('FUZZ_BUDGET', 900);
 const SOCKET_BUDGET = intFromEnv('FUZZ_SOCKET_BUDGET', 240);
 
 /**
- * Findings not fixed yet (reported on issue 14): the sweep lists them apart instead of failing, and the `it.fails`
- * below pins each one, so fixing it turns that test red until its entry here is removed.
+ * Findings not fixed yet (reported on issue 14): the sweep lists them apart instead of failing, and an `it.fails`
+ * in "known findings" pins each one, so fixing it turns that test red until its entry here is removed. None left:
+ * the last one (a counter sale refused at the hold kept the buyer row it created first) is fixed, and its test
+ * below now passes.
  */
-const KNOWN: Array<{ route: string; changed: string[]; why: string }> = [
-  {
-    route: 'POST /api/staff/showtimes/{id}/counter-sale',
-    changed: ['Buyer'],
-    why: 'a counter sale refused at the hold (seat taken) keeps the buyer row it created first',
-  },
-];
+const KNOWN: Array<{ route: string; changed: string[]; why: string }> = [];
 const known = (route: string, changed: string[]) =>
   KNOWN.find((k) => k.route === route && JSON.stringify(k.changed) === JSON.stringify(changed));
 
@@ -229,22 +225,35 @@ describe('HTTP fuzzing, generated from the OpenAPI document', () => {
   );
 });
 
-describe('known findings (issue 14 follow-ups)', () => {
-  it.fails(
-    'KNOWN: a counter sale refused at the hold (seat taken) keeps the buyer row it created',
-    async () => {
-      const seat = w.freeSeat();
-      await holdSeat(w.api, w.f.showtimeId, w.callers.otherBuyer, seat);
-      const prisma = w.stack.container.prisma;
-      const before = await prisma.buyer.count();
-      const r = await w.api('post', `/api/staff/showtimes/${w.f.showtimeId}/counter-sale`, {
-        token: w.adminToken,
-        body: { seats: [seat], method: 'cash', buyerEmail: `walk-in-${randomUUID()}@example.test` },
-      });
-      expect(r.status, r.text).toBe(409);
-      expect(await prisma.buyer.count()).toBe(before);
-    },
-  );
+describe('findings of issue 14, fixed since', () => {
+  it('a counter sale refused at the hold (seat taken) creates no buyer row', async () => {
+    const seat = w.freeSeat();
+    await holdSeat(w.api, w.f.showtimeId, w.callers.otherBuyer, seat);
+    const prisma = w.stack.container.prisma;
+    const before = await prisma.buyer.count();
+    const buyerEmail = `walk-in-${randomUUID()}@example.test`;
+    const r = await w.api('post', `/api/staff/showtimes/${w.f.showtimeId}/counter-sale`, {
+      token: w.adminToken,
+      body: { seats: [seat], method: 'cash', buyerEmail },
+    });
+    expect(r.status, r.text).toBe(409);
+    expect(await prisma.buyer.count()).toBe(before);
+    // The same buyer at a free seat: the sale goes through, and the row is created then (once, on a retry too).
+    const body = { seats: [w.freeSeat()], method: 'cash', buyerEmail, requestId: randomUUID() };
+    const sell = () =>
+      w.api<{ order: { code: string; email: string } }>(
+        'post',
+        `/api/staff/showtimes/${w.f.showtimeId}/counter-sale`,
+        { token: w.adminToken, body },
+      );
+    const sold = await sell();
+    expect(sold.status, sold.text).toBe(201);
+    expect(sold.json.order.email).toBe(buyerEmail);
+    const again = await sell();
+    expect(again.status, again.text).toBe(200);
+    expect(again.json.order.code).toBe(sold.json.order.code);
+    expect(await prisma.buyer.count()).toBe(before + 1);
+  });
 });
 
 describe('socket fuzzing, generated from the shared socket contract', () => {

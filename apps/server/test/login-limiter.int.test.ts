@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis, type Redis } from '../src/db/redis.ts';
+import type { Redis } from '../src/db/redis.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { LoginLimiter } from '../src/auth/login-limiter.ts';
-import { redisUrl, testPrefix } from './support/env.ts';
+import { testPrefix } from './support/env.ts';
+import { deletePrefix, testRedis } from './support/redis-target.ts';
 
 /**
  * Staff sign-in limits per address and account together (issue 15): anonymous guessing locks out the guessing
@@ -14,12 +15,11 @@ let prefix: string;
 const limits = { perAccountAddress: 3, perAddress: 6, perAccount: 5, windowSeconds: 900 };
 
 beforeAll(() => {
-  redis = createRedis(redisUrl(), { connectionName: 'login-limiter-test' });
+  redis = testRedis({ connectionName: 'login-limiter-test' });
   prefix = testPrefix();
 });
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
+  await deletePrefix(redis, prefix);
   await redis.quit();
 });
 

@@ -40,14 +40,15 @@ function freePort(): Promise<number> {
 /** The repo's nginx config with this run's port, pid and temp paths; its upstream is the given node. */
 function nginxConfig(dir: string, port: number, upstreamPort: number): string {
   const conf = readFileSync(join(repo, 'deploy/nginx/seatrush.conf'), 'utf8')
-    .replace(/listen\s+8080;/, `listen 127.0.0.1:${port};`)
+    .replace(/listen\s+8080(\s+backlog=\d+)?;/, `listen 127.0.0.1:${port}$1;`)
     .replace(/pid\s+[^;]+;/, `pid ${dir}/nginx.pid;`)
     .replace(/error_log\s+[^;]+;/, `error_log ${dir}/error.log warn;`)
     .replace(/worker_processes\s+[^;]+;/, 'worker_processes 1;')
     .replace(/worker_connections\s+[^;]+;/, 'worker_connections 256;')
     .replace(/client_body_temp_path\s+[^;]+;/, `client_body_temp_path ${dir}/body;`)
     .replace(/proxy_temp_path\s+[^;]+;/, `proxy_temp_path ${dir}/proxy;`);
-  if (!conf.includes(`listen 127.0.0.1:${port};`)) throw new Error('seatrush.conf: could not set the port');
+  if (!new RegExp(`listen 127\\.0\\.0\\.1:${port}[ ;]`).test(conf))
+    throw new Error('seatrush.conf: could not set the port');
   const upstream = readFileSync(join(repo, 'deploy/nginx/upstream.conf'), 'utf8').replace(
     /upstream seatrush_web \{[\s\S]*?\n\}/,
     `upstream seatrush_web {\n  server 127.0.0.1:${upstreamPort};\n  keepalive 8;\n}`,

@@ -204,6 +204,7 @@ describe("the Stripe adapter's payment status (retrieve PaymentIntent)", () => {
     try {
       const stripe = createStripeProvider({
         secretKey: 'sk_test_window',
+        publishableKey: 'pk_test_window',
         webhookSecret: 'whsec_window',
         apiBase: fake.url,
         logger: pino({ level: 'silent' }),

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './support/env.ts';
 import { waitFor } from './support/wait.ts';
-import { createQueues, queuePrefix } from '../src/queue/queues.ts';
+import { createQueues, QUEUES, queuePrefix } from '../src/queue/queues.ts';
+import { scanKeys } from './support/redis-target.ts';
 
 /**
  * Issue 14 #4: after Redis loses its data, the worker's repeatable jobs (expiry sweeper, reconciler, refund
@@ -25,18 +26,8 @@ describe('the maintenance schedules', () => {
       expect(await ids()).toEqual(['gauge', 'reconcile', 'refunds', 'sweep']);
       // The data loss: every key of the maintenance queue goes (only this test's prefix).
       const redis = stack.container.redis;
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(
-          cursor,
-          'MATCH',
-          `${queuePrefix(stack.config.redisPrefix)}:maintenance*`,
-          'COUNT',
-          500,
-        );
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
+      const prefix = queuePrefix(stack.config.redisPrefix, QUEUES.maintenance);
+      for (const key of await scanKeys(redis, `${prefix}:maintenance*`)) await redis.unlink(key);
       expect(await ids()).toEqual([]);
       await waitFor(
         async () => (await ids()).join() === 'gauge,reconcile,refunds,sweep',

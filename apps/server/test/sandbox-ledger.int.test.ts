@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckoutResponse, OrderDto, RefundDto } from '@seatrush/shared';
 import { startTestStack, type TestStack } from './support/env.ts';
+import { scanKeys } from './support/redis-target.ts';
 import { staffWithToken } from './support/catalog-fixtures.ts';
 import { ordersWorld, type OrdersWorld } from './support/orders-fixtures.ts';
 import { waitFor } from './support/wait.ts';
@@ -24,18 +25,7 @@ afterAll(async () => {
 /** Deletes every key under this test's Redis prefix that the sandbox may have written (never other tests'). */
 async function wipeSandboxKeys() {
   const redis = stack.container.redis;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(
-      cursor,
-      'MATCH',
-      `${stack.config.redisPrefix}:sandbox:*`,
-      'COUNT',
-      500,
-    );
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  for (const key of await scanKeys(redis, `${stack.config.redisPrefix}:sandbox:*`)) await redis.unlink(key);
 }
 
 describe('the sandbox ledger', () => {

@@ -1,16 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSessionHolds } from '../src/auth/session-holds.ts';
-import { createRedis } from '../src/db/redis.ts';
 import { createLogger } from '../src/observability/logger.ts';
-import { redisUrl, testPrefix } from './support/env.ts';
+import { testPrefix } from './support/env.ts';
+import { deletePrefix, testRedis } from './support/redis-target.ts';
 
-const redis = createRedis(redisUrl());
+const redis = testRedis();
 const prefix = testPrefix();
 const logger = createLogger({ logLevel: 'silent' });
 
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
+  await deletePrefix(redis, prefix);
   redis.disconnect();
 });
 
@@ -25,6 +24,17 @@ describe('session holds (the buyer session record behind "my orders")', () => {
     expect(a.every((id) => Number(id.slice(5)) % 2 === 0)).toBe(true);
     expect(b.every((id) => Number(id.slice(5)) % 2 === 1)).toBe(true);
     expect(await redis.ttl(`${prefix}:buyer-session:session-a:holds`)).toBeGreaterThan(0);
+  });
+
+  it('writes one batch for many sessions, wherever their keys live (one slot each on a Redis Cluster)', async () => {
+    const holds = createSessionHolds(redis, prefix, logger);
+    const sessions = Array.from({ length: 24 }, (_, i) => `session-many-${i}`);
+    for (const s of sessions) holds.note(s, `hold-of-${s}`);
+    await holds.flush();
+    for (const s of sessions) {
+      expect(await holds.holdIds(s)).toEqual([`hold-of-${s}`]);
+      expect(await redis.ttl(`${prefix}:buyer-session:${s}:holds`)).toBeGreaterThan(0);
+    }
   });
 
   it('keeps the newest 500 holds of a session', async () => {

@@ -17,6 +17,7 @@ import { pino } from 'pino';
  */
 
 const SECRET_KEY = 'sk_test_seatrush123';
+const PUBLISHABLE_KEY = 'pk_test_seatrush123';
 const WEBHOOK_SECRET = 'whsec_seatrushtest123';
 const signer = new Stripe('sk_test_signer_only');
 
@@ -31,13 +32,14 @@ beforeAll(async () => {
     env: {
       PAYMENT_PROVIDER: 'stripe',
       STRIPE_SECRET_KEY: SECRET_KEY,
+      STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY,
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       STRIPE_API_BASE: fake.url,
     },
   });
   w = await ordersWorld(stack, {
     holdTtlSeconds: 600,
-    buyers: 6,
+    buyers: 7,
     prices: { std: 17800 },
     sections: [{ key: 'A', rows: 4, seatsPerRow: 4, category: 'std' }],
   });
@@ -134,21 +136,114 @@ describe('the Stripe adapter against a local Stripe API', () => {
     });
   });
 
+  it('answers checkout with what Stripe’s Payment Element needs; a retry resumes the same PaymentIntent', async () => {
+    const b = w.buyers[6]!;
+    const h = await w.inv.hold(w.f.showtimeId, { buyerId: b.id, requestId: `st${req++}`, seats: ['A-4-1'] });
+    const checkout = () =>
+      w.api<CheckoutResponse>('post', `/api/holds/${h.holdId}/checkout`, {
+        body: { holdToken: h.holdToken, email: b.email },
+      });
+    const before = fake.calls.length;
+    const first = await checkout();
+    expect(first.status, first.text).toBe(201);
+    const payment = await prisma().payment.findUniqueOrThrow({ where: { id: first.json.paymentId } });
+    // The client secret is the PaymentIntent's own (the fake answers `<pi>_secret_x`), the key the configured one.
+    expect(first.json.next).toEqual({
+      kind: 'stripe_elements',
+      clientSecret: `${payment.providerRef}_secret_x`,
+      publishableKey: PUBLISHABLE_KEY,
+    });
+    // No hosted page: the secret is not stored, and clients that only redirect land on the order page.
+    expect(payment.checkoutUrl).toBeNull();
+    expect(first.json.paymentUrl).toBe(`/orders/${first.json.orderCode}`);
+
+    // A double click, a reload: the same payment, the same PaymentIntent and client secret — Stripe is asked
+    // again under the payment's idempotency key, never for a second PaymentIntent.
+    const again = await checkout();
+    expect(again.status, again.text).toBe(201);
+    expect(again.json).toMatchObject({ paymentId: first.json.paymentId, next: first.json.next });
+    const calls = fake.calls.slice(before).filter((c) => c.path === '/v1/payment_intents');
+    expect(calls.map((c) => c.idempotencyKey)).toEqual([
+      `seatrush-payment-${payment.id}`,
+      `seatrush-payment-${payment.id}`,
+    ]);
+    expect(await prisma().payment.count({ where: { order: { code: first.json.orderCode } } })).toBe(1);
+
+    // The page that pays may load Stripe.js and frame its Payment Element (with the sandbox, the CSP stays 'self').
+    const csp = (await fetch(`${stack.url}/healthz`)).headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/script-src 'self' https:\/\/js\.stripe\.com/);
+    expect(csp).toMatch(/frame-src https:\/\/js\.stripe\.com[^;]* https:\/\/hooks\.stripe\.com/);
+    expect(csp).toMatch(/connect-src [^;]*https:\/\/api\.stripe\.com/);
+
+    // After a decline the next checkout is a new attempt: a new PaymentIntent with its own secret.
+    const failed = intent(payment.providerRef, 17800, {
+      status: 'requires_payment_method',
+      last_payment_error: { code: 'card_declined', decline_code: 'generic_decline' },
+    });
+    expect((await send(stripeEvent('payment_intent.payment_failed', failed))).json.outcome).toBe('failed');
+    const retry = await checkout();
+    expect(retry.status, retry.text).toBe(201);
+    expect(retry.json.paymentId).not.toBe(first.json.paymentId);
+    const second = await prisma().payment.findUniqueOrThrow({ where: { id: retry.json.paymentId } });
+    expect(second.providerRef).not.toBe(payment.providerRef);
+    expect(retry.json.next).toEqual({
+      kind: 'stripe_elements',
+      clientSecret: `${second.providerRef}_secret_x`,
+      publishableKey: PUBLISHABLE_KEY,
+    });
+  });
+
+  it('concurrent checkouts of one hold all answer the one recorded PaymentIntent; a PaymentIntent made for nothing is cancelled', async () => {
+    const b = w.buyers[5]!;
+    const h = await w.inv.hold(w.f.showtimeId, { buyerId: b.id, requestId: `st${req++}`, seats: ['A-4-2'] });
+    const before = fake.calls.length;
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        w.api<CheckoutResponse>('post', `/api/holds/${h.holdId}/checkout`, {
+          body: { holdToken: h.holdToken, email: b.email },
+        }),
+      ),
+    );
+    for (const a of answers) expect(a.status, a.text).toBe(201);
+    const payments = await prisma().payment.findMany({ where: { order: { holdId: h.holdId } } });
+    expect(payments).toHaveLength(1);
+    const secret = `${payments[0]!.providerRef}_secret_x`;
+    for (const a of answers)
+      expect(a.json).toMatchObject({
+        paymentId: payments[0]!.id,
+        next: { kind: 'stripe_elements', clientSecret: secret },
+      });
+    // Every PaymentIntent created for this hold other than the recorded one was cancelled (under its own key).
+    const calls = fake.calls.slice(before);
+    const createdKeys = new Set(
+      calls.filter((c) => c.path === '/v1/payment_intents').map((c) => c.idempotencyKey),
+    );
+    const cancelled = calls.filter((c) => c.path.endsWith('/cancel')).map((c) => c.path.split('/')[3]);
+    expect(cancelled).not.toContain(payments[0]!.providerRef);
+    expect(cancelled.length).toBe(createdKeys.size - 1);
+  });
+
   it('refunds in full or in part with one idempotency key per refund, and maps Stripe’s refusals', async () => {
     const provider = createStripeProvider({
       secretKey: SECRET_KEY,
+      publishableKey: PUBLISHABLE_KEY,
       webhookSecret: WEBHOOK_SECRET,
       apiBase: fake.url,
       logger: pino({ level: 'silent' }),
       maxNetworkRetries: 0,
     });
-    const { providerRef } = await provider.createPayment({
+    const { providerRef, next } = await provider.createPayment({
       paymentId: 'p_direct',
       amountCents: 5000,
       currency: 'EUR',
       description: 'x',
       expiresAt: new Date(),
       returnUrl: '/orders/X',
+    });
+    expect(next).toEqual({
+      kind: 'stripe_elements',
+      clientSecret: `${providerRef}_secret_x`,
+      publishableKey: PUBLISHABLE_KEY,
     });
     const before = fake.calls.length;
     const part = await provider.refund({

@@ -1,17 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRedis } from '../src/db/redis.ts';
 import { createRoom } from '../src/waiting-room/room.ts';
-import { redisUrl, testPrefix } from './support/env.ts';
+import { testPrefix } from './support/env.ts';
+import { deletePrefix, testRedis } from './support/redis-target.ts';
 
 /**
  * Fairness of the waiting room (issue 15): everyone who arrived before the sale opened gets a uniformly random
  * place, whatever the arrival order; after opening, admission order equals arrival order.
  */
-const redis = createRedis(redisUrl());
+const redis = testRedis();
 const prefix = testPrefix();
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
+  await deletePrefix(redis, prefix);
   await redis.quit();
 });
 const room = createRoom(redis, prefix);

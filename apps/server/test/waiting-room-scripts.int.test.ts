@@ -1,18 +1,17 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRedis } from '../src/db/redis.ts';
 import { createRoom, type Room, type TickInput } from '../src/waiting-room/room.ts';
 import { createAdmissionTokens } from '../src/waiting-room/tokens.ts';
-import { redisUrl, testPrefix } from './support/env.ts';
+import { testPrefix } from './support/env.ts';
+import { deletePrefix, testRedis } from './support/redis-target.ts';
 
 /**
  * The waiting room's Lua scripts (apps/server/src/waiting-room/lua) against a real Redis, each test on its own
  * showtime id under a random key prefix; time is passed in, never slept on.
  */
-const redis = createRedis(redisUrl());
+const redis = testRedis();
 const prefix = testPrefix();
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
+  await deletePrefix(redis, prefix);
   await redis.quit();
 });
 
@@ -69,6 +68,53 @@ describe('join-3', () => {
   it('refuses joins once the room is closed', async () => {
     await room.control(st, 'close', T0);
     await expect(room.join(st, 'x', T0, 'pre')).rejects.toMatchObject({ code: 'waiting_room_closed' });
+  });
+});
+
+describe('join-3 answering the standing (Room.enter: one round trip, batched)', () => {
+  it('answers what a standing read right after the batch answers, in arrival order after opening', async () => {
+    await room.control(st, 'open', T0);
+    await joinAll(['a', 'b']);
+    await room.tick(st, tickAt(T0 + 1000, { maxShoppers: 1 }));
+    const ids = ['a', ...buyers(30, 'c'), 'b', 'c3'];
+    const got = await Promise.all(ids.map((id) => room.enter(st, id, T0 + 2000, 'pre')));
+    // Concurrent entries go in a few batches; each answer is the room right after its own batch (later batches
+    // only add to the back of the line, so everything but `waiting` is what a read now says).
+    for (const [i, id] of ids.entries())
+      expect(got[i], id).toEqual({ ...(await room.standing(st, id, T0 + 2000)), waiting: got[i]!.waiting });
+    const waiting = got.map((s) => s.waiting);
+    expect(waiting).toEqual([...waiting].sort((x, y) => x - y));
+    expect(waiting.at(-1)).toBe(31);
+    // FIFO in the order the buyers arrived; the rejoins (b, c3) kept their places; a is admitted, not in line.
+    expect(got.map((s) => s.rank)).toEqual([null, ...Array.from({ length: 30 }, (_, i) => i + 1), 0, 4]);
+    expect(got[0]).toMatchObject({ windowEnd: T0 + 601_000, shopping: 1, served: 1 });
+    expect(got[1]).toMatchObject({ state: 'open', windowEnd: null, paused: false, soldOut: false });
+  });
+
+  it('draws the pre-queue places at random and keeps them on a rejoin', async () => {
+    const ids = buyers(40, 'p');
+    const first = await Promise.all(ids.map((id) => room.enter(st, id, T0, 'pre')));
+    expect(first.every((s) => s.state === 'pre' && s.rank !== null)).toBe(true);
+    // Rejoining changes nothing, so every answer now is the final place.
+    const again = await Promise.all(ids.map((id) => room.enter(st, id, T0 + 1, 'pre')));
+    const ranks = again.map((s) => s.rank!);
+    expect([...ranks].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    // 40 buyers in arrival order by chance: 1 in 40!.
+    expect(ranks).not.toEqual(Array.from({ length: 40 }, (_, i) => i));
+    for (const [i, id] of ids.entries()) expect((await room.standing(st, id, T0 + 1)).rank).toBe(ranks[i]);
+    expect(again.every((s) => s.waiting === 40)).toBe(true);
+    expect(await redis.zcard(`${prefix}:{st:${st}}:wr:line`)).toBe(40);
+  });
+
+  it('refuses newcomers once the room is closed, and answers those already in line', async () => {
+    await room.enter(st, 'in', T0, 'open');
+    await room.control(st, 'close', T0);
+    const [late, inLine] = await Promise.allSettled([
+      room.enter(st, 'late', T0 + 1, 'pre'),
+      room.enter(st, 'in', T0 + 1, 'pre'),
+    ]);
+    expect(late).toMatchObject({ status: 'rejected', reason: { code: 'waiting_room_closed' } });
+    expect(inLine).toMatchObject({ status: 'fulfilled', value: { rank: 0, state: 'closed' } });
   });
 });
 

@@ -57,6 +57,7 @@ afterAll(async () => {
 });
 
 const queuePath = (st: string) => `/api/showtimes/${st}/queue`;
+const json = { 'content-type': 'application/json' };
 const control = (st: string, body: unknown) =>
   api<WaitingRoomStats | ErrorEnvelope>('post', `/api/staff/showtimes/${st}/waiting-room`, {
     body,
@@ -86,6 +87,61 @@ describe('the queue routes', () => {
     expect(again.json.waiting).toBe(first.json.waiting + 1);
     const bs = await api<QueueStatus>('get', queuePath(other.showtimeId), { token: b.token });
     expect(bs.json.status).toBe('waiting');
+  });
+
+  it('answers a join the same on the hot path as on Express (one use case, one contract)', async () => {
+    // A trailing slash is not taken by the hot-path dispatcher; Express routes it to the same use case.
+    const both = async (st: string, opts: Parameters<Api>[2]) => {
+      const fast = await api('post', queuePath(st), opts);
+      const viaExpress = await api('post', `${queuePath(st)}/`, opts);
+      expect(viaExpress.status, `${viaExpress.text} vs ${fast.text}`).toBe(fast.status);
+      for (const h of ['content-type', 'retry-after'])
+        expect(viaExpress.headers.get(h), h).toBe(fast.headers.get(h));
+      // (The hot path marks its error answers no-store too, as it does for holds.)
+      if (fast.status === 200) expect(viaExpress.headers.get('cache-control')).toBe('no-store');
+      return { fast, viaExpress };
+    };
+    const b = await newBuyer();
+    // The hot path answered (Express adds its security headers; the dispatcher does not).
+    const first = await both(other.showtimeId, { token: b.token, headers: { 'x-request-id': 'join-rid-1' } });
+    expect(first.fast.headers.get('x-frame-options')).toBeNull();
+    expect(first.viaExpress.headers.get('x-frame-options')).not.toBeNull();
+    expect(first.fast.headers.get('x-request-id')).toBe('join-rid-1');
+    expect(first.viaExpress.headers.get('x-request-id')).toBe('join-rid-1');
+    expect(first.fast.status).toBe(200);
+    // Idempotent: the second join (via Express) answers the same standing as the first.
+    expect(first.viaExpress.json).toEqual(first.fast.json);
+    expect(first.fast.json).toMatchObject({ showtimeId: other.showtimeId, status: 'waiting' });
+    const signIn = await api('post', '/api/buyer/session', {
+      body: { email: `wr-csrf-${randomUUID()}@example.test` },
+    });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const foreign = { origin: 'https://evil.example' };
+    const refusals: Array<[string, Parameters<Api>[2], number, string]> = [
+      [other.showtimeId, { cookie, headers: foreign, body: {} }, 403, 'csrf_failed'],
+      [other.showtimeId, { token: b.token, rawBody: '{"challenge":', headers: json }, 400, 'malformed_json'],
+      [other.showtimeId, { token: b.token, body: { extra: 1 } }, 400, 'validation_failed'],
+      [
+        other.showtimeId,
+        { token: b.token, rawBody: '{}', headers: { 'content-type': 'text/plain' } },
+        415,
+        '',
+      ],
+      ['bad.id!', { token: b.token, body: {} }, 404, 'not_found'],
+      ['nope123', { token: b.token, body: {} }, 404, 'not_found'],
+      [open.showtimeId, { token: b.token, body: {} }, 409, 'waiting_room_off'],
+      [other.showtimeId, {}, 401, 'unauthenticated'],
+    ];
+    for (const [st, opts, status, code] of refusals) {
+      const { fast, viaExpress } = await both(st, opts);
+      expect(fast.status, fast.text).toBe(status);
+      // Answered by the dispatcher, except a join without a buyer session (declined: Express names what is missing).
+      expect(fast.headers.get('x-frame-options') === null, `${status} from the hot path`).toBe(
+        status !== 401,
+      );
+      if (code) expect((fast.json as ErrorEnvelope).error.code).toBe(code);
+      expect(viaExpress.json).toEqual(fast.json);
+    }
   });
 
   it('describes its routes in the OpenAPI document', async () => {

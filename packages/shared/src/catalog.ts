@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { seatMapKeySchema } from './seatmap.ts';
+import { gaBucketsSchema } from './ga-buckets.ts';
 
 /**
  * Request and response bodies of the catalog, staff and public read API. Request bodies are strict (unknown
@@ -167,6 +168,7 @@ export const showtimeCreateSchema = z
     perBuyerLimit: perBuyerLimitSchema.default(null),
     currency: currencySchema.default('EUR'),
     buyerRefunds: z.boolean().default(true),
+    gaBuckets: gaBucketsSchema.optional(),
     // Left out: the database's defaults (everything off; 600 a minute, 2,000 shoppers, 600 s windows).
     waitingRoom: frontDoorFields.waitingRoom.optional(),
     admissionPerMinute: frontDoorFields.admissionPerMinute.optional(),

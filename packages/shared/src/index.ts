@@ -3,6 +3,7 @@ export * from './seatmap.ts';
 export * from './seatmap-generators.ts';
 export * from './seat-names.ts';
 export * from './catalog.ts';
+export * from './ga-buckets.ts';
 export * from './orders.ts';
 export * from './realtime.ts';
 export * from './inventory.ts';

@@ -74,10 +74,32 @@ export const checkoutBodySchema = z.strictObject({
 });
 export type CheckoutBody = z.infer<typeof checkoutBodySchema>;
 
+/**
+ * What the buyer's page does next to pay, by provider:
+ * - `redirect`: go to the provider's hosted payment page (the sandbox's `/sandbox-pay/:id`).
+ * - `stripe_elements`: stay on our checkout page and collect the payment there with Stripe's Payment Element
+ *   (Stripe.js, loaded with `publishableKey`, confirming the PaymentIntent whose `clientSecret` this is). A retry
+ *   of the checkout while the payment is open answers the same client secret.
+ */
+export const checkoutNextSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('redirect'), url: z.string().min(1) }),
+  z.object({
+    kind: z.literal('stripe_elements'),
+    clientSecret: z.string().min(1),
+    publishableKey: z.string().regex(/^pk_(test|live)_\w+$/),
+  }),
+]);
+export type CheckoutNext = z.infer<typeof checkoutNextSchema>;
+
 export const checkoutResponseSchema = z.object({
   paymentId: z.string(),
-  /** The provider's hosted payment page. Send the buyer there. */
+  /**
+   * The provider's hosted payment page (`next.url`), or — when the payment is made on our own page
+   * (`stripe_elements`) — the order page. Kept for clients that only redirect; new clients follow `next`.
+   */
   paymentUrl: z.string(),
+  /** How to pay: redirect to a hosted page, or pay on this page with Stripe's Payment Element. */
+  next: checkoutNextSchema,
   /** The hold's (possibly extended) deadline: pay before it. */
   expiresAt: dateTime,
   orderCode: z.string(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBuyerSessions } from './buyer.ts';
+import { buyerIdFor, createBuyerSessions } from './buyer.ts';
 
 describe('buyer sessions resolved from requests', () => {
   let clock = Date.UTC(2026, 11, 7);
@@ -30,5 +30,16 @@ describe('buyer sessions resolved from requests', () => {
     clock += 31 * 24 * 3600 * 1000;
     expect(sessions.resolveSync({ headers, socket: connection })).toBeNull();
     expect(sessions.resolveSync({ headers })).toBeNull();
+  });
+});
+
+describe('derived buyer ids', () => {
+  it('are the same for the same e-mail, differ between e-mails, and fit in a session token', () => {
+    const id = buyerIdFor('alice@example.test');
+    expect(buyerIdFor('alice@example.test')).toBe(id);
+    expect(buyerIdFor('bob@example.test')).not.toBe(id);
+    expect(id).toMatch(/^b[0-9a-f]{24}$/);
+    const sessions = createBuyerSessions({ secret: 's'.repeat(32) });
+    expect(sessions.verify(sessions.issue(id, 'alice@example.test').token)?.buyerId).toBe(id);
   });
 });

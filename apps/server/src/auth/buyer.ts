@@ -1,7 +1,9 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { PrismaClient } from '../db/prisma.ts';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Db, type PrismaClient } from '../db/prisma.ts';
 import { parseCookies } from './cookies.ts';
 import { type Principal } from './principal.ts';
+
+const { sql } = Db.Prisma;
 
 /**
  * Buyer guest sessions: a buyer is an email address, no password. The session is a stateless signed token
@@ -153,20 +155,112 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
 }
 
 /**
- * The buyer for `email` (already normalised), created on first use. Many first sessions for one new e-mail at
- * once all get the one row: the upsert's insert loses the unique-key race (P2002) for all but one of them, and
- * those read the winner's row.
+ * The id a buyer row for `email` (already normalised) is created with: derived from the e-mail, so everyone who
+ * creates it agrees on it before the row exists — a counter sale can hold for a new buyer and create the row only
+ * once the hold succeeded (application/counter-sales), racing a session for the same e-mail harmlessly. Rows made
+ * before this (cuid ids) keep their ids: callers look the e-mail up first. Never contains a `.` (buyer tokens are
+ * dot-separated).
  */
-export async function findOrCreateBuyer(prisma: PrismaClient, email: string): Promise<{ id: string }> {
+export function buyerIdFor(email: string): string {
+  return `b${createHash('sha256').update(`seatrush-buyer.v1\n${email}`).digest('hex').slice(0, 24)}`;
+}
+
+/** The buyer for `email` (already normalised), or null when there is none yet. */
+export async function findBuyer(prisma: PrismaClient, email: string): Promise<{ id: string } | null> {
+  return prisma.buyer.findUnique({ where: { email }, select: { id: true } });
+}
+
+/**
+ * Creates the row of a buyer whose id was derived with `buyerIdFor` (a no-op when it exists), and answers the id
+ * the e-mail's row has — `id` itself unless another row for that e-mail, made before derived ids, got there first.
+ */
+export async function ensureBuyer(
+  prisma: PrismaClient,
+  email: string,
+  id = buyerIdFor(email),
+): Promise<string> {
+  await prisma.buyer.createMany({ data: [{ id, email }], skipDuplicates: true });
+  return (await prisma.buyer.findUniqueOrThrow({ where: { email }, select: { id: true } })).id;
+}
+
+/** At most this many e-mails in one statement (a flash crowd's sessions come in faster than one at a time). */
+const MAX_BATCH = 500;
+
+interface Waiting {
+  email: string;
+  resolve: (b: { id: string }) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Per database client: sessions waiting for their buyer row, and whether a statement is under way. */
+const batches = new WeakMap<PrismaClient, { waiting: Waiting[]; busy: boolean }>();
+
+/**
+ * The buyer for `email` (already normalised), created on first use (with the id `buyerIdFor` derives).
+ *
+ * Every buyer of a flash sale starts a session, so this is batched: the sessions that arrive while a statement is
+ * under way share the next one — one round trip and one pool connection for hundreds of them, where Prisma's
+ * `upsert` took five round trips each (BEGIN, SELECT, INSERT, SELECT, COMMIT) and ~4× the CPU, and a crowd's
+ * sessions queued for the pool ahead of checkouts and payment webhooks (bench/sessions, docs/rehearsal.md).
+ * A lone session goes at once. A failed statement fails its whole batch (each caller answers as it did alone).
+ *
+ * Many first sessions for one new e-mail at once all get the one row: the insert does nothing for an e-mail whose
+ * row exists or is being created (it waits for that), and the look-up reads it.
+ */
+export function findOrCreateBuyer(prisma: PrismaClient, email: string): Promise<{ id: string }> {
+  let batch = batches.get(prisma);
+  if (!batch) batches.set(prisma, (batch = { waiting: [], busy: false }));
+  const b = batch;
+  return new Promise((resolve, reject) => {
+    b.waiting.push({ email, resolve, reject });
+    // The first arrival waits one turn of the event loop, so the requests read in the same turn come along.
+    if (!b.busy && b.waiting.length === 1) setImmediate(() => void flush(prisma, b));
+  });
+}
+
+async function flush(prisma: PrismaClient, b: { waiting: Waiting[]; busy: boolean }): Promise<void> {
+  if (b.busy || b.waiting.length === 0) return;
+  b.busy = true;
+  const batch = b.waiting.splice(0, MAX_BATCH);
   try {
-    return await prisma.buyer.upsert({
-      where: { email },
-      create: { email },
-      update: {},
-      select: { id: true },
-    });
+    const ids = await buyerRows(prisma, [...new Set(batch.map((w) => w.email))]);
+    for (const w of batch) {
+      const id = ids.get(w.email);
+      // Only a row for another e-mail with the same derived id (a 96-bit hash collision) can leave one out.
+      if (id) w.resolve({ id });
+      else w.reject(new Error('could not create the buyer row: its id is taken'));
+    }
   } catch (e) {
-    if ((e as { code?: unknown }).code !== 'P2002') throw e;
-    return prisma.buyer.findUniqueOrThrow({ where: { email }, select: { id: true } });
+    for (const w of batch) w.reject(e);
+  } finally {
+    b.busy = false;
+    if (b.waiting.length) void flush(prisma, b);
   }
+}
+
+/** E-mail → buyer id for `emails` (distinct), creating the rows that do not exist yet. */
+async function buyerRows(prisma: PrismaClient, emails: string[]): Promise<Map<string, string>> {
+  // Sorted, so two nodes' batches take their unique-key locks in one order (no deadlock between them).
+  const rows = JSON.stringify(emails.sort().map((email) => ({ id: buyerIdFor(email), email })));
+  // The insert and the look-up share the statement's snapshot: a new row comes from `ins`, an old one from the
+  // join — except one created by another session after that snapshot was taken, which the insert waited for and
+  // skipped; a second look-up, with a fresh snapshot, reads those.
+  const got = await prisma.$queryRaw<Array<{ id: string; email: string }>>(sql`
+    WITH v AS (SELECT * FROM json_to_recordset(${rows}::json) AS v(id text, email text)),
+    ins AS (
+      INSERT INTO "Buyer" (id, email, "createdAt")
+      SELECT v.id, v.email, clock_timestamp() AT TIME ZONE 'UTC' FROM v
+      ON CONFLICT DO NOTHING
+      RETURNING id, email
+    )
+    SELECT id, email FROM ins UNION ALL SELECT b.id, b.email FROM "Buyer" b JOIN v ON v.email = b.email`);
+  const ids = new Map(got.map((r) => [r.email, r.id]));
+  const missing = emails.filter((e) => !ids.has(e));
+  if (missing.length)
+    for (const r of await prisma.buyer.findMany({
+      where: { email: { in: missing } },
+      select: { id: true, email: true },
+    }))
+      ids.set(r.email, r.id);
+  return ids;
 }

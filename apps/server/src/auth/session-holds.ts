@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { isCluster, type Redis } from '../db/redis.ts';
 import type { Logger } from '../observability/logger.ts';
 import { SESSION_TTL_SECONDS } from './buyer.ts';
 
@@ -39,20 +40,43 @@ export function createSessionHolds(
   /** The scheduled write of `pending`, and the promise a read waits on (resolved once it is written). */
   let scheduled: { timer: NodeJS.Timeout; written: Promise<void>; resolve: () => void } | null = null;
 
+  const warn = (err: unknown, sessions: number) =>
+    logger.warn({ err, sessions }, 'could not record the session of holds');
+  const add = (p: ChainableCommander, sessionId: string, members: (string | number)[]) => {
+    const k = key(sessionId);
+    p.zadd(k, ...members)
+      .zremrangebyrank(k, 0, -(MAX_PER_SESSION + 1))
+      .expire(k, SESSION_TTL_SECONDS);
+  };
+  const failure = (results: [Error | null, unknown][] | null) => results?.find(([err]) => err)?.[0];
+
   const write = (batch: Map<string, (string | number)[]>): Promise<void> => {
-    const p = redis.pipeline();
-    for (const [sessionId, members] of batch) {
-      const k = key(sessionId);
-      p.zadd(k, ...members)
-        .zremrangebyrank(k, 0, -(MAX_PER_SESSION + 1))
-        .expire(k, SESSION_TTL_SECONDS);
+    if (isCluster(redis)) {
+      // A pipeline on a Redis Cluster must stay on one node and each session's key has its own slot: one pipeline
+      // per session (ioredis sends those of one node together).
+      return Promise.all(
+        [...batch].map(([sessionId, members]) => {
+          const p = redis.pipeline();
+          add(p, sessionId, members);
+          return p.exec();
+        }),
+      ).then(
+        (all) => {
+          const failed = all.map(failure).find(Boolean);
+          if (failed) warn(failed, batch.size);
+        },
+        (err: unknown) => warn(err, batch.size),
+      );
     }
-    const warn = (err: unknown) =>
-      logger.warn({ err, sessions: batch.size }, 'could not record the session of holds');
-    return p.exec().then((results) => {
-      const failed = results?.find(([err]) => err)?.[0];
-      if (failed) warn(failed);
-    }, warn);
+    const p = redis.pipeline();
+    for (const [sessionId, members] of batch) add(p, sessionId, members);
+    return p.exec().then(
+      (results) => {
+        const failed = failure(results);
+        if (failed) warn(failed, batch.size);
+      },
+      (err: unknown) => warn(err, batch.size),
+    );
   };
 
   const flush = (): Promise<void> => {

@@ -14,7 +14,8 @@ export const SESSION_TTL_SECONDS = 12 * 60 * 60;
  * Staff sessions in Redis, so every node accepts a session any node created. The cookie carries a random id;
  * Redis holds only its sha256 (`<prefix>:session:<sha256(id)>`). Each staff member's sessions are indexed
  * (`<prefix>:staff-sessions:<staffId>`) so a role change, password change or deactivation can end them all.
- * Keys are built from the configured prefix only; there is no ioredis `keyPrefix`.
+ * Keys are built from the configured prefix only; there is no ioredis `keyPrefix`. No command or transaction spans
+ * two keys, so the store works on a Redis Cluster (where a session and its index lie in different slots).
  */
 export class SessionStore {
   constructor(
@@ -36,16 +37,17 @@ export class SessionStore {
     const id = randomSecret();
     const hash = sha256(id);
     const data: StaffSession = { staffId, role, createdAt: Date.now() };
+    // A session key and its staff member's index live in different slots on a Redis Cluster, so no transaction
+    // spans them: the index is written first, then the session. A failure in between leaves an index entry
+    // without a session (pruned below, next time) — never a session that revokeAll cannot find.
     // The index has no TTL (a session can slide for days); expired members are pruned here instead.
-    const known = await this.redis.smembers(this.indexKey(staffId));
-    const alive = known.length ? await this.redis.mget(known.map((h) => this.key(h))) : [];
-    const dead = known.filter((_, i) => alive[i] === null);
-    const multi = this.redis
-      .multi()
-      .set(this.key(hash), JSON.stringify(data), 'EX', this.ttlSeconds)
-      .sadd(this.indexKey(staffId), hash);
-    if (dead.length) multi.srem(this.indexKey(staffId), ...dead);
-    await multi.exec();
+    const index = this.indexKey(staffId);
+    const known = await this.redis.smembers(index);
+    const alive = await Promise.all(known.map((h) => this.redis.exists(this.key(h))));
+    const dead = known.filter((_, i) => alive[i] === 0);
+    await this.redis.sadd(index, hash);
+    await this.redis.set(this.key(hash), JSON.stringify(data), 'EX', this.ttlSeconds);
+    if (dead.length) await this.redis.srem(index, ...dead);
     return id;
   }
 
@@ -63,18 +65,19 @@ export class SessionStore {
   async revoke(id: string): Promise<void> {
     const hash = sha256(id);
     const raw = await this.redis.get(this.key(hash));
-    const multi = this.redis.multi().del(this.key(hash));
-    if (raw) multi.srem(this.indexKey((JSON.parse(raw) as StaffSession).staffId), hash);
-    await multi.exec();
+    // The session first (it ends here), then its index entry (one key per command: any slot layout).
+    await this.redis.del(this.key(hash));
+    if (raw) await this.redis.srem(this.indexKey((JSON.parse(raw) as StaffSession).staffId), hash);
   }
 
   /** Ends every session of a staff member. Returns how many were live. */
   async revokeAll(staffId: string): Promise<number> {
-    const hashes = await this.redis.smembers(this.indexKey(staffId));
-    const multi = this.redis.multi();
-    for (const h of hashes) multi.del(this.key(h));
-    multi.del(this.indexKey(staffId));
-    const results = (await multi.exec()) ?? [];
-    return results.slice(0, hashes.length).reduce((n, [, deleted]) => n + Number(deleted ?? 0), 0);
+    const index = this.indexKey(staffId);
+    const hashes = await this.redis.smembers(index);
+    // One DEL per session (each key has its own slot on a cluster); then only the members read are removed, so a
+    // session started meanwhile stays indexed (and revocable).
+    const deleted = await Promise.all(hashes.map((h) => this.redis.del(this.key(h))));
+    if (hashes.length) await this.redis.srem(index, ...hashes);
+    return deleted.reduce((n, d) => n + d, 0);
   }
 }

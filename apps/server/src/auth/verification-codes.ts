@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Redis } from '../db/redis.ts';
 import { VERIFICATION_CODE_LENGTH } from '@seatrush/shared';
 import { DomainError } from '../domain/errors.ts';
 
@@ -77,18 +77,22 @@ export function createVerificationCodes(o: VerificationCodeOptions): Verificatio
       }
       const code = generate();
       const expiresAt = t + o.ttlSeconds * 1000;
-      await o.redis
-        .multi()
-        .del(sessionKey(sessionId))
-        .hset(sessionKey(sessionId), {
-          h: digest(sessionId, email, code).toString('base64url'),
-          exp: expiresAt,
-          tries: 0,
-          sent: t,
-        })
-        .pexpire(sessionKey(sessionId), keepMs)
-        .set(emailKey(email), t, 'PX', Math.max(o.resendSeconds * 1000, 1))
-        .exec();
+      // The session's hash in one transaction; the address's cooldown beside it (another key, another slot on a
+      // Redis Cluster, so not in the same transaction: a lost cooldown only allows an earlier resend).
+      await Promise.all([
+        o.redis
+          .multi()
+          .del(sessionKey(sessionId))
+          .hset(sessionKey(sessionId), {
+            h: digest(sessionId, email, code).toString('base64url'),
+            exp: expiresAt,
+            tries: 0,
+            sent: t,
+          })
+          .pexpire(sessionKey(sessionId), keepMs)
+          .exec(),
+        o.redis.set(emailKey(email), t, 'PX', Math.max(o.resendSeconds * 1000, 1)),
+      ]);
       return { code, expiresAt: new Date(expiresAt), resendAfter: new Date(t + o.resendSeconds * 1000) };
     },
 
@@ -110,7 +114,7 @@ export function createVerificationCodes(o: VerificationCodeOptions): Verificatio
     },
 
     async withdraw(sessionId, email) {
-      await o.redis.del(sessionKey(sessionId), emailKey(email));
+      await Promise.all([o.redis.del(sessionKey(sessionId)), o.redis.del(emailKey(email))]);
     },
   };
 }

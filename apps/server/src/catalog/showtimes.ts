@@ -65,6 +65,21 @@ const invalid = (issues: Issue[]) =>
     issues,
   );
 
+/**
+ * GA buckets (more than 1) are not built yet: every showtime's inventory stays on one Redis slot, so a setting of
+ * more would promise a throughput the engine does not deliver. See docs/inventory.md, "GA buckets".
+ */
+function bucketIssues(gaBuckets: number | undefined): Issue[] {
+  if (gaBuckets === undefined || gaBuckets === 1) return [];
+  return [
+    {
+      path: 'body.gaBuckets',
+      message:
+        'GA buckets are not available yet: only 1 (the whole showtime on one Redis slot) is supported for now.',
+    },
+  ];
+}
+
 /** Issues for prices that name unknown categories or (when `complete`) miss one of the venue's. */
 function priceIssues(prices: Record<string, number>, categories: string[], complete: boolean): Issue[] {
   const known = new Set(categories);
@@ -85,7 +100,8 @@ function priceIssues(prices: Record<string, number>, categories: string[], compl
 /**
  * Creates a showtime of an event at a venue with a price for every category of the venue, and one
  * ZoneInventory row per GA zone (capacity from the venue). The sale starts `scheduled`.
- * Errors: `validation_failed` (unknown event or venue, prices not covering exactly the venue's categories).
+ * Errors: `validation_failed` (unknown event or venue, prices not covering exactly the venue's categories,
+ * `gaBuckets` above 1: not available yet).
  */
 export async function createShowtime(
   deps: Pick<CatalogDeps, 'prisma'>,
@@ -106,6 +122,7 @@ export async function createShowtime(
     const issues: Issue[] = [];
     if (!event) issues.push({ path: 'body.eventId', message: 'No such event.' });
     if (!venue) issues.push({ path: 'body.venueId', message: 'No such venue.' });
+    issues.push(...bucketIssues(input.gaBuckets));
     if (venue)
       issues.push(
         ...priceIssues(

@@ -130,20 +130,21 @@ describe('the sandbox payment provider in production (issue 14, finding 9)', () 
 });
 
 describe('the Stripe payment provider (issue 16)', () => {
-  const keys = { STRIPE_SECRET_KEY: 'sk_test_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_abc123' };
+  const keys = {
+    STRIPE_SECRET_KEY: 'sk_test_abc123',
+    STRIPE_PUBLISHABLE_KEY: 'pk_test_abc123',
+    STRIPE_WEBHOOK_SECRET: 'whsec_abc123',
+  };
+  const names = Object.keys(keys) as Array<keyof typeof keys>;
 
-  it('refuses PAYMENT_PROVIDER=stripe without both keys, in production and elsewhere', () => {
-    for (const missing of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
+  it('refuses PAYMENT_PROVIDER=stripe without each of its three keys, in production and elsewhere', () => {
+    for (const missing of names) {
       const env: Record<string, string> = production({ PAYMENT_PROVIDER: 'stripe', ...keys });
       delete env[missing];
-      expect(() => loadConfig(env)).toThrow(/STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET/);
-      expect(() =>
-        loadConfig({
-          PAYMENT_PROVIDER: 'stripe',
-          [missing === 'STRIPE_SECRET_KEY' ? 'STRIPE_WEBHOOK_SECRET' : 'STRIPE_SECRET_KEY']:
-            keys[missing === 'STRIPE_SECRET_KEY' ? 'STRIPE_WEBHOOK_SECRET' : 'STRIPE_SECRET_KEY'],
-        }),
-      ).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(new RegExp(`needs .*\\(missing: ${missing}\\)`));
+      const rest: Record<string, string> = { PAYMENT_PROVIDER: 'stripe', ...keys };
+      delete rest[missing];
+      expect(() => loadConfig(rest)).toThrow(ConfigError);
     }
   });
 
@@ -152,6 +153,7 @@ describe('the Stripe payment provider (issue 16)', () => {
     expect(c.paymentProvider).toBe('stripe');
     expect(c.stripe).toEqual({
       secretKey: 'sk_test_abc123',
+      publishableKey: 'pk_test_abc123',
       webhookSecret: 'whsec_abc123',
       apiBase: undefined,
     });
@@ -166,6 +168,41 @@ describe('the Stripe payment provider (issue 16)', () => {
       /STRIPE_SECRET_KEY/,
     );
     expect(loadConfig(production()).stripe).toBeUndefined();
+  });
+
+  it('takes only a publishable key for STRIPE_PUBLISHABLE_KEY, live or test, of the secret key’s mode', () => {
+    for (const wrong of [
+      'sk_test_abc123',
+      'rk_live_abc123',
+      'pk_abc123',
+      'pk_test_',
+      'whsec_abc123',
+      'pk_test_a b',
+    ])
+      expect(() =>
+        loadConfig({ PAYMENT_PROVIDER: 'stripe', ...keys, STRIPE_PUBLISHABLE_KEY: wrong }),
+      ).toThrow(/STRIPE_PUBLISHABLE_KEY/);
+    const live = { STRIPE_SECRET_KEY: 'sk_live_abc123', STRIPE_PUBLISHABLE_KEY: 'pk_live_abc123' };
+    expect(
+      loadConfig(production({ PAYMENT_PROVIDER: 'stripe', ...keys, ...live })).stripe?.publishableKey,
+    ).toBe('pk_live_abc123');
+    // Test keys stay allowed in production, as the secret key's rule allows them (a staging site on test mode).
+    expect(loadConfig(production({ PAYMENT_PROVIDER: 'stripe', ...keys })).stripe?.publishableKey).toBe(
+      'pk_test_abc123',
+    );
+    // A restricted key names its mode too.
+    expect(
+      loadConfig({ PAYMENT_PROVIDER: 'stripe', ...keys, STRIPE_SECRET_KEY: 'rk_test_abc123' }).stripe
+        ?.publishableKey,
+    ).toBe('pk_test_abc123');
+    expect(() =>
+      loadConfig({ PAYMENT_PROVIDER: 'stripe', ...keys, STRIPE_PUBLISHABLE_KEY: 'pk_live_abc123' }),
+    ).toThrow(/same mode/);
+    expect(() =>
+      loadConfig(production({ PAYMENT_PROVIDER: 'stripe', ...keys, STRIPE_SECRET_KEY: 'rk_live_abc123' })),
+    ).toThrow(/same mode/);
+    // Only with Stripe: the sandbox ignores it.
+    expect(loadConfig({ STRIPE_PUBLISHABLE_KEY: 'pk_test_abc123' }).stripe).toBeUndefined();
   });
 });
 
@@ -208,5 +245,57 @@ describe('order e-mails', () => {
     expect(on({ NODE_ENV: 'test', SMTP_URL: 'smtp://127.0.0.1:2525' })).toBe(true);
     expect(on({ NODE_ENV: 'test', ORDER_MAILS: 'on' })).toBe(true);
     expect(() => loadConfig({ ORDER_MAILS: 'yes' })).toThrow(/ORDER_MAILS/);
+  });
+});
+
+describe('where Redis is (issue 18)', () => {
+  it('is REDIS_URL by default', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://10.0.0.5:6379/2' }).redis).toEqual({
+      kind: 'single',
+      url: 'redis://10.0.0.5:6379/2',
+    });
+  });
+
+  it('is a Redis Cluster given REDIS_CLUSTER_NODES (over REDIS_URL), IPv6 in brackets, with REDIS_PASSWORD', () => {
+    const c = loadConfig({
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_CLUSTER_NODES: ' 10.0.0.5:7000, redis-b.internal:7001,[::1]:7002',
+      REDIS_PASSWORD: 'pw',
+    });
+    expect(c.redis).toEqual({
+      kind: 'cluster',
+      nodes: [
+        { host: '10.0.0.5', port: 7000 },
+        { host: 'redis-b.internal', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+      password: 'pw',
+    });
+  });
+
+  it('is a Sentinel-guarded master given REDIS_SENTINELS, named by REDIS_SENTINEL_MASTER (mymaster by default)', () => {
+    expect(loadConfig({ REDIS_SENTINELS: 's1:26379,s2:26379' }).redis).toEqual({
+      kind: 'sentinel',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26379 },
+      ],
+      masterName: 'mymaster',
+      password: undefined,
+    });
+    expect(
+      loadConfig({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_MASTER: 'seatrush' }).redis,
+    ).toMatchObject({
+      masterName: 'seatrush',
+    });
+  });
+
+  it('refuses both at once, a node without a port, and an empty list, in one sentence', () => {
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'a:1', REDIS_SENTINELS: 'b:2' })).toThrow(
+      /REDIS_CLUSTER_NODES or REDIS_SENTINELS, not both/,
+    );
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.5' })).toThrow(/"10.0.0.5" is not host:port/);
+    expect(() => loadConfig({ REDIS_SENTINELS: 'a:70000' })).toThrow(/is not host:port/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: ' , ' })).toThrow(/lists no host:port/);
   });
 });

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
+import { redisEnv, redisTarget, type RedisTarget } from './redis.ts';
 import { z } from 'zod';
 import { productionAdminPasswordProblem, productionSecretProblem } from './secrets.ts';
 import { parseTrustProxy, trustProxyProblem, type ProxyTrust } from './trust-proxy.ts';
+import { stripeKeysProblem, stripeSettings, type StripeSettings } from './stripe.ts';
 
 /**
  * The only module that reads `process.env`. Parsed once; everything else receives a `Config`.
@@ -29,7 +31,7 @@ const envSchema = z.object({
   ),
   /** How long a node drains on SIGTERM (in-flight requests and jobs finish, sockets reconnect elsewhere), ms. */
   DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  ...redisEnv,
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/seatrush'),
   /** Prefix for every Redis key and BullMQ queue; tests use a random one each. */
   REDIS_PREFIX: z
@@ -59,7 +61,7 @@ const envSchema = z.object({
     }),
   /**
    * The payment provider: `sandbox` (built in, test cards, no real money; the default in development and test) or
-   * `stripe` (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET required). Production refuses to start unless it is
+   * `stripe` (its three keys required: config/stripe.ts). Production refuses to start unless it is
    * chosen here explicitly.
    */
   PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).optional(),
@@ -67,6 +69,11 @@ const envSchema = z.object({
   STRIPE_SECRET_KEY: z
     .string()
     .regex(/^(sk|rk)_\w+$/, 'Use a Stripe secret key (sk_… or rk_…)')
+    .optional(),
+  /** Stripe: the publishable key the checkout page loads Stripe.js with (config/stripe.ts); no default. */
+  STRIPE_PUBLISHABLE_KEY: z
+    .string()
+    .regex(/^pk_(test|live)_\w+$/, 'Use a pk_test_… or pk_live_… key')
     .optional(),
   /** Stripe: the signing secret of the webhook endpoint (`whsec_…`), from the dashboard or `stripe listen`. */
   STRIPE_WEBHOOK_SECRET: z
@@ -182,7 +189,10 @@ export interface Config {
   /** Bound on the graceful drain after SIGTERM (ms). */
   drainTimeoutMs: number;
   publicUrl: string | undefined;
+  /** The single Redis (also the default when neither a cluster nor sentinels are given). */
   redisUrl: string;
+  /** Where Redis is: one server (REDIS_URL), a Redis Cluster, or a Sentinel-guarded master. */
+  redis: RedisTarget;
   databaseUrl: string;
   redisPrefix: string;
   role: Env['ROLE'];
@@ -197,8 +207,8 @@ export interface Config {
   trustProxy: ProxyTrust;
   /** The payment provider; in production it was chosen explicitly (PAYMENT_PROVIDER). */
   paymentProvider: 'sandbox' | 'stripe';
-  /** Set when paymentProvider is `stripe` (both keys are then required). */
-  stripe: { secretKey: string; webhookSecret: string; apiBase: string | undefined } | undefined;
+  /** Set when paymentProvider is `stripe` (the three keys are then required). */
+  stripe: StripeSettings | undefined;
   outgoingWebhooks: { pollMs: number; attempts: number; backoffMs: number };
   holdExtensionSeconds: number;
   /** While the provider says a hold's payment is in flight: its extension step and bound (s). */
@@ -239,6 +249,7 @@ export interface RateLimitSetting {
 export type RateLimitConfig = Record<LimitedAction, RateLimitSetting>;
 
 export class ConfigError extends Error {}
+export type { RedisNode, RedisTarget } from './redis.ts';
 
 const DEV_SECRETS = {
   SESSION_SECRET: 'dev-only-session-secret-change-me',
@@ -283,10 +294,10 @@ export function loadConfig(source: EnvSource = process.env): Config {
   }
   if (prod && !e.PAYMENT_PROVIDER)
     throw new ConfigError(
-      'PAYMENT_PROVIDER must be set when NODE_ENV=production. Choose PAYMENT_PROVIDER=stripe (with STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET), or PAYMENT_PROVIDER=sandbox to run the sandbox (test cards, no real money) knowingly.',
+      'PAYMENT_PROVIDER must be set when NODE_ENV=production. Choose PAYMENT_PROVIDER=stripe (with STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET), or PAYMENT_PROVIDER=sandbox to run the sandbox (test cards, no real money) knowingly.',
     );
-  if (e.PAYMENT_PROVIDER === 'stripe' && (!e.STRIPE_SECRET_KEY || !e.STRIPE_WEBHOOK_SECRET))
-    throw new ConfigError('PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.');
+  const stripeProblem = e.PAYMENT_PROVIDER === 'stripe' ? stripeKeysProblem(e) : null;
+  if (stripeProblem) throw new ConfigError(stripeProblem);
   if (prod && e.PAYMENT_PROVIDER === 'stripe' && e.STRIPE_API_BASE)
     throw new ConfigError(
       'STRIPE_API_BASE is for tests and cannot be used with NODE_ENV=production: unset it.',
@@ -295,6 +306,8 @@ export function loadConfig(source: EnvSource = process.env): Config {
     throw new ConfigError(
       'DEV_MAIL_DIR is the development mail catcher and cannot be used with NODE_ENV=production: unset it.',
     );
+  const redis = redisTarget(e);
+  if (typeof redis === 'string') throw new ConfigError(redis);
   const sessionSecret = secret('SESSION_SECRET');
   const ticketSigningSecret = secret('TICKET_SIGNING_SECRET');
   const paymentWebhookSecret = secret('PAYMENT_WEBHOOK_SECRET');
@@ -310,6 +323,7 @@ export function loadConfig(source: EnvSource = process.env): Config {
     drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
     publicUrl: e.PUBLIC_URL,
     redisUrl: e.REDIS_URL,
+    redis,
     databaseUrl: e.DATABASE_URL,
     redisPrefix: e.REDIS_PREFIX,
     role: e.ROLE,
@@ -324,14 +338,7 @@ export function loadConfig(source: EnvSource = process.env): Config {
     webDist: e.WEB_DIST ? resolve(e.WEB_DIST) : undefined,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     paymentProvider: e.PAYMENT_PROVIDER ?? 'sandbox',
-    stripe:
-      e.PAYMENT_PROVIDER === 'stripe'
-        ? {
-            secretKey: e.STRIPE_SECRET_KEY!,
-            webhookSecret: e.STRIPE_WEBHOOK_SECRET!,
-            apiBase: e.STRIPE_API_BASE,
-          }
-        : undefined,
+    stripe: e.PAYMENT_PROVIDER === 'stripe' ? stripeSettings(e) : undefined,
     outgoingWebhooks: {
       pollMs: e.OUTGOING_WEBHOOK_POLL_MS,
       attempts: e.OUTGOING_WEBHOOK_ATTEMPTS,

@@ -26,7 +26,16 @@ export interface HttpDeps {
   checkCsrf: (req: Request, principal: Principal | null) => void;
   /** Non-route mounts (docs, bull-board) added before the SPA fallback. */
   mounts?: Array<(app: express.Express) => void>;
+  /** The checkout page loads Stripe.js and its Payment Element frames (PAYMENT_PROVIDER=stripe): allow them. */
+  stripeJs?: boolean;
 }
+
+/** What Stripe.js and the Payment Element need in the CSP (docs.stripe.com/security/guide#content-security-policy). */
+const STRIPE_CSP = {
+  'script-src': ['https://js.stripe.com', 'https://*.js.stripe.com'],
+  'frame-src': ['https://js.stripe.com', 'https://*.js.stripe.com', 'https://hooks.stripe.com'],
+  'connect-src': ['https://api.stripe.com'],
+};
 
 /** Whether `principal` satisfies `access`. Returns the error to send otherwise. */
 export function authorize(access: Access, principal: Principal | null): DomainError | null {
@@ -82,8 +91,9 @@ export function createHttpApp(deps: HttpDeps, routes: RouteDef[]): express.Expre
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
       contentSecurityPolicy: {
         directives: {
-          'script-src': ["'self'"],
-          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'script-src': ["'self'", ...(deps.stripeJs ? STRIPE_CSP['script-src'] : [])],
+          'connect-src': ["'self'", 'ws:', 'wss:', ...(deps.stripeJs ? STRIPE_CSP['connect-src'] : [])],
+          ...(deps.stripeJs ? { 'frame-src': STRIPE_CSP['frame-src'] } : {}),
           'img-src': ["'self'", 'data:'],
         },
       },

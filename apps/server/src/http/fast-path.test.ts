@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DomainError } from '../domain/errors.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { createFastPath, type FastPathDeps } from './fast-path.ts';
 
@@ -73,5 +74,65 @@ describe('fast path during an outage', () => {
     const r = await fetch(`${url}/api/showtimes/st_1/availability`);
     expect(r.status).toBe(500);
     expect(r.headers.get('retry-after')).toBeNull();
+  });
+});
+
+describe('the queue join on the fast path', () => {
+  async function startJoin(
+    join: NonNullable<FastPathDeps['queue']>['room']['join'],
+    limit: NonNullable<FastPathDeps['queue']>['limit'] = () => Promise.resolve(null),
+  ): Promise<string> {
+    const fastPath = createFastPath({
+      holds: {} as FastPathDeps['holds'],
+      resolveBuyer: () => ({ kind: 'buyer', buyerId: 'b1', email: 'b@example.test' }),
+      checkCsrf: () => {},
+      logger: pino({ level: 'silent' }),
+      metrics: createMetrics(),
+      trustProxy: () => false,
+      queue: { room: { join }, limit },
+    });
+    server = createServer((req, res) => {
+      if (!fastPath(req, res)) res.writeHead(404).end();
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  }
+  const post = (url: string, body = '{}') =>
+    fetch(`${url}/api/showtimes/st_1/queue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'rid-7' },
+      body,
+    });
+
+  it('passes the buyer, the showtime and the challenge to the use case, and answers its status', async () => {
+    const calls: unknown[] = [];
+    const url = await startJoin((showtimeId, buyerId, opts) => {
+      calls.push([showtimeId, buyerId, opts]);
+      return Promise.resolve({ showtimeId, status: 'waiting' } as never);
+    });
+    const r = await post(url, JSON.stringify({ challenge: 'abc' }));
+    expect(r.status).toBe(200);
+    expect(r.headers.get('x-request-id')).toBe('rid-7');
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    expect(await r.json()).toEqual({ showtimeId: 'st_1', status: 'waiting' });
+    expect(calls).toEqual([['st_1', 'b1', { challenge: 'abc' }]]);
+  });
+
+  it('answers the rate limit with 429 and Retry-After before validating the body', async () => {
+    const url = await startJoin(
+      () => Promise.reject(new Error('not reached')),
+      () => Promise.resolve(new DomainError('rate_limited', 'Too many attempts.', { retryAfterSeconds: 42 })),
+    );
+    const r = await post(url, '{"nope":1}');
+    expect(r.status).toBe(429);
+    expect(r.headers.get('retry-after')).toBe('42');
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+  });
+
+  it('maps a Redis outage during the join to 503 unavailable + Retry-After', async () => {
+    const url = await startJoin(() => Promise.reject(redisDown));
+    const r = await post(url);
+    expect(r.status).toBe(503);
+    expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

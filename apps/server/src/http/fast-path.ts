@@ -4,8 +4,10 @@ import {
   availabilityQuerySchema,
   errorStatus,
   holdRequestSchema,
+  queueJoinSchema,
   showtimeParamsSchema,
   type HoldRequest,
+  type QueueJoin,
 } from '@seatrush/shared';
 import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -15,18 +17,24 @@ import { errorEnvelope, retryAfterOf, toDomainError } from './errors.ts';
 import { AVAILABILITY_ROUTE, HOLD_ROUTE, holdInput, holdStatus, wantsLabels } from './holds.ts';
 import type { HoldUseCases } from '../application/holds/use-cases.ts';
 import { requestIdOf } from './request-id.ts';
+import { decode, JSON_TYPE, Memo, NOT_JSON, parseJsonBody, readBody } from './fast-path-parts.ts';
 import { clientAddress } from './client-address.ts';
 import type { ProxyTrust } from '../config/trust-proxy.ts';
-import { type Principal } from '../auth/principal.ts';
+import { type BuyerPrincipal, type Principal } from '../auth/principal.ts';
+import type { WaitingRoomUseCases } from '../application/waiting-room/waiting-room.ts';
+import { QUEUE_ROUTE } from './waiting-room.ts';
 
 /**
- * The hot-path dispatcher: answers the two routes a flash sale hammers — `POST /api/showtimes/:id/holds` and
- * `GET /api/showtimes/:id/availability` — on the bare `http` server, before Express sees the request
+ * The hot-path dispatcher: answers the routes a flash sale hammers — `POST /api/showtimes/:id/holds`,
+ * `GET /api/showtimes/:id/availability` and the waiting room's join, `POST /api/showtimes/:id/queue` — on the bare
+ * `http` server, before Express sees the request
  * (ENVIRONMENT.md measured Express at a quarter of bare `http` here). Everything else returns false and goes to
  * Express. It keeps the route table's contract: same zod schemas (validated with the same `parsePart`), same
  * authentication (the buyer session resolver) and CSRF rule, same use cases (application/holds, through the
- * helpers of http/holds.ts), same error envelope, same `x-request-id`. Express's route table still lists both routes (docs, access tests); a request
- * the dispatcher declines (HEAD, trailing slash, ...) is answered there by the same use cases.
+ * helpers of http/holds.ts; application/waiting-room's `join`), same rate limit (the join's `queueJoin`, counted by
+ * http/rate-limits.ts's `takeRouteLimit`), same error envelope, same `x-request-id`. Express's route table still
+ * lists every route (docs, access tests); a request the dispatcher declines (HEAD, trailing slash, a join without
+ * a buyer session, ...) is answered there by the same use cases.
  */
 export interface FastPathDeps {
   holds: Pick<HoldUseCases, 'holdSeats' | 'availability'>;
@@ -37,12 +45,20 @@ export interface FastPathDeps {
   metrics: Metrics;
   /** Which peers' `X-Forwarded-For` is believed (config `TRUST_PROXY`), as Express's `req.ip` does. */
   trustProxy: ProxyTrust;
+  /** The waiting room's join; without it `POST /api/showtimes/:id/queue` goes to Express. */
+  queue?: {
+    room: Pick<WaitingRoomUseCases, 'join'>;
+    /** Counts the join against the `queueJoin` limits, as Express's route does (`takeRouteLimit`). */
+    limit: (
+      rawId: string,
+      subject: { address: string | undefined; buyer: string },
+    ) => null | Promise<DomainError | null>;
+  };
 }
 
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 const PREFIX = '/api/showtimes/';
-const BODY_LIMIT = 2 * 1024 * 1024;
 
 export function createFastPath(deps: FastPathDeps): FastPath {
   const { holds, logger, metrics } = deps;
@@ -139,6 +155,15 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     })().catch((err: unknown) => done(sendError(res, err, requestId, AVAILABILITY_ROUTE)));
   };
 
+  const join = deps.queue
+    ? queueJoin(deps, deps.queue, {
+        send,
+        sendError,
+        count: (status) => count('post', QUEUE_ROUTE, status),
+        parsedIds,
+      })
+    : null;
+
   return (req, res) => {
     const url = req.url;
     if (!url?.startsWith(PREFIX)) return false;
@@ -154,11 +179,90 @@ export function createFastPath(deps: FastPathDeps): FastPath {
       hold(req, res, rawId, requestIdOf(req));
       return true;
     }
+    if (method === 'POST' && tail === '/queue' && join) {
+      // Without a buyer session Express answers (its authentication error names what is missing).
+      const principal = deps.resolveBuyer(req);
+      if (principal?.kind !== 'buyer') return false;
+      join(req, res, principal, rawId, requestIdOf(req));
+      return true;
+    }
     if (method === 'GET' && tail === '/availability') {
       availability(res, rawId, q < 0 ? '' : url.slice(q + 1), requestIdOf(req));
       return true;
     }
     return false;
+  };
+}
+
+/**
+ * `POST /api/showtimes/:id/queue`: the waiting room's join (application/waiting-room), in Express's order — JSON
+ * parsing, (authentication: the dispatcher's), CSRF, the `queueJoin` rate limit, media type, params, body.
+ */
+function queueJoin(
+  deps: FastPathDeps,
+  queue: NonNullable<FastPathDeps['queue']>,
+  tools: ReturnType<typeof responders> & {
+    count: (status: number) => void;
+    parsedIds: Memo<{ id: string }>;
+  },
+) {
+  const { send, sendError, count, parsedIds } = tools;
+  const duration = deps.metrics.httpDuration.labels({ method: 'post', route: QUEUE_ROUTE });
+  const parsedJoins = new Memo<QueueJoin>();
+  const done = (started: number, status: number) => {
+    duration.observe((performance.now() - started) / 1000);
+    count(status);
+  };
+
+  const run = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    principal: BuyerPrincipal,
+    rawId: string,
+    requestId: string,
+    text: string,
+  ) => {
+    // An empty body is `{}` whatever its media type: only bodies with text are remembered.
+    let parsed = text.length ? parsedJoins.get(text) : undefined;
+    const body = parsed ? null : parseJsonBody(req, text);
+    deps.checkCsrf(req as unknown as Request, principal);
+    const limited = queue.limit(decode(rawId), {
+      address: clientAddress(req, deps.trustProxy),
+      buyer: principal.buyerId,
+    });
+    const refused = limited === null ? null : await limited;
+    if (refused) throw refused;
+    if (!parsed) {
+      if (body === NOT_JSON) throw new DomainError('unsupported_media_type');
+      parsed = parsePart(queueJoinSchema, body, 'body');
+      if (text.length) parsedJoins.remember(text, parsed);
+    } else if (!JSON_TYPE.test(req.headers['content-type'] ?? ''))
+      throw new DomainError('unsupported_media_type');
+    const params = parsedIds.get(rawId) ?? parsedIds.remember(rawId, parseShowtimeId(rawId));
+    const status = await queue.room.join(
+      params.id,
+      principal.buyerId,
+      parsed.challenge === undefined ? undefined : { challenge: parsed.challenge },
+    );
+    send(res, 200, JSON.stringify(status), requestId);
+  };
+
+  return (
+    req: IncomingMessage,
+    res: ServerResponse,
+    principal: BuyerPrincipal,
+    rawId: string,
+    requestId: string,
+  ) => {
+    const started = performance.now();
+    readBody(req, (err, text) => {
+      if (err) done(started, sendError(res, err, requestId, QUEUE_ROUTE));
+      else
+        run(req, res, principal, rawId, requestId, text).then(
+          () => done(started, 200),
+          (e: unknown) => done(started, sendError(res, e, requestId, QUEUE_ROUTE)),
+        );
+    });
   };
 }
 
@@ -223,85 +327,6 @@ function responders(logger: Logger) {
   return { send, sendError };
 }
 
-function decode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-/** Reads the body (a callback, not a promise: this runs once per request of a flood). */
-function readBody(req: IncomingMessage, done: (err: unknown, text: string) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let failed = false;
-  req.on('data', (chunk: Buffer) => {
-    if (failed) return;
-    size += chunk.length;
-    if (size > BODY_LIMIT) {
-      failed = true;
-      done(new DomainError('payload_too_large'), '');
-      return;
-    }
-    chunks.push(chunk);
-  });
-  req.on('end', () => {
-    if (!failed)
-      done(null, chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
-  });
-  req.on('error', (err) => {
-    if (failed) return;
-    failed = true;
-    done(err, '');
-  });
-}
-
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
-
 function parseShowtimeId(rawId: string): { id: string } {
   return parsePart(showtimeParamsSchema, { id: decode(rawId) }, 'params');
-}
-
-/**
- * Validated request parts by their raw text (bodies of up to 512 characters, path ids), so the identical requests
- * of a flood skip JSON.parse and zod. Only successes are kept; values are frozen (shared between requests); the
- * memo forgets everything when it reaches 1,024 entries.
- */
-class Memo<T extends object> {
-  private readonly map = new Map<string, T>();
-  get(key: string): T | undefined {
-    return this.map.get(key);
-  }
-  remember(key: string, value: T): T {
-    if (key.length > 512) return value;
-    if (this.map.size >= 1024) this.map.clear();
-    this.map.set(key, deepFreeze(value));
-    return value;
-  }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
-const NOT_JSON = Symbol('not json');
-
-/** Like `express.json({ strict: true })`: an empty body is `{}`, a body of another media type is not parsed. */
-function parseJsonBody(req: IncomingMessage, text: string): unknown {
-  if (!text.length) return {};
-  const type = req.headers['content-type'];
-  if (!type || !JSON_TYPE.test(type)) return NOT_JSON;
-  const first = text.trimStart()[0];
-  if (first !== '{' && first !== '[')
-    throw new DomainError('malformed_json', 'The request body is not valid JSON.');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new DomainError('malformed_json', `The request body is not valid JSON: ${(e as Error).message}`);
-  }
 }

@@ -1,9 +1,10 @@
 import type { Request, Response } from 'express';
 import { showtimeParamsSchema } from '@seatrush/shared';
-import type { LimitedAction, RateLimitSetting } from '../config/index.ts';
+import type { LimitedAction } from '../config/index.ts';
 import type { RateLimits } from '../auth/rate-limits.ts';
-import type { FrontDoor } from '../catalog/front-door.ts';
+import type { FrontDoor, FrontDoorSettings } from '../catalog/front-door.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { DomainError } from '../domain/errors.ts';
 import type { RouteDef } from './route.ts';
 
 /**
@@ -53,7 +54,7 @@ export const ROUTE_LIMITS: Readonly<Record<string, RouteLimit>> = {
 
 export interface RouteLimitDeps {
   limits: RateLimits;
-  frontDoor: Pick<FrontDoor, 'get'>;
+  frontDoor: Pick<FrontDoor, 'get' | 'peek'>;
 }
 
 /**
@@ -69,30 +70,63 @@ export function withRateLimits(routes: RouteDef[], deps: RouteLimitDeps): RouteD
   });
 }
 
-function rateLimitStep(limit: RouteLimit, deps: RouteLimitDeps) {
-  const limitsFor = async (req: Request): Promise<RateLimitSetting | undefined> => {
-    if (!limit.showtimeQueue) return undefined;
-    const defaults = deps.limits.defaults[limit.action];
-    // Not validated yet (the route's own parsing comes after): only a well-formed id is looked up.
-    const parsed = showtimeParamsSchema.safeParse({ id: req.params.id });
-    if (!parsed.success) return defaults;
-    const id = parsed.data.id;
-    // PostgreSQL away (or no such showtime): the configured limits, rather than none.
-    const s = await deps.frontDoor.get(id).catch(() => null);
-    return { ...defaults, perAddress: s?.queueJoinLimitPerAddress ?? defaults.perAddress };
+/**
+ * Counts one request of a listed route: the limits (a showtime queue's own per-address setting), the subject and
+ * the scope, whichever adapter carries the request (the Express step below, the hot path's queue join).
+ * `rawId`: the route's `:id` as received (not validated yet: only a well-formed id is looked up). The showtime's
+ * settings come from the front door's memory when it has a copy (as the hold guards read them), so with every
+ * limit off the answer is `null` at once — no promise, no Redis.
+ */
+export function takeRouteLimit(
+  limit: RouteLimit,
+  deps: RouteLimitDeps,
+  rawId: string | undefined,
+  subject: { address: string | undefined; buyer: string | undefined },
+): null | Promise<DomainError | null> {
+  if (!limit.showtimeQueue) return deps.limits.take(limit.action, subject);
+  const defaults = deps.limits.defaults[limit.action];
+  const scoped = typeof rawId === 'string' ? { ...subject, scope: rawId } : subject;
+  const take = (s: FrontDoorSettings | null) => {
+    const perAddress = s?.queueJoinLimitPerAddress;
+    return deps.limits.take(
+      limit.action,
+      scoped,
+      perAddress === null || perAddress === undefined ? defaults : { ...defaults, perAddress },
+    );
   };
+  const parsed = showtimeParamsSchema.safeParse({ id: rawId });
+  if (!parsed.success) return take(null);
+  const known = deps.frontDoor.peek(parsed.data.id);
+  if (known !== undefined) return take(known);
+  // PostgreSQL away (or no such showtime): the configured limits, rather than none.
+  return deps.frontDoor
+    .get(parsed.data.id)
+    .catch(() => null)
+    .then(take);
+}
 
+function rateLimitStep(limit: RouteLimit, deps: RouteLimitDeps) {
   return (req: Request, res: Response, next: (err?: unknown) => void): void => {
     const principal = (res.locals.principal as Principal | null | undefined) ?? null;
-    limitsFor(req)
-      .then((limits) => {
-        const scope = limit.showtimeQueue && typeof req.params.id === 'string' ? req.params.id : undefined;
-        return deps.limits.take(
-          limit.action,
-          { address: req.ip, buyer: (limit.buyer ?? sessionOrEmail)(req, principal), scope },
-          limits,
-        );
-      })
-      .then((refused) => next(refused ?? undefined), next);
+    const id = req.params.id;
+    const refused = takeRouteLimit(limit, deps, typeof id === 'string' ? id : undefined, {
+      address: req.ip,
+      buyer: (limit.buyer ?? sessionOrEmail)(req, principal),
+    });
+    if (refused === null) next();
+    else refused.then((r) => next(r ?? undefined), next);
   };
+}
+
+/** The queue join's limit for the hot-path dispatcher: the same entry of `ROUTE_LIMITS` as Express's route. */
+export function queueJoinLimit(
+  limits: RateLimits,
+  frontDoor: RouteLimitDeps['frontDoor'],
+): (
+  rawId: string,
+  subject: { address: string | undefined; buyer: string },
+) => null | Promise<DomainError | null> {
+  const limit = ROUTE_LIMITS['post /api/showtimes/:id/queue']!;
+  const deps = { limits, frontDoor };
+  return (rawId, subject) => takeRouteLimit(limit, deps, rawId, subject);
 }

@@ -49,10 +49,31 @@ export function createBestAvailable(deps: BestAvailableDeps): BestAvailableHolds
   const retries = deps.retries ?? 3;
   const layouts = new Map<string, { key: string; layout: Promise<SeatLayout> }>();
   /**
-   * Seats this node's best-available requests are holding right now, per showtime: the next pick leaves them
-   * alone, so a rush of requests on one node picks different blocks instead of racing for the same one.
+   * Seats this node's best-available requests hold, per showtime: seat index → the number of the last snapshot read
+   * that may not show the hold yet (Infinity while the hold is in flight). A pick leaves a seat alone when its
+   * snapshot read is that one or older, so a rush of requests on one node picks different blocks instead of racing
+   * for the same one — also a request whose snapshot was read before another's hold landed, however the two
+   * requests' promise callbacks interleave. Reads go on the connection the holds use, in order: a read started
+   * after a hold's answer came back shows it.
    */
-  const claimed = new Map<string, Set<number>>();
+  const claimed = new Map<string, Map<number, number>>();
+  let reads = 0;
+  const reading = new Set<number>();
+
+  function claim(showtimeId: string, indexes: number[], upTo: number): void {
+    let m = claimed.get(showtimeId);
+    if (!m) claimed.set(showtimeId, (m = new Map<number, number>()));
+    for (const i of indexes) m.set(i, upTo);
+  }
+
+  /** Forgets seats every read still in progress already shows (or all of them, with no read in progress). */
+  function prune(showtimeId: string): void {
+    const m = claimed.get(showtimeId);
+    if (!m) return;
+    const oldest = reading.size ? Math.min(...reading) : Infinity;
+    for (const [i, upTo] of m) if (upTo < oldest) m.delete(i);
+    if (!m.size) claimed.delete(showtimeId);
+  }
 
   async function loadLayout(showtimeId: string, labels: string[]): Promise<SeatLayout> {
     const st = await prisma.showtime.findUnique({
@@ -82,25 +103,20 @@ export function createBestAvailable(deps: BestAvailableDeps): BestAvailableHolds
     return layout;
   }
 
-  function claim(showtimeId: string, indexes: number[]): void {
-    let set = claimed.get(showtimeId);
-    if (!set) claimed.set(showtimeId, (set = new Set()));
-    for (const i of indexes) set.add(i);
-  }
-
-  function unclaim(showtimeId: string, indexes: number[]): void {
-    const set = claimed.get(showtimeId);
-    if (!set) return;
-    for (const i of indexes) set.delete(i);
-    if (!set.size) claimed.delete(showtimeId);
-  }
-
   async function hold(showtimeId: string, req: BestAvailableRequest): Promise<HoldResult> {
     const best = { category: req.category, quantity: req.quantity };
     let lost: DomainError | null = null;
     for (let attempt = 0; attempt <= retries; attempt++) {
-      const snap = await inventory.snapshot(showtimeId);
-      const layout = await layoutFor(showtimeId, snap);
+      const read = ++reads;
+      reading.add(read);
+      let snap: Snapshot;
+      let layout: SeatLayout;
+      try {
+        snap = await inventory.snapshot(showtimeId);
+        layout = await layoutFor(showtimeId, snap);
+      } finally {
+        reading.delete(read);
+      }
       if (!layout.categories.has(req.category)) {
         const message = `This venue has no numbered seats in category "${req.category}".`;
         throw new DomainError('validation_failed', message, undefined, [
@@ -108,8 +124,9 @@ export function createBestAvailable(deps: BestAvailableDeps): BestAvailableHolds
         ]);
       }
       const states = snap.seatStates;
+      prune(showtimeId);
       const mine = claimed.get(showtimeId);
-      const isFree = (i: number) => states.charCodeAt(i) === FREE && !mine?.has(i);
+      const isFree = (i: number) => states.charCodeAt(i) === FREE && !((mine?.get(i) ?? 0) >= read);
       const pick = pickBestSeats(layout, isFree, req.category, req.quantity);
       if (!pick) {
         // A retry of a request that took the last block finds nothing: it must still get its hold back.
@@ -126,20 +143,22 @@ export function createBestAvailable(deps: BestAvailableDeps): BestAvailableHolds
         });
       }
       // Synchronously after the pick: the next request on this node already sees these seats as taken.
-      claim(showtimeId, pick.indexes);
+      claim(showtimeId, pick.indexes, Infinity);
       try {
-        return await inventory.hold(showtimeId, {
+        const held = await inventory.hold(showtimeId, {
           buyerId: req.buyerId,
           requestId: req.requestId,
           seats: pick.seats,
           best,
         });
+        // Reads started from now on show the hold; those started before may not.
+        claim(showtimeId, pick.indexes, reads);
+        return held;
       } catch (err) {
+        claim(showtimeId, pick.indexes, reads);
         if (!(err instanceof DomainError) || err.code !== 'seat_unavailable') throw err;
         lost = err;
         logger.debug({ showtimeId, seats: pick.seats, attempt }, 'best available lost a race; picking again');
-      } finally {
-        unclaim(showtimeId, pick.indexes);
       }
     }
     throw lost!;

@@ -1,11 +1,11 @@
 import type { CategoryCounts, ChangeDto, ZoneCounts } from '@seatrush/shared';
-import type { Redis } from '../db/redis.ts';
+import { isCluster, type Redis } from '../db/redis.ts';
 import type { ShowtimeKeys } from './keys.ts';
 
 /**
- * The inventory's changes: what every script appends to the change log and publishes on the channel (the wire
- * form, see lua/include/common.lua), and their decoding into `Change`. Below the gate and the inventory, which
- * both read them.
+ * The inventory's changes: what every script appends to the change log and publishes on its showtime's channel
+ * (the wire form, see lua/include/common.lua), their decoding into `Change`, and the subscription to those
+ * channels (`createChangeFeed`). Below the gate and the inventory, which both read them.
  */
 
 export type SaleState = 'scheduled' | 'on_sale' | 'paused' | 'closed';
@@ -63,7 +63,7 @@ export function decodeChange(w: WireChange): Change {
 }
 
 /**
- * A message of the inventory channel, decoded: the showtime, its version after the change, and the change; null
+ * A message of a change channel, decoded: the showtime, its version after the change, and the change; null
  * when the message is not a change.
  */
 export function parseChangeMessage(
@@ -105,4 +105,112 @@ export async function readChangesSince(
   if (Number(entries[0]![0].split('-')[0]) !== version + 1) return null;
   const changes = entries.map(([, fields]) => decodeChange(JSON.parse(fields[1]!) as WireChange));
   return { from: version, to: changes[changes.length - 1]!.version, changes };
+}
+
+/**
+ * A subscription to showtimes' change channels (sharded pub/sub: SSUBSCRIBE), one showtime at a time, on its own
+ * connection. On a single Redis that is one connection; on a cluster ioredis keeps one subscriber connection per
+ * master (`shardedSubscribers`) and sends each SSUBSCRIBE to the master of the channel's slot, so a node receives
+ * only the showtimes it follows, each from the master that runs its scripts.
+ */
+export interface ChangeFeed {
+  /** Connects (otherwise the first `subscribe` does). */
+  start(): Promise<void>;
+  /** The connection is up (on a cluster: the client; a master's subscriber may still be coming back). */
+  ready(): boolean;
+  /** Follows a showtime; resolves once Redis confirmed it: every change published after that arrives. */
+  subscribe(showtimeId: string): Promise<void>;
+  /** Stops following a showtime (its messages stop arriving; one already on the wire is dropped here). */
+  unsubscribe(showtimeId: string): Promise<void>;
+  /** The messages of followed showtimes, raw (a consumer decodes only what it needs). One listener. */
+  onMessage(listener: (showtimeId: string, message: string) => void): void;
+  /** Messages may have been lost (a connection dropped): whatever was learnt from them may be stale. */
+  onLost(listener: (why: string) => void): void;
+  /**
+   * The connection(s) are back and ioredis re-sent the subscriptions by itself; a consumer that must know they are
+   * in force subscribes again (Redis confirms a subscription that is already there).
+   */
+  onRestored(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+export interface ChangeFeedOptions {
+  /** A client to duplicate (the feed owns and closes the duplicate). */
+  redis: Redis;
+  /** The showtime's channel (keys.ts `changesChannel`). */
+  channelOf: (showtimeId: string) => string;
+  /** Shown in CLIENT LIST (on a cluster inside ioredis' `ioredis-cluster(ssubscriber):<name>`). */
+  connectionName: string;
+}
+
+export function createChangeFeed(opts: ChangeFeedOptions): ChangeFeed {
+  const cluster = isCluster(opts.redis);
+  const sub: Redis = isCluster(opts.redis)
+    ? opts.redis.duplicate(undefined, {
+        lazyConnect: true,
+        shardedSubscribers: true,
+        redisOptions: { ...opts.redis.options.redisOptions, connectionName: opts.connectionName },
+      })
+    : opts.redis.duplicate({ lazyConnect: true, connectionName: opts.connectionName });
+  /** channel → showtime id, for the showtimes followed (a message of any other channel is ignored). */
+  const showtimeOf = new Map<string, string>();
+  let onMessage: (showtimeId: string, message: string) => void = () => undefined;
+  let onLost: (why: string) => void = () => undefined;
+  let onRestored: () => void = () => undefined;
+  let connecting: Promise<void> | null = null;
+  let closed = false;
+
+  sub.on('smessage', (channel: string, message: string) => {
+    const showtimeId = showtimeOf.get(channel);
+    if (showtimeId !== undefined) onMessage(showtimeId, message);
+  });
+  sub.on('error', () => undefined); // the consumers hear about it through onLost; ioredis reconnects
+  sub.on('close', () => onLost('connection closed'));
+  sub.on('reconnecting', () => onLost('reconnecting'));
+  sub.on('ready', () => onRestored());
+  if (cluster) {
+    // A master's subscriber connection ended (ioredis replaces it after a slots refresh, then says so).
+    sub.on('-node', () => onLost('a subscriber connection ended'));
+    sub.on('subscribersReady', () => onRestored());
+  }
+
+  const connect = (): Promise<void> =>
+    (connecting ??= sub.connect().catch((err: unknown) => {
+      connecting = null;
+      throw err;
+    }));
+
+  return {
+    start: connect,
+    ready: () => sub.status === 'ready',
+    async subscribe(showtimeId) {
+      if (closed) throw new Error('change feed closed');
+      const channel = opts.channelOf(showtimeId);
+      showtimeOf.set(channel, showtimeId);
+      await connect();
+      await sub.ssubscribe(channel);
+    },
+    async unsubscribe(showtimeId) {
+      const channel = opts.channelOf(showtimeId);
+      showtimeOf.delete(channel);
+      if (closed) return;
+      await sub.sunsubscribe(channel);
+    },
+    onMessage(listener) {
+      onMessage = listener;
+    },
+    onLost(listener) {
+      onLost = listener;
+    },
+    onRestored(listener) {
+      onRestored = listener;
+    },
+    async close() {
+      closed = true;
+      showtimeOf.clear();
+      sub.removeAllListeners();
+      sub.on('error', () => undefined);
+      await sub.quit().catch(() => sub.disconnect());
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { DomainError } from '../domain/errors.ts';
 import { showtimeOfHold, type HoldRecord } from '../domain/hold.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { SoldOutGate } from './gate.ts';
-import { inventoryChannel, showtimeKeys, type ShowtimeKeys } from './keys.ts';
+import { changesChannel, showtimeKeys, type ShowtimeKeys } from './keys.ts';
 import { registerScripts, runScript, type Reply, type ScriptName } from './scripts.ts';
 
 export interface InventoryDeps {
@@ -41,7 +41,7 @@ export interface InventoryContext {
   readonly idempotencyTtlMs: number;
   /** The showtime's keys (cached: built once per showtime, not per call). */
   keys: (showtimeId: string) => ShowtimeKeys;
-  /** Runs a script with the ARGV every script starts with (now, showtime id, channel) before `args`. */
+  /** Runs a script with the ARGV every script starts with (now, showtime id, its channel) before `args`. */
   run: (
     name: ScriptName,
     showtimeId: string,
@@ -59,7 +59,6 @@ export function createContext(deps: InventoryDeps): InventoryContext {
   const { redis, prefix } = deps;
   const now = deps.now ?? Date.now;
   const tokenSecret = deps.tokenSecret ?? randomBytes(32).toString('hex');
-  const channel = inventoryChannel(prefix);
   const tokenMac = hmacSha256(tokenSecret);
   registerScripts(redis);
 
@@ -74,6 +73,18 @@ export function createContext(deps: InventoryDeps): InventoryContext {
     return k;
   };
 
+  // The showtime's channel name, built once per showtime like its keys (the hot path allocates nothing for it).
+  const channelCache = new Map<string, string>();
+  const channelOf = (showtimeId: string): string => {
+    let ch = channelCache.get(showtimeId);
+    if (ch === undefined) {
+      ch = changesChannel(prefix, showtimeId);
+      if (channelCache.size > 10_000) channelCache.clear();
+      channelCache.set(showtimeId, ch);
+    }
+    return ch;
+  };
+
   return {
     redis,
     prisma: deps.prisma,
@@ -84,7 +95,8 @@ export function createContext(deps: InventoryDeps): InventoryContext {
     maxExtensionSeconds: deps.maxExtensionSeconds ?? 300,
     idempotencyTtlMs: deps.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS,
     keys,
-    run: (name, showtimeId, k, args) => runScript(redis, name, k, [now(), showtimeId, channel, ...args]),
+    run: (name, showtimeId, k, args) =>
+      runScript(redis, name, k, [now(), showtimeId, channelOf(showtimeId), ...args]),
     tokenFor: (holdId) => `ht_${tokenMac(holdId)}`,
     isLoaded: async (showtimeId) => (await redis.exists(keys(showtimeId).meta)) === 1,
   };

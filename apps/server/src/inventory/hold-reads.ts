@@ -1,3 +1,4 @@
+import { isCluster } from '../db/redis.ts';
 import { DomainError } from '../domain/errors.ts';
 import { showtimeOfHold, type HoldRecord } from '../domain/hold.ts';
 import { parseHold, sameHash, sha256, showtimeFromHold, type InventoryContext } from './context.ts';
@@ -71,9 +72,23 @@ export function createHoldReads(ctx: InventoryContext): HoldReads {
 
   async function holdEndings(holdIds: readonly string[]): Promise<Array<HoldEnding | null>> {
     if (holdIds.length === 0) return [];
-    const p = redis.pipeline();
-    for (const id of holdIds) p.zmscore(ctx.keys(showtimeOfHold(id) ?? '_').ended, `${id}|e`, `${id}|r`);
-    const res = (await p.exec()) ?? [];
+    const endedKey = (id: string) => ctx.keys(showtimeOfHold(id) ?? '_').ended;
+    let res: Array<[Error | null, unknown]>;
+    if (!isCluster(redis)) {
+      const p = redis.pipeline();
+      for (const id of holdIds) p.zmscore(endedKey(id), `${id}|e`, `${id}|r`);
+      res = (await p.exec()) ?? [];
+    } else {
+      // The holds may belong to several showtimes, so several slots: one call each (a pipeline stays on one node).
+      res = await Promise.all(
+        holdIds.map((id) =>
+          redis.zmscore(endedKey(id), `${id}|e`, `${id}|r`).then(
+            (v): [null, unknown] => [null, v],
+            (err: Error): [Error, null] => [err, null],
+          ),
+        ),
+      );
+    }
     return holdIds.map((_, i) => {
       const [err, v] = res[i] ?? [null, null];
       if (err || !v) return null;

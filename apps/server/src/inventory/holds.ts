@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createScriptBatches } from '../db/script-batches.ts';
 import { DomainError } from '../domain/errors.ts';
 import { holdFingerprint, makeHoldId, type HoldAsk, type HoldRecord } from '../domain/hold.ts';
 import { requestTag } from './changes.ts';
@@ -54,12 +55,6 @@ interface HoldJob {
   wire: WireHoldRequest;
   idemKey: string;
   indexKey: string;
-  resolve(r: HoldReply): void;
-  reject(err: unknown): void;
-}
-interface Batch {
-  queue: HoldJob[];
-  inFlight: number;
 }
 
 export function createHolds(
@@ -82,49 +77,27 @@ export function createHolds(
     return gate.soldOutError(showtimeId, target);
   }
 
-  // Hold requests of one showtime are sent in batches: at most HOLD_IN_FLIGHT script calls per showtime are in
-  // flight from this node, and whatever arrives meanwhile goes together in the next call (hold-11+2n.lua decides
-  // the requests one by one, exactly as separate calls in that order would). A quiet node sends each request at
-  // once; in a rush, one call carries many, and Redis pays the per-call costs once per batch.
-  const batches = new Map<string, Batch>();
+  // Hold requests of one showtime are sent in batches (db/script-batches.ts): at most HOLD_IN_FLIGHT script calls
+  // per showtime are in flight from this node, and whatever arrives meanwhile goes together in the next call
+  // (hold-11+2n.lua decides the requests one by one, exactly as separate calls in that order would). A quiet node
+  // sends each request at once; in a rush, one call carries many, and Redis pays the per-call costs once per batch.
+  const batches = createScriptBatches<HoldJob, HoldReply>({
+    inFlight: HOLD_IN_FLIGHT,
+    maxBatch: HOLD_BATCH_MAX,
+    send: sendHolds,
+  });
+  const submitHold = (showtimeId: string, job: HoldJob): Promise<HoldReply> =>
+    batches.submit(showtimeId, job);
 
-  function submitHold(showtimeId: string, job: Omit<HoldJob, 'resolve' | 'reject'>): Promise<HoldReply> {
-    return new Promise<HoldReply>((resolve, reject) => {
-      let b = batches.get(showtimeId);
-      if (!b) {
-        b = { queue: [], inFlight: 0 };
-        batches.set(showtimeId, b);
-      }
-      b.queue.push({ ...job, resolve, reject });
-      pumpHolds(showtimeId, b);
-    });
-  }
-
-  function pumpHolds(showtimeId: string, b: Batch): void {
-    while (b.inFlight < HOLD_IN_FLIGHT && b.queue.length) {
-      const jobs = b.queue.splice(0, HOLD_BATCH_MAX);
-      b.inFlight++;
-      void sendHolds(showtimeId, jobs).finally(() => {
-        b.inFlight--;
-        if (b.queue.length) pumpHolds(showtimeId, b);
-        else if (!b.inFlight) batches.delete(showtimeId);
-      });
-    }
-  }
-
-  async function sendHolds(showtimeId: string, jobs: HoldJob[]): Promise<void> {
+  async function sendHolds(showtimeId: string, jobs: readonly HoldJob[]): Promise<HoldReply[]> {
     const keyList = holdScriptKeys(ctx.keys(showtimeId));
     for (const j of jobs) keyList.push(j.idemKey, j.indexKey);
-    try {
-      const reply = await ctx.run('hold', showtimeId, keyList, [
-        JSON.stringify(jobs.map((j) => j.wire)),
-        ctx.idempotencyTtlMs,
-      ]);
-      const version = Number(reply[0]);
-      jobs.forEach((j, i) => j.resolve({ reply: reply[i + 1] as Reply, version }));
-    } catch (err) {
-      for (const j of jobs) j.reject(err);
-    }
+    const reply = await ctx.run('hold', showtimeId, keyList, [
+      JSON.stringify(jobs.map((j) => j.wire)),
+      ctx.idempotencyTtlMs,
+    ]);
+    const version = Number(reply[0]);
+    return jobs.map((_, i) => ({ reply: reply[i + 1] as Reply, version }));
   }
 
   async function hold(showtimeId: string, req: HoldRequest, opts?: HoldOptions): Promise<HoldResult> {

@@ -1,4 +1,4 @@
-import { inventoryChannel } from './keys.ts';
+import { changesChannel } from './keys.ts';
 import { createOutboxReader, type OutboxReader, type OutboxReaderOptions } from './outbox.ts';
 import type { DomainError } from '../domain/errors.ts';
 import type { HoldItem, HoldRecord, ReturnItem } from '../domain/hold.ts';
@@ -187,8 +187,8 @@ export interface Inventory {
    * of order persistence's group: the outbox relay (jobs/) turns what it reads into BullMQ jobs.
    */
   outboxReader(opts: Omit<OutboxReaderOptions, 'loadedShowtimes'>): OutboxReader;
-  /** The pub/sub channel every change of every showtime is published on (the real-time fan-out subscribes). */
-  readonly changesChannel: string;
+  /** A showtime's sharded pub/sub channel: its changes in version order (the real-time fan-out follows it). */
+  changesChannel(showtimeId: string): string;
 }
 
 /** Creates the inventory of one node. Cheap; create once per process and share. */
@@ -241,6 +241,6 @@ export function createInventory(deps: InventoryDeps): Inventory {
     countHoldsExpiring: reads.countHoldsExpiring,
     holdIdsExpiring: reads.holdIdsExpiring,
     outboxReader: (opts) => createOutboxReader(ctx, { ...opts, loadedShowtimes: loading.loadedShowtimes }),
-    changesChannel: inventoryChannel(deps.prefix),
+    changesChannel: (showtimeId) => changesChannel(deps.prefix, showtimeId),
   };
 }

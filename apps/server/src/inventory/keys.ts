@@ -150,9 +150,14 @@ export function idempotencyKey(
   return `${base(prefix, showtimeId)}idem:${buyerId}:${requestId}`;
 }
 
-/** Pub/sub channel of every inventory change (all showtimes). */
-export function inventoryChannel(prefix: string): string {
-  return `${prefix}:inventory`;
+/**
+ * The sharded pub/sub channel of one showtime's changes (SPUBLISH from inside every script, see
+ * lua/include/common.lua). It carries the showtime's hash tag, so on a cluster it lives on the slot of the keys
+ * the script touches (Redis refuses a script that publishes elsewhere) and only the nodes that subscribed to this
+ * showtime receive its messages.
+ */
+export function changesChannel(prefix: string, showtimeId: string): string {
+  return `${base(prefix, showtimeId)}changes`;
 }
 
 /** Set of showtime ids with loaded inventory (for sweepers and relays; not hash-tagged, written outside scripts). */

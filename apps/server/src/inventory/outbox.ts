@@ -1,3 +1,4 @@
+import { isCluster } from '../db/redis.ts';
 import type { InventoryContext } from './context.ts';
 
 /**
@@ -53,6 +54,36 @@ export function createOutboxReader(ctx: InventoryContext, opts: OutboxReaderOpti
   let refreshedAt = 0;
   let claimedAt = 0;
 
+  type Pipeline = ReturnType<typeof redis.pipeline>;
+  type PipelineResult = Array<[Error | null, unknown]>;
+
+  /**
+   * One command per stream, results in the streams' order: one pipeline on a single Redis; on a cluster (where a
+   * pipeline must stay on one node and each showtime has its own slot) one pipeline per stream, in parallel.
+   */
+  async function eachStream(
+    streams: readonly string[],
+    add: (p: Pipeline, stream: string) => unknown,
+  ): Promise<PipelineResult> {
+    if (!isCluster(redis)) {
+      const p = redis.pipeline();
+      for (const s of streams) add(p, s);
+      return (await p.exec()) ?? [];
+    }
+    const each = await Promise.all(
+      streams.map(async (s) => {
+        const p = redis.pipeline();
+        add(p, s);
+        try {
+          return ((await p.exec()) ?? [])[0] ?? [null, null];
+        } catch (err) {
+          return [err as Error, null] as [Error, null];
+        }
+      }),
+    );
+    return each as PipelineResult;
+  }
+
   async function ensureGroup(stream: string): Promise<void> {
     try {
       await redis.xgroup('CREATE', stream, OUTBOX_GROUP, '0', 'MKSTREAM');
@@ -73,11 +104,12 @@ export function createOutboxReader(ctx: InventoryContext, opts: OutboxReaderOpti
 
   async function readNew(): Promise<OutboxEntry[]> {
     if (showtimes.length === 0) return [];
-    const p = redis.pipeline();
     const streams = showtimes.map((st) => ({ st, stream: ctx.keys(st).outbox }));
-    for (const s of streams)
-      p.xreadgroup('GROUP', OUTBOX_GROUP, opts.consumer, 'COUNT', opts.count, 'STREAMS', s.stream, '>');
-    const res = (await p.exec()) ?? [];
+    const res = await eachStream(
+      streams.map((s) => s.stream),
+      (p, stream) =>
+        p.xreadgroup('GROUP', OUTBOX_GROUP, opts.consumer, 'COUNT', opts.count, 'STREAMS', stream, '>'),
+    );
     const out: OutboxEntry[] = [];
     for (const [i, [err, value]] of res.entries()) {
       const s = streams[i]!;
@@ -132,12 +164,25 @@ export function createOutboxReader(ctx: InventoryContext, opts: OutboxReaderOpti
     async ack(entries) {
       const byStream = new Map<string, string[]>();
       for (const e of entries) byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), e.id]);
-      const p = redis.pipeline();
-      for (const [stream, ids] of byStream) {
-        p.xack(stream, OUTBOX_GROUP, ...ids);
-        p.xdel(stream, ...ids);
+      if (!isCluster(redis)) {
+        const p = redis.pipeline();
+        for (const [stream, ids] of byStream) {
+          p.xack(stream, OUTBOX_GROUP, ...ids);
+          p.xdel(stream, ...ids);
+        }
+        await p.exec();
+        return;
       }
-      await p.exec();
+      // On a cluster each showtime's stream lives on its own slot: one pipeline per stream.
+      await Promise.all(
+        [...byStream].map(([stream, ids]) =>
+          redis
+            .pipeline()
+            .xack(stream, OUTBOX_GROUP, ...ids)
+            .xdel(stream, ...ids)
+            .exec(),
+        ),
+      );
     },
   };
 }

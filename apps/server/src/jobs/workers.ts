@@ -13,7 +13,7 @@ import { sweepRefunds } from '../application/refunds/refund-order.ts';
 import { closePaymentWindowsAskingProvider } from '../application/payments/payment-window.ts';
 import type { SandboxProvider, WebhookDelivery } from '../payments/sandbox.ts';
 import { createBatcher, createSemaphore } from '../queue/batcher.ts';
-import { startOutboxRelay } from './outbox-relay.ts';
+import { startOutboxRelay, type PersistBatch } from './outbox-relay.ts';
 import { QUEUES, queuePrefix, type ExpiryJob, type OrdersJob } from '../queue/queues.ts';
 
 export interface WorkerSettings {
@@ -104,11 +104,11 @@ export async function startWorkers(
   sandbox: SandboxProvider | null,
 ): Promise<RunningWorkers> {
   const connection = core.redis;
-  const prefix = queuePrefix(core.config.redisPrefix);
+  const prefixOf = (queue: string) => queuePrefix(core.config.redisPrefix, queue);
   const log = core.logger.child({ module: 'workers' });
   const common: WorkerCommon = {
     connection,
-    prefix,
+    prefixOf,
     lockDuration: settings.lockMs,
     stalledInterval: Math.max(1000, Math.floor(settings.lockMs / 2)),
     maxStalledCount: 10,
@@ -124,7 +124,7 @@ export async function startWorkers(
       new Worker<WebhookDelivery>(
         QUEUES.sandboxWebhooks,
         (job: Job<WebhookDelivery>) => sandbox.deliver(job.data, core.config.paymentWebhookSecret),
-        { connection, prefix, concurrency: 20 },
+        { connection, prefix: prefixOf(QUEUES.sandboxWebhooks), concurrency: 20 },
       ),
     );
   }
@@ -136,6 +136,7 @@ export async function startWorkers(
   for (const w of workers) w.on('error', (err) => log.error({ err, queue: w.name }, 'worker error'));
 
   const relay = startOutboxRelay(core, {
+    persist: orders.persistBatch,
     consumer: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     claimIdleMs: settings.lockMs,
   });
@@ -150,10 +151,16 @@ export async function startWorkers(
   };
 }
 
-/** What every queue's workers share: the connection, the prefix and the lock settings. */
+/** One queue's worker options: the shared settings and that queue's prefix. */
+function workerOptions(common: WorkerCommon, queue: string) {
+  const { prefixOf, ...rest } = common;
+  return { ...rest, prefix: prefixOf(queue) };
+}
+
+/** What every queue's workers share: the connection, the lock settings, and how a queue's prefix is made. */
 interface WorkerCommon {
   connection: OrdersCore['redis'];
-  prefix: string;
+  prefixOf: (queue: string) => string;
   lockDuration: number;
   stalledInterval: number;
   maxStalledCount: number;
@@ -189,22 +196,40 @@ function ordersWorkers(core: OrdersCore, common: WorkerCommon, log: OrdersCore['
     maxWaitMs: 10,
     run: persist,
   });
+  /**
+   * One batch of holds: what commits is done; a hold that fails on its own data leaves the batch for a job of
+   * its own (job id = hold id, as the reconciler's), retried and then dead-lettered there, so the batch's
+   * retries do not wait on it; what failed for a passing reason (a conflict, an outage) is returned.
+   */
+  const persistBatch: PersistBatch = async (holds) => {
+    const out = await persist(holds);
+    const failed: HoldRecord[] = [];
+    const errors: Error[] = [];
+    let created = 0;
+    for (let i = 0; i < holds.length; i++) {
+      const r = out[i]!;
+      if (!(r instanceof Error)) {
+        if (r.created) created++;
+      } else if (isPoison(r)) {
+        await core.queues.orders.add(
+          'persist',
+          { kind: 'persist', hold: holds[i]! },
+          { jobId: holds[i]!.id },
+        );
+      } else {
+        failed.push(holds[i]!);
+        errors.push(r);
+      }
+    }
+    return { created, failed, error: errors.find((e) => !(e instanceof RetryLater)) ?? errors[0] };
+  };
   const processOrdersJob = async (job: Job<OrdersJob>) => {
     const data = job.data;
     if (data.kind === 'persist_batch') {
-      const out = await persist(data.holds);
-      // A hold that fails on its own data leaves the batch: it gets its own job (job id = hold id, as the
-      // reconciler's), retried and then dead-lettered there, so the batch's retries do not wait on it.
-      const poisoned = data.holds.filter((_, i) => {
-        const r = out[i];
-        return r instanceof Error && isPoison(r);
-      });
-      for (const hold of poisoned)
-        await core.queues.orders.add('persist', { kind: 'persist', hold }, { jobId: hold.id });
-      const failed = out.filter((r): r is Error => r instanceof Error && !isPoison(r));
+      const r = await persistBatch(data.holds);
       // The whole job is retried; what was persisted is skipped next time (idempotent on the hold id).
-      if (failed.length) throw failed.find((e) => !(e instanceof RetryLater)) ?? failed[0]!;
-      return out.filter((r) => !(r instanceof Error) && r.created).length;
+      if (r.error) throw r.error;
+      return r.created;
     }
     if (data.kind === 'persist') {
       const r = await persistBatcher.add(data.hold);
@@ -234,12 +259,12 @@ function ordersWorkers(core: OrdersCore, common: WorkerCommon, log: OrdersCore['
     { length: FETCHERS },
     () =>
       new Worker<OrdersJob>(QUEUES.orders, processOrdersJob, {
-        ...common,
+        ...workerOptions(common, QUEUES.orders),
         concurrency: Math.max(8, Math.ceil(core.config.orderBatchSize / FETCHERS)),
       }),
   );
 
-  return { workers, flush: () => persistBatcher.flush() };
+  return { workers, persistBatch, flush: () => persistBatcher.flush() };
 }
 
 /** Parks a hold whose order could not be written: the box office's list, the metric and the log. */
@@ -297,7 +322,11 @@ function expiryWorkers(core: OrdersCore, common: WorkerCommon) {
   // any: two workers feeding one batcher fetch in parallel and start sooner.
   const workers = Array.from(
     { length: FETCHERS },
-    () => new Worker<ExpiryJob>(QUEUES.expiry, processExpiryJob, { ...common, concurrency: 250 }),
+    () =>
+      new Worker<ExpiryJob>(QUEUES.expiry, processExpiryJob, {
+        ...workerOptions(common, QUEUES.expiry),
+        concurrency: 250,
+      }),
   );
 
   return { workers, flush: () => expiryBatcher.flush() };
@@ -327,7 +356,7 @@ async function maintenanceWorker(core: OrdersCore, settings: WorkerSettings, com
           return null;
       }
     },
-    { ...common, concurrency: 4 },
+    { ...workerOptions(common, QUEUES.maintenance), concurrency: 4 },
   );
   const m = core.queues.maintenance;
   const every: Record<string, number> = {

@@ -1,3 +1,5 @@
+import type { CheckoutNext } from '@seatrush/shared';
+
 /**
  * The port every payment provider implements. Outcomes of a payment are not returned by these calls: the
  * provider reports them later through signed webhooks (`POST /api/payments/webhook`), possibly more than once and
@@ -7,8 +9,11 @@ export interface PaymentProvider {
   /** Stored in Payment.provider. */
   readonly name: string;
   /**
-   * Creates a hosted payment for one attempt. Idempotent on `paymentId` (our id): asking again returns the same
-   * reference.
+   * Creates the payment of one attempt and says how the buyer pays it (`next`): on the provider's hosted page
+   * (`redirect`), or on our page with the provider's client (`stripe_elements`: the PaymentIntent's client
+   * secret and the publishable key). Idempotent on `paymentId` (our id): asking again returns the same reference
+   * and the same `next` — which is how a retried checkout gets the open payment's client secret again, since we
+   * never store it.
    */
   createPayment(input: {
     paymentId: string;
@@ -19,7 +24,7 @@ export interface PaymentProvider {
     expiresAt: Date;
     /** Where the payment page sends the buyer afterwards. */
     returnUrl: string;
-  }): Promise<{ providerRef: string; checkoutUrl: string }>;
+  }): Promise<{ providerRef: string; next: CheckoutNext }>;
   /**
    * Returns money from a captured payment. Idempotent on `idempotencyKey` (our refund id): a retry after a crash
    * never refunds twice.

@@ -92,12 +92,14 @@ export function redisSandboxLedger(redis: Redis, redisPrefix: string): SandboxLe
     },
     refOfPayment: (paymentId) => redis.get(byPaymentKey(paymentId)),
     async create(p) {
+      // The payment, then the look-up that points at it: two slots on a Redis Cluster, so two writes (a look-up
+      // never names a payment that is not there).
       await redis
         .multi()
         .hset(payKey(p.ref), { ...p, status: 'requires_payment', refundedCents: 0 })
         .expire(payKey(p.ref), TTL_SECONDS)
-        .set(byPaymentKey(p.paymentId), p.ref, 'EX', TTL_SECONDS)
         .exec();
+      await redis.set(byPaymentKey(p.paymentId), p.ref, 'EX', TTL_SECONDS);
     },
     async setStatus(ref, status, failureCode = '') {
       await redis.hset(payKey(ref), { status, failureCode });

@@ -100,7 +100,7 @@ export function createSandboxProvider(o: SandboxOptions): SandboxProvider {
           expiresAt: input.expiresAt.getTime(),
           returnUrl: input.returnUrl,
         });
-      return { providerRef: ref, checkoutUrl: `${o.publicUrl}/sandbox-pay/${ref}` };
+      return { providerRef: ref, next: { kind: 'redirect', url: `${o.publicUrl}/sandbox-pay/${ref}` } };
     },
 
     get: load,

@@ -12,6 +12,8 @@ export const STRIPE_TOLERANCE_SECONDS = 300;
 
 export interface StripeProviderOptions {
   secretKey: string;
+  /** The publishable key (`pk_test_…`/`pk_live_…`) the buyer's page loads Stripe.js with. */
+  publishableKey: string;
   webhookSecret: string;
   /** The API's base URL; undefined = Stripe's own (https://api.stripe.com). Tests point it at a local server. */
   apiBase?: string | undefined;
@@ -72,9 +74,15 @@ export function createStripeProvider(o: StripeProviderOptions): StripeProvider {
         },
         { idempotencyKey: stripeKeys.createPayment(input.paymentId) },
       );
-      // The buyer pays with Stripe's Payment Element on our page (docs/checkout-api.md); until that page exists
-      // the payment URL is the order page, which follows the payment's state.
-      return { providerRef: pi.id, checkoutUrl: input.returnUrl };
+      // The buyer pays on our checkout page with Stripe's Payment Element, which confirms this PaymentIntent with
+      // its client secret. Asked again with the same paymentId, Stripe answers the same idempotency key with the
+      // same PaymentIntent (and secret): a retried checkout resumes the payment instead of starting another.
+      if (!pi.client_secret)
+        throw new Error(`Stripe returned PaymentIntent ${pi.id} without a client secret`);
+      return {
+        providerRef: pi.id,
+        next: { kind: 'stripe_elements', clientSecret: pi.client_secret, publishableKey: o.publishableKey },
+      };
     },
 
     async refund(input) {

@@ -20,7 +20,7 @@ const MAX_KEPT = 10_000;
 
 /**
  * The dead-letter list of order persistence: one entry per hold (parking the same hold again replaces it), next to
- * the queues under BullMQ's hash-tagged prefix, newest first.
+ * the queues under a hash-tagged prefix of its own (both keys in one slot), newest first.
  */
 export interface DeadLetters {
   park(letter: DeadLetter): Promise<void>;
@@ -30,7 +30,7 @@ export interface DeadLetters {
 }
 
 export function createDeadLetters(redis: Redis, redisPrefix: string): DeadLetters {
-  const base = `${queuePrefix(redisPrefix)}:dead-letters`;
+  const base = `${queuePrefix(redisPrefix, 'dead-letters')}:dead-letters`;
   const entries = `${base}:entries`;
   const order = `${base}:order`;
   return {

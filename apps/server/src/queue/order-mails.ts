@@ -19,7 +19,7 @@ export function orderMailTransport(
   redisPrefix: string,
   retry: { attempts: number; backoffMs: number },
 ): OrderMailTransport {
-  const prefix = queuePrefix(redisPrefix);
+  const prefix = queuePrefix(redisPrefix, QUEUES.orderMails);
   return {
     queue: new Queue<OrderMailJob>(QUEUES.orderMails, {
       connection,

@@ -20,7 +20,7 @@ export function createOutgoingWebhookQueue(
 ): Queue<OutgoingWebhookJob> {
   return new Queue<OutgoingWebhookJob>(OUTGOING_WEBHOOKS_QUEUE, {
     connection,
-    prefix: queuePrefix(redisPrefix),
+    prefix: queuePrefix(redisPrefix, OUTGOING_WEBHOOKS_QUEUE),
     defaultJobOptions: {
       attempts: retry.attempts,
       backoff: { type: 'exponential', delay: retry.backoffMs },
@@ -47,7 +47,7 @@ export function outgoingWebhookTransport(
     work: (process) =>
       new Worker<OutgoingWebhookJob>(OUTGOING_WEBHOOKS_QUEUE, process, {
         connection,
-        prefix: queuePrefix(redisPrefix),
+        prefix: queuePrefix(redisPrefix, OUTGOING_WEBHOOKS_QUEUE),
         concurrency: 10,
       }),
   };

@@ -2,7 +2,10 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from '../db/redis.ts';
 import type { HoldRecord } from '../domain/hold.ts';
 
-/** Queue names. Keys live under `${redisPrefix}:{q}:<name>:…` (one hash tag: cluster-safe). */
+/**
+ * Queue names. A queue's keys live under `${redisPrefix}:{q:<name>}:<name>:…` (queuePrefix): one hash tag per queue,
+ * so each queue's scripts stay in one slot of a Redis Cluster and different queues spread over the masters.
+ */
 export const QUEUES = {
   /** Order persistence (hold → PENDING order, batched) and cancellation (released hold → CANCELLED). */
   orders: 'orders',
@@ -16,8 +19,16 @@ export const QUEUES = {
   orderMails: 'order-mails',
 } as const;
 
-/** BullMQ's own prefix; never an ioredis `keyPrefix` (BullMQ's scripts would get it twice). */
-export const queuePrefix = (redisPrefix: string) => `${redisPrefix}:{q}`;
+/**
+ * BullMQ's prefix of one queue, `${redisPrefix}:{q:<queue>}`: a hash tag per queue (BullMQ's scripts touch many keys
+ * of one queue at once, so they must share a slot; one tag for all queues would put them all on one master). Never
+ * an ioredis `keyPrefix` (BullMQ's scripts would get it twice). Until issue 18 every queue lived under one tag,
+ * `${redisPrefix}:{q}`: see legacyQueuePrefix and queue/legacy-prefix.ts.
+ */
+export const queuePrefix = (redisPrefix: string, queue: string) => `${redisPrefix}:{q:${queue}}`;
+
+/** The prefix every queue shared before issue 18 (jobs left there are moved over at a worker's start). */
+export const legacyQueuePrefix = (redisPrefix: string) => `${redisPrefix}:{q}`;
 
 /**
  * `persist_batch`: the holds one relay read found in a showtime's outbox (job id from the entry ids, so a re-read
@@ -51,25 +62,24 @@ export interface Queues {
  * sends webhooks) and the worker role.
  */
 export function createQueues(connection: Redis, redisPrefix: string): Queues {
-  const prefix = queuePrefix(redisPrefix);
   const orders = new Queue<OrdersJob>(QUEUES.orders, {
     connection,
-    prefix,
+    prefix: queuePrefix(redisPrefix, QUEUES.orders),
     defaultJobOptions: { ...keep, attempts: 20, backoff: { type: 'exponential', delay: 200 } },
   });
   const expiry = new Queue<ExpiryJob>(QUEUES.expiry, {
     connection,
-    prefix,
+    prefix: queuePrefix(redisPrefix, QUEUES.expiry),
     defaultJobOptions: { ...keep, attempts: 20, backoff: { type: 'exponential', delay: 200 } },
   });
   const maintenance = new Queue(QUEUES.maintenance, {
     connection,
-    prefix,
+    prefix: queuePrefix(redisPrefix, QUEUES.maintenance),
     defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 100 } },
   });
   const sandboxWebhooks = new Queue(QUEUES.sandboxWebhooks, {
     connection,
-    prefix,
+    prefix: queuePrefix(redisPrefix, QUEUES.sandboxWebhooks),
     defaultJobOptions: { ...keep, attempts: 12, backoff: { type: 'exponential', delay: 250 } },
   });
   return {

@@ -13,11 +13,11 @@ import type { Config } from '../config/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { HandshakeAuth } from './auth.ts';
-import type { ChangeRead, ChannelSubscriber, Published } from './fanout.ts';
+import type { ChangeRead, Published, ShowtimeFeed } from './fanout.ts';
 
 /** What the real-time layer needs from the inventory and the use cases (the same ones HTTP calls). */
 export interface RealtimePorts<C = unknown> {
-  /** Decodes a message of the inventory's channel (null when it is not a change). */
+  /** Decodes a message of a showtime's change channel (null when it is not a change). */
   decodeMessage(message: string): Published<C> | null;
   /** Merges consecutive published changes after version `from` into one delta (as `readChanges` would). */
   mergeChanges(showtimeId: string, from: number, changes: Array<Published<C>>): ChangeRead;
@@ -54,12 +54,13 @@ export interface RealtimePorts<C = unknown> {
 
 /**
  * The pub/sub the real-time layer rides on, built by the composition root (realtime/ holds no Redis client): the
- * Socket.IO adapter that shares rooms between nodes, and the subscription to the inventory's change channel.
+ * Socket.IO adapter that shares rooms between nodes, and the subscription to the showtimes' change channels.
  */
 export interface RealtimePubSub {
   adapter: NonNullable<ServerOptions['adapter']>;
-  changes: { subscriber: ChannelSubscriber; channel: string };
-  /** Closes the adapter's connections (the fan-out closes its subscriber). */
+  /** The showtimes' change channels (the fan-out follows those of the rooms on this node, and closes it). */
+  changes: ShowtimeFeed;
+  /** Closes the adapter's connections (the fan-out closes the change feed). */
   close(): Promise<void>;
 }
 

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { Fanout, type ChangeRead, type FanoutClock, type HoldEndFact, type Publi
 import type { RealtimeServer } from './types.ts';
 
 /**
- * The pump against a real Socket.IO server (in-memory adapter), a fake subscriber, a scripted change log and a
+ * The pump against a real Socket.IO server (in-memory adapter), a fake change feed, a scripted change log and a
  * hand-driven clock: windows and sweeps pass when a test moves the clock, never on the wall clock. What a client
  * received is read after a round trip on its connection (`delivered`), which comes back after everything the
  * server sent it before.
@@ -23,7 +22,6 @@ interface TestChange {
   reload?: boolean;
 }
 
-const CHANNEL = 'test:inventory';
 const T0 = 1_700_000_000_000;
 
 /** Timers that fire only when the test moves time forward, in the order they fall due. */
@@ -68,15 +66,44 @@ class ManualClock implements FanoutClock {
   }
 }
 
-class FakeSubscriber extends EventEmitter {
-  subscribe() {
-    return Promise.resolve(1);
+/** The showtimes' channels as Redis delivers them: a message reaches the pump only while it follows the showtime. */
+class FakeFeed {
+  readonly followed = new Set<string>();
+  /** Every subscribe (`+id`) and unsubscribe (`-id`), in order. */
+  readonly calls: string[] = [];
+  /** Subscriptions fail while set (Redis down). */
+  failing = false;
+  private listener: (showtimeId: string, message: string) => void = () => undefined;
+  private restoredListener: () => void = () => undefined;
+  subscribe(showtimeId: string) {
+    this.calls.push(`+${showtimeId}`);
+    if (this.failing) return Promise.reject(new Error('redis down'));
+    this.followed.add(showtimeId);
+    return Promise.resolve();
   }
-  quit() {
-    return Promise.resolve('OK');
+  unsubscribe(showtimeId: string) {
+    this.calls.push(`-${showtimeId}`);
+    this.followed.delete(showtimeId);
+    return Promise.resolve();
   }
+  onMessage(listener: (showtimeId: string, message: string) => void) {
+    this.listener = listener;
+  }
+  onRestored(listener: () => void) {
+    this.restoredListener = listener;
+  }
+  close() {
+    return Promise.resolve();
+  }
+  /** A change published on the showtime's channel. */
   publish(showtimeId: string, version: number, change: TestChange = { seat: version % 100 }) {
-    this.emit('message', CHANNEL, JSON.stringify({ s: showtimeId, v: version, c: change }));
+    this.raw(showtimeId, JSON.stringify({ s: showtimeId, v: version, c: change }));
+  }
+  raw(showtimeId: string, message: string) {
+    if (this.followed.has(showtimeId)) this.listener(showtimeId, message);
+  }
+  restore() {
+    this.restoredListener();
   }
 }
 
@@ -101,7 +128,8 @@ function decode(message: string): Published<TestChange> | null {
 describe('Fanout', () => {
   let http: HttpServer;
   let io: RealtimeServer;
-  let sub: FakeSubscriber;
+  let sub: FakeFeed;
+  let decoded = 0;
   let fanout: Fanout<TestChange>;
   let url: string;
   let clock: ManualClock;
@@ -141,12 +169,14 @@ describe('Fanout', () => {
     });
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    sub = new FakeSubscriber();
+    sub = new FakeFeed();
+    decoded = 0;
     clock = new ManualClock();
     fanout = new Fanout<TestChange>({
       io,
-      subscriber: sub,
-      channel: CHANNEL,
+      feed: sub,
+      unfollowGraceMs: 1_000,
+      onDecoded: () => decoded++,
       read,
       decode,
       merge,
@@ -223,8 +253,9 @@ describe('Fanout', () => {
     sub.publish('s1', 9);
     sub.publish('s1', 10);
     sub.publish('other', 11);
-    sub.emit('message', CHANNEL, 'not json');
-    sub.emit('message', 'another-channel', JSON.stringify({ s: 's1', v: 11, c: {} }));
+    sub.raw('s1', 'not json');
+    // A message on s1's channel that claims another showtime.
+    sub.raw('s1', JSON.stringify({ s: 'other', v: 11, c: {} }));
     await clock.advance(200); // two windows
     await delivered(a);
     expect(reads).toEqual([]);
@@ -319,6 +350,66 @@ describe('Fanout', () => {
     await delivered(a);
     expect(deltas(a.got).at(-1)).toMatchObject({ from: 12, to: 13 });
     expect(reads).toEqual([10, 10]);
+  });
+
+  it('follows a showtime only while it has a room here (and a grace after), decoding nothing else', async () => {
+    const a = await streaming();
+    expect(sub.calls).toEqual(['+s1']);
+    expect(fanout.following()).toEqual(['s1']);
+    sub.publish('s1', 11);
+    sub.publish('s2', 5); // nobody here watches s2: not even received
+    expect(decoded).toBe(1);
+    await clock.advance(100);
+    await delivered(a);
+    expect(deltas(a.got)).toMatchObject([{ from: 10, to: 11 }]);
+
+    // The last socket leaves: messages during the grace are dropped undecoded; a return within it re-uses the
+    // subscription; after the grace the pump unsubscribes.
+    const onServer = io.of('/').sockets.get(a.socket.id!)!;
+    let gone = new Promise((r) => onServer.once('disconnect', r));
+    a.socket.disconnect();
+    await gone;
+    sub.publish('s1', 12);
+    expect(decoded).toBe(1);
+    await clock.advance(500);
+    const b = await client(['st:s1']);
+    expect(sub.calls).toEqual(['+s1']);
+    await clock.advance(2_000);
+    expect(fanout.following()).toEqual(['s1']);
+    const onServerB = io.of('/').sockets.get(b.socket.id!)!;
+    gone = new Promise((r) => onServerB.once('disconnect', r));
+    b.socket.disconnect();
+    await gone;
+    await clock.advance(999);
+    expect(sub.calls).toEqual(['+s1']);
+    await clock.advance(1);
+    expect(sub.calls).toEqual(['+s1', '-s1']);
+    expect(fanout.following()).toEqual([]);
+    sub.publish('s1', 13);
+    expect(decoded).toBe(1);
+  });
+
+  it('reads the log once its subscription is confirmed or restored, and retries a failed subscribe', async () => {
+    sub.failing = true;
+    const a = await client(['st:s1']);
+    fanout.noteVersion('s1', 10);
+    await clock.advance(0);
+    expect(reads).toEqual([10]);
+    expect(fanout.following()).toEqual([]);
+    // Redis is back: the sweep subscribes again, then reads the log (a change may have gone unseen).
+    sub.failing = false;
+    version = 12;
+    await clock.advance(400);
+    expect(sub.calls).toEqual(['+s1', '+s1']);
+    expect(fanout.following()).toEqual(['s1']);
+    await clock.advance(100);
+    await delivered(a);
+    expect(deltas(a.got)).toMatchObject([{ from: 10, to: 12 }]);
+    // A reconnect: the messages meanwhile are gone, the log is read.
+    reads = [];
+    sub.restore();
+    await clock.advance(100);
+    expect(reads).toEqual([12]);
   });
 
   it('forgets a room when its last local socket leaves', async () => {

@@ -1,17 +1,11 @@
 import { rooms, type HoldEnded, type SeatChanges } from '@seatrush/shared';
 import type { Logger } from '../observability/logger.ts';
+import { ShowtimeFollows, type ShowtimeFeed } from './follows.ts';
 import type { RealtimeServer } from './types.ts';
 
-/** An owner-only fact found in the change log: which buyer's hold ended and how. */
-/** The part of a pub/sub connection the fan-out uses (an ioredis client in subscriber mode fits). */
-export interface ChannelSubscriber {
-  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
-  on(event: 'ready', listener: () => void): unknown;
-  subscribe(channel: string): Promise<unknown>;
-  removeAllListeners(event: 'message' | 'ready'): unknown;
-  quit(): Promise<unknown>;
-}
+export type { ShowtimeFeed } from './follows.ts';
 
+/** An owner-only fact found in the change log: which buyer's hold ended and how. */
 export interface HoldEndFact extends HoldEnded {
   buyerId: string;
 }
@@ -53,10 +47,13 @@ export const systemClock: FanoutClock = {
 
 export interface FanoutOptions<C> {
   io: RealtimeServer;
-  /** A dedicated connection, put into subscriber mode (built by the composition root: realtime holds no Redis). */
-  subscriber: ChannelSubscriber;
-  /** The inventory's pub/sub channel (`${prefix}:inventory`). */
-  channel: string;
+  /**
+   * The showtimes' change channels (built by the composition root: realtime holds no Redis). The pump follows a
+   * showtime while a room of it has sockets on this node, and closes the feed when it closes.
+   */
+  feed: ShowtimeFeed;
+  /** How long a showtime stays followed after its room's last socket left (a reload or a quick return). */
+  unfollowGraceMs?: number;
   /** Reads the change log after `since` (the repair path: start of a room, lost messages, reconnects). */
   read: (showtimeId: string, since: number) => Promise<ChangeRead>;
   /** Decodes a published message; null when it is not an inventory change. */
@@ -82,6 +79,8 @@ export interface FanoutOptions<C> {
     fromLog: boolean;
     reset?: boolean;
   }) => void;
+  /** A published change was decoded (only changes of showtimes with a room on this node are). */
+  onDecoded?: () => void;
 }
 
 interface RoomState<C> {
@@ -109,17 +108,20 @@ interface RoomState<C> {
 const SHOWTIME_ROOM = 'st:';
 
 /**
- * The delta pump of one node. Every node subscribes to the inventory's channel, on which each Lua transition
- * publishes its change (in version order: scripts run one at a time and publish inside the script). For each
- * showtime room that has sockets on THIS node, the pump collects the published changes after the last version it
- * sent and, once per coalescing window, merges them into one `seats:changed` for its own sockets only
- * (`io.local`): nothing is relayed between nodes, nothing is delivered twice. The change log (XRANGE) is the
- * repair path: when a room starts, when a version is missing from the messages, after a subscriber reconnect,
- * and after a quiet `sweepMs` (a lost last message). Every node therefore sends the same versions in the same
- * order, so a client can move to any node and continue.
+ * The delta pump of one node. Each Lua transition publishes its change on its showtime's channel (in version
+ * order: a showtime's scripts run one at a time and publish inside the script). The pump follows the channel of
+ * every showtime that has a room with sockets on THIS node — subscribed when the room gets its first socket,
+ * unsubscribed `unfollowGraceMs` after its last one left — so a node receives and decodes only the showtimes it
+ * serves. For each such room it collects the published changes after the last version it sent and, once per
+ * coalescing window, merges them into one `seats:changed` for its own sockets only (`io.local`): nothing is relayed
+ * between nodes, nothing is delivered twice. The change log (XRANGE) is the repair path: when a room starts, when
+ * its subscription is confirmed, when a version is missing from the messages, after a subscriber reconnect, and
+ * after a quiet `sweepMs` (a lost last message, or a subscription that failed: the sweep also retries it). Every
+ * node therefore sends the same versions in the same order, so a client can move to any node and continue.
  */
 export class Fanout<C> {
   private readonly rooms = new Map<string, RoomState<C>>();
+  private readonly follows: ShowtimeFollows;
   /** A handle of the clock; null until started. */
   private sweepTimer: unknown = null;
   private closed = false;
@@ -127,13 +129,27 @@ export class Fanout<C> {
 
   constructor(private readonly o: FanoutOptions<C>) {
     this.clock = o.clock ?? systemClock;
+    this.follows = new ShowtimeFollows({
+      feed: o.feed,
+      clock: this.clock,
+      logger: o.logger,
+      graceMs: o.unfollowGraceMs ?? 10_000,
+      retryMs: o.sweepMs,
+      inUse: (showtimeId) => this.rooms.has(showtimeId),
+      // Messages published before the subscription took hold were not seen: read the room's log.
+      onFollowed: (showtimeId) => {
+        const state = this.rooms.get(showtimeId);
+        if (state) this.repair(state);
+      },
+    });
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     const adapter = this.o.io.of('/').adapter;
     adapter.on('create-room', (room: string) => {
       if (!room.startsWith(SHOWTIME_ROOM)) return;
       const showtimeId = room.slice(SHOWTIME_ROOM.length);
+      this.follows.follow(showtimeId);
       this.rooms.set(showtimeId, {
         showtimeId,
         room,
@@ -152,22 +168,22 @@ export class Fanout<C> {
     });
     adapter.on('delete-room', (room: string) => {
       if (!room.startsWith(SHOWTIME_ROOM)) return;
-      const state = this.rooms.get(room.slice(SHOWTIME_ROOM.length));
+      const showtimeId = room.slice(SHOWTIME_ROOM.length);
+      const state = this.rooms.get(showtimeId);
       if (state && state.timer !== null) this.clock.clearTimeout(state.timer);
-      this.rooms.delete(room.slice(SHOWTIME_ROOM.length));
+      this.rooms.delete(showtimeId);
+      this.follows.unfollowLater(showtimeId);
     });
-    this.o.subscriber.on('message', (channel: string, message: string) => {
-      if (channel === this.o.channel) this.onMessage(message);
-    });
+    this.o.feed.onMessage((showtimeId, message) => this.onMessage(showtimeId, message));
     // After a reconnect the messages sent meanwhile are gone: read every room's log.
-    this.o.subscriber.on('ready', () => {
+    this.o.feed.onRestored(() => {
       for (const state of this.rooms.values()) this.repair(state);
     });
-    await this.o.subscriber.subscribe(this.o.channel);
     this.sweepTimer = this.clock.setInterval(
       () => this.sweep(),
       Math.max(50, Math.floor(this.o.sweepMs / 4)),
     );
+    return Promise.resolve();
   }
 
   /**
@@ -192,23 +208,29 @@ export class Fanout<C> {
     return [...this.rooms.values()].map((r) => ({ showtimeId: r.showtimeId, base: r.base }));
   }
 
+  /** The showtimes whose channel this node is subscribed to (confirmed by Redis), for tests and operators. */
+  following(): string[] {
+    return this.follows.following();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     if (this.sweepTimer !== null) this.clock.clearInterval(this.sweepTimer);
     for (const r of this.rooms.values()) if (r.timer !== null) this.clock.clearTimeout(r.timer);
     this.rooms.clear();
-    this.o.subscriber.removeAllListeners('message');
-    this.o.subscriber.removeAllListeners('ready');
-    await this.o.subscriber.quit().catch(() => undefined);
+    this.follows.close();
+    this.o.feed.onMessage(() => undefined);
+    this.o.feed.onRestored(() => undefined);
+    await this.o.feed.close().catch(() => undefined);
   }
 
-  private onMessage(message: string): void {
-    // No showtime room on this node (a node only serving HTTP, or nobody watching): nothing to decode for.
-    if (!this.rooms.size) return;
-    const m = this.o.decode(message);
-    if (!m) return;
-    const state = this.rooms.get(m.showtimeId);
+  private onMessage(showtimeId: string, message: string): void {
+    // No room of that showtime here any more (the grace after its last socket left): nothing to decode for.
+    const state = this.rooms.get(showtimeId);
     if (!state) return;
+    const m = this.o.decode(message);
+    this.o.onDecoded?.();
+    if (m?.showtimeId !== showtimeId) return;
     state.lastMessage = this.clock.now();
     state.changedSince ??= state.lastMessage;
     if (state.inflight) {
@@ -244,6 +266,7 @@ export class Fanout<C> {
 
   private sweep(): void {
     const quietSince = this.clock.now() - this.o.sweepMs;
+    this.follows.retryDue();
     for (const state of this.rooms.values()) {
       if (state.lastMessage <= quietSince && !state.flushing) {
         state.lastMessage = this.clock.now();

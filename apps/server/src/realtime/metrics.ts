@@ -11,6 +11,7 @@ export function realtimeMetrics(metrics: Metrics) {
       deliveries: registry.getSingleMetric('seatrush_realtime_deliveries_total') as Counter,
       flush: registry.getSingleMetric('seatrush_realtime_flush_seconds') as Histogram,
       waited: registry.getSingleMetric('seatrush_realtime_delta_wait_seconds') as Histogram,
+      decoded: registry.getSingleMetric('seatrush_realtime_changes_decoded_total') as Counter,
     };
   }
   return {
@@ -35,6 +36,11 @@ export function realtimeMetrics(metrics: Metrics) {
       name: 'seatrush_realtime_delta_wait_seconds',
       help: 'From the oldest change of a delta reaching this node to its emit (coalescing window + flush)',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    decoded: new Counter({
+      name: 'seatrush_realtime_changes_decoded_total',
+      help: 'Inventory changes this node decoded from its subscriptions (only showtimes with a room here)',
       registers: [registry],
     }),
   };

@@ -39,8 +39,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
   const m = realtimeMetrics(deps.metrics);
   const fanout = new Fanout<unknown>({
     io,
-    subscriber: deps.pubsub.changes.subscriber,
-    channel: deps.pubsub.changes.channel,
+    feed: deps.pubsub.changes,
     read: (showtimeId, since) => ports.readChanges(showtimeId, since),
     decode: (message) => ports.decodeMessage(message),
     merge: (showtimeId, from, changes) => ports.mergeChanges(showtimeId, from, changes),
@@ -54,6 +53,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
       m.flush.observe(ms / 1000);
       m.waited.observe(waitedMs / 1000);
     },
+    onDecoded: () => m.decoded.inc(),
   });
   await fanout.start();
 

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { WaitingRoomState } from '@seatrush/shared';
 import type { Redis } from '../db/redis.ts';
+import { createScriptBatches } from '../db/script-batches.ts';
 import { DomainError } from '../domain/errors.ts';
-import { activeRoomsKey, challengeKey, lineScriptKeys, roomKeys } from './keys.ts';
+import { activeRoomsKey, challengeKey, lineScriptKeys, roomKeys, type RoomKeys } from './keys.ts';
 import { runRoomScript } from './scripts.ts';
 
 /**
@@ -56,6 +57,18 @@ export interface TickResult {
 }
 
 export interface Room {
+  /**
+   * A buyer joins (as `join`) and reads their standing in the same script call — one round trip — batched with
+   * the other buyers joining the same showtime on this node meanwhile (db/script-batches.ts, as holds are): the
+   * batch's buyers are decided in the order they arrived, each exactly as a separate `join` would be. Throws
+   * `waiting_room_closed`.
+   */
+  enter(
+    showtimeId: string,
+    buyerId: string,
+    now: number,
+    initialState: 'pre' | 'open',
+  ): Promise<BuyerStanding>;
   /** Joins the line (idempotent: a buyer in line keeps their place; an admitted buyer is told so). Throws
    * `waiting_room_closed`. `initialState` applies to a room seen for the first time. */
   join(showtimeId: string, buyerId: string, now: number, initialState: 'pre' | 'open'): Promise<JoinResult>;
@@ -86,6 +99,66 @@ export interface Room {
   drop(showtimeId: string): Promise<void>;
 }
 
+function parseMeta(m: Array<string | null>, waiting: number, shopping: number): RoomSnapshot {
+  const [state, paused, soldOut, served, admitted, supply, mr] = m;
+  return {
+    state: (state as WaitingRoomState | null) ?? 'pre',
+    paused: paused === '1',
+    soldOut: soldOut === '1',
+    waiting,
+    shopping,
+    served: Number(served ?? 0),
+    admitted: Number(admitted ?? 0),
+    supply: supply === null || supply === undefined ? null : Number(supply),
+    measuredPerMinute: Math.round(Number(mr ?? 0) * 10) / 10,
+  };
+}
+const META = ['state', 'paused', 'soldOut', 'served', 'admitted', 'supply', 'mr'] as const;
+
+async function exec(m: ReturnType<Redis['multi']>): Promise<unknown[]> {
+  const res = await m.exec();
+  if (!res) throw new Error('waiting room transaction aborted');
+  return res.map(([err, v]) => {
+    if (err) throw err;
+    return v;
+  });
+}
+
+/** One join-3 call in standing mode for a batch of buyers entering; null for a buyer refused (closed). */
+async function enterBatch(
+  redis: Redis,
+  k: RoomKeys,
+  draw: () => number,
+  items: ReadonlyArray<{ buyerId: string; now: number }>,
+  initialState: 'pre' | 'open',
+): Promise<{ out: Array<BuyerStanding | null>; now: number }> {
+  // The batch is decided at one moment: the latest of its buyers' (they arrived within a round trip).
+  let now = 0;
+  const args: Array<string | number> = [0, initialState, 1];
+  for (const it of items) {
+    if (it.now > now) now = it.now;
+    args.push(it.buyerId, draw());
+  }
+  args[0] = now;
+  const r = (await runRoomScript(redis, 'join', lineScriptKeys(k), args)) as Array<string | number | null>;
+  const room = parseMeta(r.slice(0, 7) as Array<string | null>, Number(r[7]), Number(r[8]));
+  const out: Array<BuyerStanding | null> = [];
+  for (let i = 9; i < r.length; i += 3) {
+    const code = Number(r[i]);
+    const rank = Number(r[i + 2]);
+    out.push(
+      code < 0
+        ? null
+        : {
+            ...room,
+            rank: rank < 0 ? null : rank,
+            windowEnd: code === 2 ? Number(r[i + 1]) : null,
+          },
+    );
+  }
+  return { out, now };
+}
+
 /** A uniform random score for the pre-queue: an integer in [0, 2^52). */
 const drawScore = () => randomInt(0, 2 ** 26) * 2 ** 26 + randomInt(0, 2 ** 26);
 
@@ -94,29 +167,11 @@ export function createRoom(redis: Redis, prefix: string, draw: () => number = dr
   /** When this node last listed each room in the active set (again every 10 s: Redis may have lost the set). */
   const listed = new Map<string, number>();
 
-  function parseMeta(m: Array<string | null>, waiting: number, shopping: number): RoomSnapshot {
-    const [state, paused, soldOut, served, admitted, supply, mr] = m;
-    return {
-      state: (state as WaitingRoomState | null) ?? 'pre',
-      paused: paused === '1',
-      soldOut: soldOut === '1',
-      waiting,
-      shopping,
-      served: Number(served ?? 0),
-      admitted: Number(admitted ?? 0),
-      supply: supply === null || supply === undefined ? null : Number(supply),
-      measuredPerMinute: Math.round(Number(mr ?? 0) * 10) / 10,
-    };
-  }
-  const META = ['state', 'paused', 'soldOut', 'served', 'admitted', 'supply', 'mr'] as const;
-
-  async function exec(m: ReturnType<Redis['multi']>): Promise<unknown[]> {
-    const res = await m.exec();
-    if (!res) throw new Error('waiting room transaction aborted');
-    return res.map(([err, v]) => {
-      if (err) throw err;
-      return v;
-    });
+  /** Listed now and then by each node, not on every join: a flood's joins pay one round trip each. */
+  async function list(showtimeId: string, now: number): Promise<void> {
+    if (now - (listed.get(showtimeId) ?? -Infinity) < 10_000) return;
+    await redis.sadd(activeRoomsKey(prefix), showtimeId);
+    listed.set(showtimeId, now);
   }
 
   /** One join-3 call for a batch; null for a buyer refused (the room is closed). */
@@ -126,7 +181,7 @@ export function createRoom(redis: Redis, prefix: string, draw: () => number = dr
     now: number,
     initialState: 'pre' | 'open',
   ): Promise<Array<JoinResult | null>> {
-    const args: Array<string | number> = [now, initialState];
+    const args: Array<string | number> = [now, initialState, 0];
     for (const id of buyerIds) args.push(id, draw());
     const r = (await runRoomScript(redis, 'join', lineScriptKeys(keys(showtimeId)), args)) as number[];
     const out: Array<JoinResult | null> = [];
@@ -136,15 +191,29 @@ export function createRoom(redis: Redis, prefix: string, draw: () => number = dr
       else if (code === 1) out.push({ status: 'waiting' });
       else out.push(null);
     }
-    // Listed now and then by each node, not on every join: a flood's joins pay one round trip each.
-    if (now - (listed.get(showtimeId) ?? -Infinity) >= 10_000 && out.some((x) => x)) {
-      await redis.sadd(activeRoomsKey(prefix), showtimeId);
-      listed.set(showtimeId, now);
-    }
+    if (out.some((x) => x)) await list(showtimeId, now);
     return out;
   }
 
+  // Buyers entering over HTTP, batched per showtime (one batcher per initial state: the key is the showtime id).
+  const batchesOf = (initialState: 'pre' | 'open') =>
+    createScriptBatches<{ buyerId: string; now: number }, BuyerStanding | null>({
+      inFlight: 2,
+      maxBatch: 200,
+      async send(showtimeId, items) {
+        const { out, now } = await enterBatch(redis, keys(showtimeId), draw, items, initialState);
+        if (out.some((x) => x)) await list(showtimeId, now);
+        return out;
+      },
+    });
+  const entries = { pre: batchesOf('pre'), open: batchesOf('open') };
+
   return {
+    async enter(showtimeId, buyerId, now, initialState) {
+      const s = await entries[initialState].submit(showtimeId, { buyerId, now });
+      if (!s) throw new DomainError('waiting_room_closed');
+      return s;
+    },
     async join(showtimeId, buyerId, now, initialState) {
       const [r] = await joinBatch(showtimeId, [buyerId], now, initialState);
       if (!r) throw new DomainError('waiting_room_closed');

@@ -5,8 +5,9 @@ import { startNode, type NodeServices, type RunningNode } from '../../src/node.t
 import { createInventory, type Inventory } from '../../src/inventory/inventory.ts';
 import { createTestDatabase } from './db.ts';
 import { pino } from 'pino';
+import { testRedisEnv } from './redis-target.ts';
 
-export const redisUrl = () => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export { redisUrl, testRedis, onCluster } from './redis-target.ts';
 
 /** A unique Redis key prefix so test files never see each other's keys. */
 export const testPrefix = () => `t${randomBytes(4).toString('hex')}`;
@@ -15,7 +16,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    REDIS_URL: redisUrl(),
+    // REDIS_URL, or REDIS_CLUSTER_NODES in cluster mode (redis-target.ts).
+    ...testRedisEnv(),
     REDIS_PREFIX: testPrefix(),
     PORT: '0',
     // Every test node serves /metrics and health on an operations port of its own (node.metricsUrl).

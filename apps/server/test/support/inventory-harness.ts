@@ -1,9 +1,10 @@
 import { pino } from 'pino';
 import { createPrisma, type PrismaClient } from '../../src/db/prisma.ts';
-import { createRedis, type Redis } from '../../src/db/redis.ts';
+import type { Redis } from '../../src/db/redis.ts';
 import { createInventory, type Inventory, type InventoryDeps } from '../../src/inventory/inventory.ts';
 import { createTestDatabase } from './db.ts';
-import { redisUrl, testPrefix } from './env.ts';
+import { testPrefix } from './env.ts';
+import { deletePrefix, testRedis } from './redis-target.ts';
 import { testClock, type TestClock } from './inventory-fixtures.ts';
 
 /** A fresh database and Redis prefix, a PostgreSQL client, Redis clients and inventories on a test clock. */
@@ -21,10 +22,19 @@ export interface InventoryHarness {
 
 export const silent = pino({ level: 'silent' });
 
+/**
+ * A connection to the tests' Redis: the run's cluster in cluster mode (REDIS_CLUSTER_NODES, or
+ * SEATRUSH_TEST_REDIS=cluster), else REDIS_URL's server (support/redis-target.ts).
+ */
+export { testRedis } from './redis-target.ts';
+
+/** Deletes every key under `prefix:` (on a cluster: on every master, one key per call, since keys differ in slot). */
+export const deleteTestKeys = deletePrefix;
+
 export async function startInventoryHarness(): Promise<InventoryHarness> {
   const db = await createTestDatabase();
   const prisma = createPrisma(db.url);
-  const redis = createRedis(redisUrl());
+  const redis = testRedis();
   const prefix = testPrefix();
   const clock = testClock();
   const extra: Redis[] = [];
@@ -36,17 +46,12 @@ export async function startInventoryHarness(): Promise<InventoryHarness> {
     clock,
     inventory: createInventory({ ...base, redis }),
     another(overrides = {}) {
-      const r = createRedis(redisUrl());
+      const r = testRedis();
       extra.push(r);
       return createInventory({ ...base, redis: r, ...overrides });
     },
     async close() {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
+      await deleteTestKeys(redis, prefix);
       for (const r of extra) r.disconnect();
       redis.disconnect();
       await prisma.$disconnect();

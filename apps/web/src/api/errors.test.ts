@@ -36,7 +36,10 @@ describe('error messages', () => {
       }),
     );
     expect(err.seats).toEqual(['A-1-4', 'A-1-5']);
-    expect(messageFor(err)).toBe(`${errorMessages.seat_unavailable} (A-1-4, A-1-5)`);
+    expect(messageFor(err)).toBe(`${errorMessages.seat_unavailable} (A-1-4; A-1-5)`);
+    expect(messageFor(err, (l) => `seat ${l.slice(-1)}`)).toBe(
+      `${errorMessages.seat_unavailable} (seat 4; seat 5)`,
+    );
   });
 
   it('keeps validation issues', async () => {

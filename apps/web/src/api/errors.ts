@@ -49,12 +49,16 @@ export function humanMessage(code: string): string {
   return errorMessages.internal;
 }
 
-/** A message for anything thrown — API errors by code, everything else generic. */
-export function messageFor(err: unknown): string {
+/**
+ * A message for anything thrown — API errors by code, everything else generic. `seatText` names a seat label the
+ * way the map does ("Stalls, row A, seat 20"); without it the label is shown as it is.
+ */
+export function messageFor(err: unknown, seatText: (label: string) => string = (l) => l): string {
   if (err instanceof ApiError) {
     if (err.code === 'seat_unavailable' && err.seats.length > 0) {
       const list =
-        err.seats.slice(0, 5).join(', ') + (err.seats.length > 5 ? ` and ${err.seats.length - 5} more` : '');
+        err.seats.slice(0, 5).map(seatText).join('; ') +
+        (err.seats.length > 5 ? ` and ${err.seats.length - 5} more` : '');
       return `${humanMessage(err.code)} (${list})`;
     }
     if (err.code === 'limit_exceeded' && typeof err.details.limit === 'number') {

@@ -1,4 +1,10 @@
-import { checkoutBodySchema, formatMoney, seatName, sectionNamesOf } from '@seatrush/shared';
+import {
+  checkoutBodySchema,
+  formatMoney,
+  seatName,
+  sectionNamesOf,
+  type CheckoutNext,
+} from '@seatrush/shared';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useState, useSyncExternalStore } from 'react';
@@ -24,6 +30,7 @@ import {
   type StoredHold,
 } from '../api/index.ts';
 import { queryKeys } from '../api/query.ts';
+import { StripeCheckout } from '../checkout/StripeCheckout.tsx';
 import { useAnnounce } from '../components/Announcer.tsx';
 import { Countdown } from '../components/Countdown.tsx';
 import { Notice } from '../components/Status.tsx';
@@ -129,6 +136,11 @@ function CheckoutView({
     defaultValues: { email: getStoredEmail() ?? '' },
   });
   const [error, setError] = useState<string | null>(null);
+  // Set when the provider takes the payment on this page (Stripe's Payment Element) instead of its own.
+  const [onPage, setOnPage] = useState<{
+    next: Extract<CheckoutNext, { kind: 'stripe_elements' }>;
+    orderCode: string;
+  } | null>(null);
 
   const pay = useMutation({
     mutationFn: ({ email }: z.output<typeof emailForm>) => startCheckout(hold.holdId, hold.holdToken, email),
@@ -136,8 +148,13 @@ function CheckoutView({
       updateHold(hold.holdId, { orderCode: res.orderCode, expiresAt: res.expiresAt });
       rememberOrder(res.orderCode);
       if (!getStoredEmail()) setStoredEmail(email);
+      if (res.next.kind === 'stripe_elements') {
+        setOnPage({ next: res.next, orderCode: res.orderCode });
+        announce('Enter your payment details below.');
+        return;
+      }
       announce('Taking you to the payment page.');
-      window.location.assign(res.paymentUrl);
+      window.location.assign(res.next.url);
     },
     onError: (err) => {
       if (err instanceof ApiError && (err.code === 'hold_expired' || err.code === 'hold_not_found'))
@@ -169,8 +186,8 @@ function CheckoutView({
     onError: (err) => setError(messageFor(err)),
   });
 
-  // A successful pay navigates away: stay busy until the page is gone.
-  const busy = pay.isPending || pay.isSuccess || cancel.isPending;
+  // A successful pay to a hosted page navigates away: stay busy until the page is gone.
+  const busy = pay.isPending || (pay.isSuccess && pay.data.next.kind === 'redirect') || cancel.isPending;
   const typedEmail = useWatch({ control: form.control, name: 'email' });
   const emailError = form.formState.errors.email?.message;
   const shownError = emailError ?? error;
@@ -255,46 +272,75 @@ function CheckoutView({
                   <p>{failure}</p>
                 </Notice>
               )}
-              <form onSubmit={(e) => void submit(e)} noValidate>
-                <label className="field">
-                  <span className="field-label">Email for your tickets</span>
-                  <input
-                    type="email"
-                    autoComplete="email"
-                    required
-                    {...form.register('email')}
-                    aria-invalid={emailError ? true : undefined}
-                    aria-describedby={shownError ? 'checkout-error' : undefined}
+              {onPage ? (
+                <div className="stripe-checkout">
+                  <StripeCheckout
+                    publishableKey={onPage.next.publishableKey}
+                    clientSecret={onPage.next.clientSecret}
+                    returnUrl={new URL(
+                      `/orders/${encodeURIComponent(onPage.orderCode)}`,
+                      window.location.origin,
+                    ).toString()}
+                    payLabel={`Pay ${formatMoney(hold.totalCents, hold.currency)}`}
                   />
-                </label>
-                {shownError && (
-                  <p id="checkout-error" className="field-error" role="alert">
-                    {shownError}
-                  </p>
-                )}
-                <div className="actions">
-                  <button
-                    type="submit"
-                    className="btn btn-primary btn-block"
-                    disabled={busy || !typedEmail.trim()}
-                    data-testid="pay"
-                  >
-                    {busy
-                      ? 'Please wait…'
-                      : failure
-                        ? 'Try paying again'
-                        : `Pay ${formatMoney(hold.totalCents, hold.currency)}`}
-                  </button>
-                  <button
-                    type="button"
-                    className="btn btn-ghost"
-                    disabled={busy}
-                    onClick={() => cancel.mutate()}
-                  >
-                    Cancel reservation
-                  </button>
+                  <div className="actions">
+                    <button
+                      type="button"
+                      className="btn btn-ghost"
+                      disabled={cancel.isPending}
+                      onClick={() => cancel.mutate()}
+                    >
+                      Cancel reservation
+                    </button>
+                  </div>
+                  {error && (
+                    <p className="field-error" role="alert">
+                      {error}
+                    </p>
+                  )}
                 </div>
-              </form>
+              ) : (
+                <form onSubmit={(e) => void submit(e)} noValidate>
+                  <label className="field">
+                    <span className="field-label">Email for your tickets</span>
+                    <input
+                      type="email"
+                      autoComplete="email"
+                      required
+                      {...form.register('email')}
+                      aria-invalid={emailError ? true : undefined}
+                      aria-describedby={shownError ? 'checkout-error' : undefined}
+                    />
+                  </label>
+                  {shownError && (
+                    <p id="checkout-error" className="field-error" role="alert">
+                      {shownError}
+                    </p>
+                  )}
+                  <div className="actions">
+                    <button
+                      type="submit"
+                      className="btn btn-primary btn-block"
+                      disabled={busy || !typedEmail.trim()}
+                      data-testid="pay"
+                    >
+                      {busy
+                        ? 'Please wait…'
+                        : failure
+                          ? 'Try paying again'
+                          : `Pay ${formatMoney(hold.totalCents, hold.currency)}`}
+                    </button>
+                    <button
+                      type="button"
+                      className="btn btn-ghost"
+                      disabled={busy}
+                      onClick={() => cancel.mutate()}
+                    >
+                      Cancel reservation
+                    </button>
+                  </div>
+                </form>
+              )}
               {order && (
                 <p className="muted">
                   Order <Link to={`/orders/${encodeURIComponent(order.code)}`}>{order.code}</Link>

@@ -1,7 +1,7 @@
 import { formatMoney, seatName, sectionNamesOf } from '@seatrush/shared';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useLocation, useParams } from 'react-router';
+import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import {
   ApiError,
   forgetHold,
@@ -41,6 +41,17 @@ export function OrderPage() {
     (location.state as { email?: string | null } | null)?.email ?? getStoredEmail(),
   );
   const queryClient = useQueryClient();
+  // Back from Stripe (the checkout page's Payment Element, after 3-D Secure or a bank's page): `redirect_status` is
+  // what the browser was told; the webhook decides. The client secret is not left in the address bar.
+  const [search, setSearch] = useSearchParams();
+  const stripeReturn = search.get('redirect_status');
+  const hasSecret = search.has('payment_intent_client_secret');
+  useEffect(() => {
+    if (!hasSecret) return;
+    const next = new URLSearchParams(search);
+    next.delete('payment_intent_client_secret');
+    setSearch(next, { replace: true, state: location.state as unknown });
+  }, [hasSecret, search, setSearch, location.state]);
   // Poll while the payment outcome is open: webhooks can arrive late, even after expiry.
   const orderQuery = useQuery({
     queryKey: [...queryKeys.order(code), email],
@@ -139,7 +150,7 @@ export function OrderPage() {
       </p>
 
       {order.status === 'PENDING' &&
-        (lastPayment?.status === 'failed' ? (
+        (lastPayment?.status === 'failed' || stripeReturn === 'failed' ? (
           <Notice tone="error" live title="Payment declined" testId="payment-declined">
             <p>{messageFor(new ApiError('payment_declined', 402))}</p>
             {heldTab && (

@@ -23,6 +23,26 @@ function etaWords(seconds: number): string {
   return `about ${h} hour${h === 1 ? '' : 's'} ${m % 60} minutes`;
 }
 
+/**
+ * Seconds until the buyer's turn: from the measured admission rate as progress arrives (the server's figure, from
+ * the set rate, until anything was measured); null while the line is not moving.
+ */
+function etaOf(s: QueueStatus, position: number | null): number | null {
+  if (position === null || s.state !== 'open' || s.paused || s.soldOut) return null;
+  if (s.admittedPerMinute > 0) return Math.ceil((position / s.admittedPerMinute) * 60);
+  return s.etaSeconds;
+}
+
+/** The last change of course the room announced (`queue:progress` reasons), for its own status line. */
+type News = 'paused' | 'resumed' | 'sold_out' | 'closed' | null;
+
+const NEWS_TEXT: Record<Exclude<News, null>, string> = {
+  paused: 'Admission is paused by the box office. You keep your place.',
+  resumed: 'Admission has resumed.',
+  sold_out: 'Admission stopped: every ticket is sold or held.',
+  closed: 'The box office closed the waiting room.',
+};
+
 /** What the live region says: the one sentence a screen reader should hear when it changes. */
 function sentence(s: QueueStatus, position: number | null): string {
   if (s.state === 'closed') return 'The waiting room is closed.';
@@ -36,7 +56,8 @@ function sentence(s: QueueStatus, position: number | null): string {
   if (s.paused) return `${where} Admission is paused for a moment.`;
   if (s.likelySoldOut)
     return `${where} The buyers ahead of you will likely take the tickets left before your turn.`;
-  return s.etaSeconds === null ? where : `${where} Your turn in ${etaWords(s.etaSeconds)}.`;
+  const eta = etaOf(s, position);
+  return eta === null ? where : `${where} Your turn in ${etaWords(eta)}.`;
 }
 
 /**
@@ -54,6 +75,7 @@ export function WaitingRoomPage() {
   const [firstPosition, setFirstPosition] = useState<number | null>(null);
   /** The sale asked for a browser check and this browser is solving it. */
   const [checking, setChecking] = useState(false);
+  const [news, setNews] = useState<News>(null);
 
   useEffect(() => {
     let alive = true;
@@ -80,10 +102,23 @@ export function WaitingRoomPage() {
       if (!alive || p.showtimeId !== id) return;
       setServed(p.served);
       setStatus((s) =>
-        s ? { ...s, state: p.state, paused: p.paused, soldOut: p.soldOut, waiting: p.waiting } : s,
+        s
+          ? {
+              ...s,
+              state: p.state,
+              paused: p.paused,
+              soldOut: p.soldOut,
+              waiting: p.waiting,
+              ticketsLeft: p.ticketsLeft,
+              admittedPerMinute: p.admittedPerMinute,
+            }
+          : s,
       );
-      // My turn may have come, or the room changed course: read my standing (and my token).
-      if (p.reason !== 'progress') watch();
+      // My turn may have come, or the room changed course: say so, and read my standing (and my token).
+      if (p.reason !== 'progress') {
+        setNews(p.reason);
+        watch();
+      }
     });
     const poll = setInterval(() => void queueStatus(id).then(apply, fail), FALLBACK_POLL_MS);
     return () => {
@@ -112,12 +147,12 @@ export function WaitingRoomPage() {
 
   if (error && !status)
     return (
-      <main className="page waiting-room">
+      <div className="waiting-room">
         <Notice tone="error" title="We could not put you in line" live>
           {error}
         </Notice>
         <Link to="/">Back to events</Link>
-      </main>
+      </div>
     );
   if (!status)
     return (
@@ -125,12 +160,18 @@ export function WaitingRoomPage() {
     );
 
   const first = firstPosition ?? position ?? 1;
-  const done = position === null ? 0 : Math.max(0, first - position);
+  /** Buyers ahead when this page first saw the line, and how many of them have gone in since. */
+  const ahead = Math.max(0, first - 1);
+  const done = position === null ? 0 : Math.min(ahead, Math.max(0, first - position));
   return (
-    <main className="page waiting-room" data-testid="waiting-room">
+    <div className="waiting-room" data-testid="waiting-room">
       <h1>You are in line</h1>
       <p role="status" aria-live="polite" data-testid="queue-message">
         {sentence(status, position)}
+      </p>
+      {/* Its own live region: announced once when the room changes course, not again with every position. */}
+      <p role="status" aria-live="polite" className="waiting-room-news" data-testid="queue-news">
+        {news ? NEWS_TEXT[news] : ''}
       </p>
       {position !== null && status.status === 'waiting' && (
         <>
@@ -138,14 +179,14 @@ export function WaitingRoomPage() {
             {position.toLocaleString()}
           </p>
           <progress
-            max={Math.max(1, first)}
+            max={Math.max(1, ahead)}
             value={done}
-            aria-label={`Progress through the line: ${done.toLocaleString()} of ${first.toLocaleString()} ahead of you have gone in`}
+            aria-label={`Progress through the line: ${done.toLocaleString()} of the ${ahead.toLocaleString()} ahead of you have gone in`}
           />
         </>
       )}
       {status.soldOut && (
-        <Notice tone="warning" title="Sold out for now">
+        <Notice tone="warning" title="Sold out for now" testId="queue-sold-out">
           Keep this page open: if tickets come back (unpaid reservations expire), admission resumes and you
           keep your place.
         </Notice>
@@ -158,6 +199,6 @@ export function WaitingRoomPage() {
       </p>
       <p className="muted">Keep this tab open; you will be taken to the seats when it is your turn.</p>
       {error && <Notice tone="warning">{error}</Notice>}
-    </main>
+    </div>
   );
 }

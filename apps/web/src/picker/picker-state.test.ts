@@ -34,11 +34,20 @@ describe('pickerReducer', () => {
   });
 
   it('asks for an e-mail with the hold it will make, and forgets it once answered', () => {
-    const pending = { body: { seats: ['A-1'] }, what: 'Seat A-1' };
+    const pending = { seats: ['A-1'] };
     let s = pickerReducer(initialPickerState, { type: 'ask-email', pending });
     expect(s.askingEmail).toBe(pending);
     s = pickerReducer(s, { type: 'email-answered' });
     expect(s.askingEmail).toBeNull();
+  });
+
+  it('asks for proof of the e-mail with the hold it will make, and forgets it once answered', () => {
+    const pending = { zone: 'floor', quantity: 2 };
+    let s = pickerReducer(initialPickerState, { type: 'ask-verification', pending });
+    expect(s.askingVerification).toBe(pending);
+    expect(s.askingEmail).toBeNull();
+    s = pickerReducer(s, { type: 'verification-answered' });
+    expect(s.askingVerification).toBeNull();
   });
 
   it('opens the ended dialog when the server ends a hold, and drops it from the server list', () => {

@@ -1,5 +1,5 @@
 import type { SaleStateName } from '@seatrush/shared';
-import type { ApiError, HoldRequest, HoldResponse, MyHold, StoredHold } from '../api/index.ts';
+import type { ApiError, HoldRequest, MyHold, StoredHold } from '../api/index.ts';
 import type { NoticeTone } from '../components/Status.tsx';
 import type { ConnectionStatus } from '../realtime/index.ts';
 
@@ -18,11 +18,12 @@ export interface Ended {
   hold: StoredHold | null;
 }
 
-/** A hold waiting for the buyer's e-mail (asked once per browser, before the first hold). */
-export interface PendingHold {
-  body: HoldRequest;
-  what: string | ((h: HoldResponse) => string);
-}
+/**
+ * A hold waiting for an answer from the buyer: their e-mail (asked once per browser, before the first hold) or
+ * proof of it (a sale for verified buyers). Plain data — the request to send once answered — never a callback
+ * or a promise's resolver: the dialog's answer is an action like any other.
+ */
+export type PendingHold = HoldRequest;
 
 /**
  * Everything the seat picker shows besides the seats themselves (those live in the SeatStore, fed by the
@@ -36,9 +37,11 @@ export interface PickerState {
   serverHolds: MyHold[];
   ended: Ended | null;
   message: PickerMessage | null;
+  /** A hold or release request is in flight. */
   busy: boolean;
   focusSeat: number | undefined;
   askingEmail: PendingHold | null;
+  askingVerification: PendingHold | null;
 }
 
 export type PickerAction =
@@ -54,7 +57,9 @@ export type PickerAction =
   | { type: 'busy'; busy: boolean }
   | { type: 'focus'; seat: number | undefined }
   | { type: 'ask-email'; pending: PendingHold }
-  | { type: 'email-answered' };
+  | { type: 'email-answered' }
+  | { type: 'ask-verification'; pending: PendingHold }
+  | { type: 'verification-answered' };
 
 export const initialPickerState: PickerState = {
   connection: 'connecting',
@@ -65,6 +70,7 @@ export const initialPickerState: PickerState = {
   busy: false,
   focusSeat: undefined,
   askingEmail: null,
+  askingVerification: null,
 };
 
 export function pickerReducer(state: PickerState, action: PickerAction): PickerState {
@@ -111,5 +117,9 @@ export function pickerReducer(state: PickerState, action: PickerAction): PickerS
       return { ...state, askingEmail: action.pending };
     case 'email-answered':
       return { ...state, askingEmail: null };
+    case 'ask-verification':
+      return { ...state, askingVerification: action.pending };
+    case 'verification-answered':
+      return { ...state, askingVerification: null };
   }
 }

@@ -37,6 +37,13 @@ interface Tip {
 const KEY_PAN = 60;
 const DRAG_THRESHOLD = 5;
 
+let canvasSupport: boolean | undefined;
+/** Whether this browser draws on a 2D canvas (not with canvas blocked for privacy, nor in a test's DOM). */
+function canDraw(): boolean {
+  canvasSupport ??= document.createElement('canvas').getContext('2d') !== null;
+  return canvasSupport;
+}
+
 /**
  * The canvas seat map with mouse (drag, wheel), touch (drag, pinch) and keyboard (arrows pan under a
  * crosshair, +/- zoom, 0 fits, Enter/Space picks the seat under the crosshair) controls.
@@ -286,6 +293,17 @@ export function SeatMapView(props: SeatMapViewProps) {
     if (r) r.zoomAt(factor, r.width / 2, r.height / 2);
     setTip(null);
   };
+
+  // Without a canvas the renderer cannot start: say so instead of failing the page (the lists still work).
+  if (!canDraw())
+    return (
+      <div className="seatmap">
+        <p className="notice" role="note">
+          This browser cannot draw the map.
+          {hasSeatList ? ' Choose from the seat list below.' : ''}
+        </p>
+      </div>
+    );
 
   return (
     <div className="seatmap">

@@ -1,4 +1,4 @@
-import type { CheckoutBody, CheckoutResponse } from '@seatrush/shared';
+import type { CheckoutBody, CheckoutNext, CheckoutResponse } from '@seatrush/shared';
 import { DomainError } from '../../domain/errors.ts';
 import { writeAudit } from '../../audit/audit.ts';
 import type { OrdersCore } from '../../orders/core.ts';
@@ -13,7 +13,9 @@ import { scheduleExpiry } from '../../orders/expiry.ts';
  * 3. The hold is extended once (config.holdExtensionSeconds, bounded by the inventory) so it covers the payment;
  *    the order's deadline and the expiry job follow.
  * 4. A payment is created at the provider, or the open one is returned (a second checkout never charges twice
- *    while a payment is under way; after a decline it starts a new attempt).
+ *    while a payment is under way; after a decline it starts a new attempt). The answer's `next` says how the
+ *    buyer pays: redirect to a hosted page (sandbox), or on our page with Stripe's Payment Element (the client
+ *    secret, the same one on every retry while the payment is open, and the publishable key).
  *
  * Errors: `hold_not_found`, `hold_token_invalid`, `hold_expired`, `validation_failed` (email is not the hold's
  * buyer), `invalid_transition` (already paid), `conflict` (the order cannot be recorded yet; retry shortly).
@@ -84,27 +86,44 @@ export async function checkout(
   if (order.status !== 'PENDING')
     throw new DomainError('invalid_transition', 'That reservation has already been paid for.');
 
-  const answer = (p: { id: string; checkoutUrl: string | null }): CheckoutResponse => ({
+  const base = core.config.publicUrl?.replace(/\/$/, '') ?? '';
+  const orderUrl = `${base}/orders/${order.code}`;
+  const answer = (p: { id: string }, next: CheckoutNext): CheckoutResponse => ({
     paymentId: p.id,
-    paymentUrl: p.checkoutUrl ?? '',
+    paymentUrl: next.kind === 'redirect' ? next.url : orderUrl,
+    next,
     expiresAt: new Date(hold.expiresAt).toISOString(),
     orderCode: order.code,
     amountCents: order.totalCents,
     currency: order.currency,
   });
+  const atProvider = (paymentId: string) =>
+    core.provider.createPayment({
+      paymentId,
+      amountCents: order.totalCents,
+      currency: order.currency,
+      description: `Seatrush order ${order.code}`,
+      expiresAt: new Date(hold.expiresAt),
+      returnUrl: orderUrl,
+    });
+  // An open payment is resumed, never doubled. A hosted page is stored with it; a payment made on our page
+  // (Stripe's Payment Element) needs its client secret, which we do not keep: the provider gives it again for the
+  // same payment id (createPayment is idempotent on it). A payment of a provider no longer configured is
+  // followed on its order page.
+  const resume = async (p: {
+    id: string;
+    provider: string;
+    checkoutUrl: string | null;
+  }): Promise<CheckoutNext> => {
+    if (p.checkoutUrl) return { kind: 'redirect', url: p.checkoutUrl };
+    if (p.provider === core.provider.name) return (await atProvider(p.id)).next;
+    return { kind: 'redirect', url: orderUrl };
+  };
   const open = order.payments.find((p) => p.status === 'created' || p.status === 'pending');
-  if (open) return answer(open);
+  if (open) return answer(open, await resume(open));
 
   const paymentId = newId('p');
-  const base = core.config.publicUrl?.replace(/\/$/, '') ?? '';
-  const created = await core.provider.createPayment({
-    paymentId,
-    amountCents: order.totalCents,
-    currency: order.currency,
-    description: `Seatrush order ${order.code}`,
-    expiresAt: new Date(hold.expiresAt),
-    returnUrl: `${base}/orders/${order.code}`,
-  });
+  const created = await atProvider(paymentId);
   const payment = await core.prisma.$transaction(async (tx) => {
     await lockOrder(tx, { id: order.id });
     const again = await tx.payment.findFirst({
@@ -120,7 +139,7 @@ export async function checkout(
         status: 'created',
         amountCents: order.totalCents,
         currency: order.currency,
-        checkoutUrl: created.checkoutUrl,
+        checkoutUrl: created.next.kind === 'redirect' ? created.next.url : null,
       },
     });
     await writeAudit(tx, {
@@ -133,5 +152,15 @@ export async function checkout(
     });
     return p;
   }, ORDER_TX);
-  return answer(payment);
+  if (payment.id === paymentId) return answer(payment, created.next);
+  // A concurrent checkout recorded its payment first: answer that one, and stop the attempt made for nothing.
+  try {
+    await core.provider.cancel(created.providerRef);
+  } catch (err) {
+    core.logger.warn(
+      { err, providerRef: created.providerRef },
+      'could not cancel a duplicate payment attempt',
+    );
+  }
+  return answer(payment, await resume(payment));
 }

@@ -12,7 +12,7 @@ import { isRetryableConflict, newId, persistHolds } from '../../orders/persist.t
 import { findOrder, staffOrderDetail } from '../../orders/views.ts';
 import type { HoldSeats } from '../holds/hold-seats.ts';
 import { showtimeOrThrow } from '../showtime-lookup.ts';
-import { findOrCreateBuyer } from '../../auth/buyer.ts';
+import { buyerIdFor, ensureBuyer, findBuyer } from '../../auth/buyer.ts';
 
 /** Provider name of payments taken at the counter (cash or card terminal): no online provider is involved. */
 export const COUNTER_PROVIDER = 'counter';
@@ -36,7 +36,8 @@ export interface CounterSaleDeps {
  *
  * Idempotent on `requestId`: a retry answers with the same order (`replayed`), and finishes a sale that was
  * interrupted between its steps. Without an email the buyer is a walk-in whose record is derived from the
- * request id (so a retry finds the same buyer and therefore the same hold).
+ * request id (so a retry finds the same buyer and therefore the same hold). A new buyer's row is created after
+ * the hold succeeded, never for a refused sale.
  *
  * Errors: those of a hold (`sale_not_open`, `seat_unavailable`, `seat_unknown`, `zone_unknown`, `sold_out`,
  * `limit_exceeded`, `idempotency_conflict`), `not_found` (showtime), `conflict` (the order could not be recorded
@@ -54,12 +55,16 @@ export async function counterSale(
   const email =
     body.buyerEmail ??
     `${createHash('sha256').update(`${showtimeId}\n${requestId}`).digest('hex').slice(0, 16)}@${WALK_IN_DOMAIN}`;
-  const buyer = await findOrCreateBuyer(prisma, email);
+  // A new buyer's row is created only once the hold succeeded (a refused sale leaves nothing behind): until then
+  // the hold names the id the row will get, derived from the e-mail, so a retry and a concurrent session for the
+  // same e-mail agree on it.
+  const existing = await findBuyer(prisma, email);
+  const buyerId = existing?.id ?? buyerIdFor(email);
 
   // The one hold use case, as a staff sale: exempt from the buyers' admission and rate limits.
   const { hold: held } = await deps.holdSeats.hold({
     showtimeId,
-    buyer: { buyerId: buyer.id },
+    buyer: { buyerId },
     idempotencyKey: `counter:${requestId}`,
     request: body.seats ? { seats: body.seats } : { zone: body.zone!, quantity: body.quantity! },
     channel: 'counter',
@@ -74,6 +79,10 @@ export async function counterSale(
   if (!hold) throw new DomainError('hold_not_found');
   let orderId: string;
   try {
+    // Before the order (whose buyer it is). Every creator of buyer rows derives the id, so the row's id is ours;
+    // were it ever not, the hold would name no buyer row: it goes, and the sale answers `conflict`.
+    if (!existing && (await ensureBuyer(prisma, email, buyerId)) !== buyerId)
+      throw new DomainError('conflict', 'The buyer changed during the sale. Try again.');
     const [persisted] = await persistHolds(prisma, [hold], { now: orders.now() });
     orderId = persisted!.orderId;
   } catch (err) {

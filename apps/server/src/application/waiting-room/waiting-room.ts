@@ -45,7 +45,8 @@ export interface WaitingRoomDeps {
 
 export interface WaitingRoomUseCases {
   /**
-   * Joins (idempotent per buyer: one already in line or admitted is not asked again). `not_found`,
+   * Joins and answers where the buyer stands, in one Redis round trip shared with the joins in flight
+   * (`Room.enter`). Idempotent per buyer: one already in line or admitted is not asked again. `not_found`,
    * `waiting_room_off`, `waiting_room_closed`; where the showtime asks for a bot challenge, `challenge_required` /
    * `challenge_failed` (bot-challenge.ts).
    */
@@ -236,6 +237,17 @@ export function createWaitingRoom(deps: WaitingRoomDeps): WaitingRoomUseCases {
     return s;
   }
 
+  /**
+   * The settings for a join, from the front door's memory when it has a copy (no promise, as the hold path's
+   * guards read them); only a showtime this node has not seen yet waits for PostgreSQL.
+   */
+  function joinSettings(showtimeId: string): FrontDoorSettings | Promise<FrontDoorSettings> {
+    const s = frontDoor.peek(showtimeId);
+    if (s === undefined) return settingsOf(showtimeId);
+    if (!s.waitingRoom) throw new DomainError('waiting_room_off');
+    return s;
+  }
+
   async function standing(showtimeId: string, buyerId: string, settings: FrontDoorSettings) {
     return toStatus(tokens, showtimeId, buyerId, await room.standing(showtimeId, buyerId, clock()), settings);
   }
@@ -292,7 +304,8 @@ export function createWaitingRoom(deps: WaitingRoomDeps): WaitingRoomUseCases {
 
   return {
     async join(showtimeId, buyerId, opts = {}) {
-      const settings = await settingsOf(showtimeId);
+      const known = joinSettings(showtimeId);
+      const settings = known instanceof Promise ? await known : known;
       if (settings.botChallenge) {
         const now = await standing(showtimeId, buyerId, settings);
         if (now.status !== 'none') return now;
@@ -301,8 +314,14 @@ export function createWaitingRoom(deps: WaitingRoomDeps): WaitingRoomUseCases {
           : new DomainError('challenge_required');
         if (refused) throw refused;
       }
-      await room.join(showtimeId, buyerId, clock(), 'pre');
-      return standing(showtimeId, buyerId, settings);
+      // One round trip: the join script answers the buyer's standing too, batched with the joins in flight.
+      return toStatus(
+        tokens,
+        showtimeId,
+        buyerId,
+        await room.enter(showtimeId, buyerId, clock(), 'pre'),
+        settings,
+      );
     },
     async challenge(showtimeId) {
       await settingsOf(showtimeId);

@@ -3,7 +3,8 @@ load-commit-21.lua — makes a load built under staging keys live in one step, s
 half-loaded showtime. Without `force`, an already loaded showtime is left alone (the staging keys are dropped).
 The version continues from the old one, and never below the floor the caller passes (the showtime's load epoch
 × 10⁹, kept in PostgreSQL): after Redis lost the old version, versions still keep growing (clients holding an
-older version then take a fresh snapshot: the change log starts empty at the new version). Announces the whole new availability on the channel (type `load`).
+older version then take a fresh snapshot: the change log starts empty at the new version). Announces the whole new
+availability on the showtime's channel (SPUBLISH, type `load`).
 
 KEYS  1..10 staging: meta seats seatinfo states counts holds expiry buyers orders returned
       11..20 live keys, same order  21 log
@@ -53,5 +54,5 @@ end
 local ch = { s = SHOWTIME, v = v, t = 'load', state = redis.call('HGET', KEYS[LIVE + 1], 'state'), sa = sa }
 if next(z) then ch.z = z end
 if next(c) then ch.c = c end
-redis.call('PUBLISH', CHANNEL, cjson.encode(ch))
+redis.call('SPUBLISH', CHANNEL, cjson.encode(ch))
 return { 1, v }

@@ -8,13 +8,17 @@
 -- KEYS[3] admitted zset: buyerId -> end of the shopping window (ms)
 -- ARGV[1] now (ms)
 -- ARGV[2] the state of a room seen for the first time (`pre` or `open`)
--- ARGV[3 + 2i] buyerId, ARGV[4 + 2i] its random score for the pre-queue, an integer in [0, 2^52)
+-- ARGV[3] `1`: answer each buyer's standing too (a buyer's join over HTTP: one round trip); `0`: codes only
+-- ARGV[4 + 2i] buyerId, ARGV[5 + 2i] its random score for the pre-queue, an integer in [0, 2^52)
 --
--- Returns two integers per buyer, in order (the place itself is read with ZRANK by whoever needs it: a flood's
--- batch does not pay O(log n) twice per buyer for an answer nobody reads):
+-- Returns, with ARGV[3] = `0`, two integers per buyer, in order (a flood's bulk batch does not pay ZRANK's
+-- O(log n) per buyer for an answer nobody reads):
 --   1, 0                waiting (newly, or already in line: the same place)
 --   2, windowEnd        already admitted, window open
 --   -1, 0               the room is closed
+-- With ARGV[3] = `1`, first the room as a status read sees it after the whole batch — state, paused, soldOut,
+-- served, admitted, supply, mr (the meta fields; false when unset), waiting (ZCARD line), shopping (windows
+-- open after now) — then three values per buyer: the two above and the buyer's 0-based rank in line (-1: none).
 local now = tonumber(ARGV[1])
 redis.call('HSETNX', KEYS[1], 'state', ARGV[2])
 local m = redis.call('HMGET', KEYS[1], 'state', 'seq')
@@ -23,7 +27,9 @@ local seq = tonumber(m[2] or '0')
 local seq0 = seq
 local out = {}
 
-for i = 3, #ARGV, 2 do
+local standing = ARGV[3] == '1'
+
+for i = 4, #ARGV, 2 do
   local buyer = ARGV[i]
   local windowEnd = redis.call('ZSCORE', KEYS[3], buyer)
   if windowEnd and tonumber(windowEnd) <= now then
@@ -50,4 +56,16 @@ for i = 3, #ARGV, 2 do
   end
 end
 if seq ~= seq0 then redis.call('HSET', KEYS[1], 'seq', seq) end
-return out
+if not standing then return out end
+
+local res = redis.call('HMGET', KEYS[1], 'state', 'paused', 'soldOut', 'served', 'admitted', 'supply', 'mr')
+res[8] = redis.call('ZCARD', KEYS[2])
+res[9] = redis.call('ZCOUNT', KEYS[3], '(' .. ARGV[1], '+inf')
+local j = 0
+for i = 4, #ARGV, 2 do
+  res[#res + 1] = out[j + 1]; res[#res + 1] = out[j + 2]
+  local rank = out[j + 1] > 0 and redis.call('ZRANK', KEYS[2], ARGV[i])
+  res[#res + 1] = rank or -1
+  j = j + 2
+end
+return res

@@ -5,11 +5,12 @@ the splice once at start-up). The including script defines, before the splice:
            expiry, buyers, ended, outbox, meta, log)
   NOW      the caller's clock in ms (ARGV[1] of every script)
   SHOWTIME the showtime id (ARGV[2])
-  CHANNEL  the pub/sub channel of inventory changes (ARGV[3])
+  CHANNEL  the showtime's sharded pub/sub channel (ARGV[3], keys.ts `changesChannel`: same hash tag as the keys)
 
 Every transition collects what it changed (seats, counts, ended holds) and finishes with `emit(kind)`, which
-bumps meta.version, appends the change to the log stream with id `<version>-1` and publishes it. The change
-JSON (also the pub/sub message):
+bumps meta.version, appends the change to the log stream with id `<version>-1` and publishes it with SPUBLISH
+(sharded pub/sub: on a cluster the showtime's slot's master alone delivers it, to the nodes that follow the
+showtime; a single Redis 7 has SPUBLISH too). The change JSON (also the pub/sub message):
   { s = showtime, v = version, t = kind, seats = {{label, index, state}...}, z = {zone = {a, h, s, cap}},
     c = {category = {a, h, s, b}}, sa = free seats, x = {{holdId, buyerId, reason}...}, state = sale state }
 Fields without content are left out.
@@ -273,7 +274,7 @@ local function emit(kind, extra)
   end
   local json = cjson.encode(ch)
   redis.call('XADD', K.log, 'MAXLEN', '~', LOG_MAX, v .. '-1', 'c', json)
-  redis.call('PUBLISH', CHANNEL, json)
+  redis.call('SPUBLISH', CHANNEL, json)
   return v
 end
 
