@@ -12,7 +12,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createPrisma } from '../../apps/server/src/db/prisma.ts';
@@ -20,6 +19,7 @@ import { createRedis } from '../../apps/server/src/db/redis.ts';
 import { createFlashSale } from './fixtures.ts';
 import { benchNodeEnv, ensureDatabase, REPO } from './lib.ts';
 import { deletePrefix } from '../lib/redis-prefix.ts';
+import { freePort } from '../lib/processes.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/seatrush_bench';
@@ -28,16 +28,6 @@ const SECONDS = Number(process.argv[3] ?? 5);
 const log = (s: string) => process.stdout.write(`${s}\n`);
 /** FLOOD_HOLDS=1: a showtime that never sells out, so every request makes a hold (the hold path's own cost). */
 const HOLDS = process.env.FLOOD_HOLDS === '1';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function start(args: string[], env: Record<string, string>, flags: string[]): ChildProcess {
   return spawn('taskset', ['-c', '0', process.execPath, ...flags, '--import', 'tsx', ...args], {

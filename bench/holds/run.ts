@@ -24,8 +24,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../apps/server/src/observability/logger.ts';
@@ -43,6 +42,7 @@ import { runScript } from '../../apps/server/src/inventory/scripts.ts';
 import { createFlashSale } from './fixtures.ts';
 import { benchNodeEnv, ensureDatabase, REPO } from './lib.ts';
 import { deletePrefix } from '../lib/redis-prefix.ts';
+import { freePort, waitHttp, treeCpuMs } from '../lib/processes.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/seatrush_bench';
@@ -71,17 +71,6 @@ interface LoadResult {
   p99ms: number;
   statuses: Record<string, number>;
   errors: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 function startProcess(
@@ -114,19 +103,6 @@ function startProcess(
     child.stdout.on('data', check);
     child.on('exit', (code) => reject(new Error(`process exited (${code}):\n${out}`)));
   });
-}
-
-async function waitHttp(url: string): Promise<void> {
-  const until = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > until) throw new Error(`${url} did not answer`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const ms = (v: string, unit: string) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 }[unit] ?? 1);
@@ -257,25 +233,6 @@ function ab(url: string, headers: string[], body: string, n: number, concurrency
     statuses: { non2xx, ok: n - non2xx - failed },
     errors: failed ? `failed: ${failed}` : '',
   };
-}
-
-/** CPU time (ms) used so far by a process and all its descendants (the tsx wrapper runs the server as a child). */
-function treeCpuMs(pid: number): number {
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in USER_HZ (100) ticks
-      const kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
-      if (kids) stack.push(...kids.split(' ').map(Number));
-    } catch {
-      /* gone */
-    }
-  }
-  return total;
 }
 
 /**

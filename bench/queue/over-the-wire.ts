@@ -17,8 +17,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createBuyerSessions } from '../../apps/server/src/auth/buyer.ts';
@@ -32,6 +31,7 @@ import { createFlashSale } from '../holds/fixtures.ts';
 import { benchNodeEnv, ensureDatabase, REPO } from '../holds/lib.ts';
 import { deletePrefix } from '../lib/redis-prefix.ts';
 import type { WatchChildMsg, WatchParentMsg } from './watchers.ts';
+import { freePort, waitHttp, treeCpuMs } from '../lib/processes.ts';
 
 const WRK = process.env.WRK ?? '/usr/bin/wrk';
 const tsx = path.join(REPO, 'node_modules/.bin/tsx');
@@ -55,49 +55,6 @@ export interface WireOptions {
   /** Seconds of each wrk run. */
   seconds: number;
   log: (line: string) => void;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function waitHttp(url: string): Promise<void> {
-  const until = Date.now() + 90_000;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > until) throw new Error(`${url} did not answer`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** CPU time (ms) used so far by a process and all its descendants (the tsx wrapper runs the node as a child). */
-function treeCpuMs(pid: number): number {
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-      const kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
-      if (kids) stack.push(...kids.split(' ').map(Number));
-    } catch {
-      /* gone */
-    }
-  }
-  return total;
 }
 
 interface WrkResult {

@@ -18,13 +18,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { createRedis } from '../../apps/server/src/db/redis.ts';
 import { benchNodeEnv, ensureDatabase, pg, REPO } from '../holds/lib.ts';
 import { deletePrefix } from '../lib/redis-prefix.ts';
+import { freePort, treeCpuMs } from '../lib/processes.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/seatrush_bench_sessions';
@@ -34,36 +34,6 @@ const LIMITS = process.env.BENCH_LIMITS !== 'off';
 const REUSE = process.env.BENCH_REUSE === '1';
 const tsx = path.join(REPO, 'node_modules/.bin/tsx');
 const log = (s: string) => process.stdout.write(`${s}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-/** CPU time (ms) used so far by a process and all its descendants (the tsx wrapper runs the node as a child). */
-function treeCpuMs(pid: number): number {
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-      const kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
-      if (kids) stack.push(...kids.split(' ').map(Number));
-    } catch {
-      /* gone */
-    }
-  }
-  return total;
-}
 
 /**
  * Connections the kernel dropped because a listening socket's accept queue was full (TcpExt ListenOverflows,
