@@ -3,15 +3,13 @@
  * Runs once with the test run's Redis and PostgreSQL given by URL, once with nothing given (the embedded
  * default under .data/, reused when npm test already started it).
  */
-import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { statSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { createBuyerSessions } from '../apps/server/src/auth/buyer.ts';
 import { describe, expect, it } from 'vitest';
-
-const root = join(import.meta.dirname, '..');
+import { launch, readyLine, root, runToExit, stopWithCtrlC } from './test-support/launcher.ts';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -22,55 +20,10 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Every descendant pid of `pid` (ps is in procps on Debian). */
-function descendants(pid: number): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const [child, parent] of rows)
-      if (parent === p) {
-        out.push(child);
-        walk(child);
-      }
-  };
-  walk(pid);
-  return out;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 async function startAndStop(env: NodeJS.ProcessEnv): Promise<void> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['scripts/bootstrap.mjs', 'start'], {
-    cwd: root,
-    env: { ...env, PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const ready = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line within 150 s:\n${output}`)), 150_000);
-    const check = () => {
-      const line = output.split('\n').find((l) => l.startsWith('Seatrush ready: '));
-      if (line) {
-        clearTimeout(timer);
-        resolve(line);
-      }
-    };
-    child.stdout.on('data', check);
-    child.on('exit', (code) => reject(new Error(`npm start exited (${code}) before ready:\n${output}`)));
-  });
+  const started = launch(['start'], { ...env, PORT: String(port), LOG_LEVEL: 'warn' });
+  const ready = await readyLine(started, 'Seatrush ready: ', 150_000);
   expect(ready).toMatch(
     /^Seatrush ready: buyer http:\/\/localhost:\d+\/ {2}box office http:\/\/localhost:\d+\/box-office/,
   );
@@ -79,14 +32,7 @@ async function startAndStop(env: NodeJS.ProcessEnv): Promise<void> {
   expect(readyz.status).toBe(200);
   await expectOwnSecretsOnLoopback(port);
 
-  const tree = descendants(child.pid!);
-  expect(tree.length).toBeGreaterThan(1);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
-  expect([0, 130]).toContain(await exited); // 130 = the conventional exit after Ctrl-C
-  // Grandchildren (tsx's esbuild service) notice their parent is gone within moments, not instantly.
-  for (let i = 0; i < 50 && tree.some(alive); i++) await new Promise((r) => setTimeout(r, 200));
-  expect(tree.filter(alive)).toEqual([]);
+  await stopWithCtrlC(started, 1);
   await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
 }
 
@@ -130,14 +76,11 @@ describe('npm start', () => {
   });
 
   it('explains an unreachable REDIS_URL in one sentence', async () => {
-    const child = spawn(process.execPath, ['scripts/bootstrap.mjs', 'start'], {
-      cwd: root,
-      env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { code, err } = await runToExit(['start'], {
+      ...process.env,
+      REDIS_URL: 'redis://127.0.0.1:1',
+      PORT: '0',
     });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(1);
     expect(err.trim()).toMatch(/^seatrush: REDIS_URL \(redis:\/\/127\.0\.0\.1:1\) is not reachable/);
     expect(err).not.toMatch(/\n\s+at /); // no stack trace
@@ -148,20 +91,13 @@ describe('npm start', () => {
       ['REDIS_CLUSTER_NODES', '127.0.0.1:1,127.0.0.1:2'],
       ['REDIS_SENTINELS', '127.0.0.1:1'],
     ] as const) {
-      const child = spawn(process.execPath, ['scripts/bootstrap.mjs', 'start'], {
-        cwd: root,
+      const { code, err } = await runToExit(['start'], {
+        ...process.env,
         // A reachable REDIS_URL beside it is not what is used.
-        env: {
-          ...process.env,
-          REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-          [name]: list,
-          PORT: '0',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        [name]: list,
+        PORT: '0',
       });
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
       expect(code).toBe(1);
       expect(err.trim()).toBe(
         `seatrush: ${name} (127.0.0.1:1 first) is not reachable: start it, or unset ${name}.`,

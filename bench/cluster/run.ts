@@ -15,11 +15,12 @@
  * call (a quiet node) and then B per call (a node in a rush); then the same through `inventory.hold()`, which
  * batches what arrives while its calls are in flight (as a web node does).
  *
- * A bucket is modelled as what a bucket must be to spread one showtime's holds over cores: a complete GA inventory
- * of its own (meta, counts, holds, expiry, log, outbox, idempotency keys) under its own hash tag, so its own slot,
- * holding 1/K of the stock. Here each bucket is a flash-sale showtime of its own, loaded by the inventory's own
- * loader; calls go to the buckets in turn (a hash of buyer + request id spreads them the same way). Where the K
- * slots land on the masters is whatever CRC16 gives: the table prints it.
+ * The showtime is one flash-sale showtime with the setting `gaBuckets` = K (docs/inventory.md, "GA buckets"): the
+ * inventory's loader splits its 10⁷ tickets over K bucket slots, evenly spaced over the slot space (keys.ts
+ * `bucketSlotIds`). The raw rows call the hold script on the buckets in turn; the `inventory.hold()` row goes
+ * through the whole bucket path — the home bucket by request tag, batching per bucket, and the rollup of the
+ * buckets onto the showtime's own slot (whose cost shows on that slot's master). The table prints how many buckets
+ * landed on each master, and where the showtime's own slot is.
  *
  * What this machine can show: 2 cores run the three masters and this driver together, so the cluster's total rate
  * cannot exceed one Redis's by much. What it measures that carries over: the Redis CPU each hold costs on the
@@ -31,10 +32,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis as SingleRedis } from 'ioredis';
-import { createPrisma, type PrismaClient } from '../../apps/server/src/db/prisma.ts';
+import { createPrisma } from '../../apps/server/src/db/prisma.ts';
 import { connectRedis, createRedis, isCluster, type Redis } from '../../apps/server/src/db/redis.ts';
 import { createInventory } from '../../apps/server/src/inventory/inventory.ts';
+import { requestTag } from '../../apps/server/src/inventory/changes.ts';
 import {
+  bucketSlotIds,
   buyerHoldsKey,
   holdScriptKeys,
   idempotencyKey,
@@ -134,35 +137,45 @@ async function main() {
       const prefix = `bench-cluster-${Date.now().toString(36)}`;
       const inventory = createInventory({ redis: t.redis, prisma, prefix, logger, tokenSecret: 'bench' });
       for (const k of KS) {
-        // K buckets of one showtime's stock: K GA inventories on K slots (see the header), 10⁷ tickets in all.
-        const buckets: string[] = [];
-        const run = `${Date.now().toString(36)}${t.name.length}`;
-        for (let b = 0; b < k; b++) {
-          const id = await createBucket(prisma, Math.ceil(10_000_000 / k), bucketId(run, b, k));
-          await inventory.load(id);
-          buckets.push(id);
-        }
+        // One showtime, 10⁷ tickets, its stock in K buckets on K slots (see the header).
+        const st = await createFlashSale(prisma, 10_000_000);
+        await prisma.showtime.update({ where: { id: st }, data: { gaBuckets: k } });
+        await inventory.load(st);
+        const buckets = k > 1 ? bucketSlotIds(st, k) : [st];
         const serverOf = await bucketServers(
           t.redis,
           t.servers,
           buckets.map((b) => showtimeKeys(prefix, b).meta),
         );
-        const placement = t.servers.map((_, i) => serverOf.filter((s) => s === i).length).join('/');
+        const [ownServer] = await bucketServers(t.redis, t.servers, [showtimeKeys(prefix, st).meta]);
+        const placement =
+          t.servers.map((_, i) => serverOf.filter((s) => s === i).length).join('/') +
+          (k > 1 ? `, own slot on ${t.servers[ownServer!]!.name}` : '');
         const holdKeys = buckets.map((b) => holdScriptKeys(showtimeKeys(prefix, b)));
         let seq = 0;
         const call = (bucket: number, n: number) => {
-          const st = buckets[bucket]!;
+          const slot = buckets[bucket]!;
+          const idPart = k > 1 ? `b${slot.slice(slot.indexOf('~') + 1)}-` : '';
           const reqs = Array.from({ length: n }, () => {
             const r = `r${seq++}`;
-            return { h: `${st}.${r}xxxxxxxxx`, t: 'x', b: 'b', r, f: 'z:ga:1', m: 'ga', z: 'ga', q: 1 };
+            return {
+              h: `${st}.${idPart}${r}xxxxxxxxx`,
+              t: 'x',
+              b: 'b',
+              r,
+              f: 'z:ga:1',
+              m: 'ga',
+              z: 'ga',
+              q: 1,
+            };
           });
           const keys = [...holdKeys[bucket]!];
           for (const r of reqs)
-            keys.push(idempotencyKey(prefix, st, 'b', r.r), buyerHoldsKey(prefix, st, 'b'));
+            keys.push(idempotencyKey(prefix, slot, 'b', r.r), buyerHoldsKey(prefix, slot, 'b'));
           return runScript(t.redis, 'hold', keys, [
             Date.now(),
             st,
-            changesChannel(prefix, st),
+            changesChannel(prefix, slot),
             JSON.stringify(reqs),
             600_000,
           ]);
@@ -183,15 +196,12 @@ async function main() {
           await Promise.all(
             Array.from({ length: CONC }, async () => {
               while (next < calls) {
-                const bucket = next++ % k;
+                let bucket = next++ % k;
                 if (mode === API) {
-                  const st = buckets[bucket]!;
-                  await inventory.hold(st, {
-                    buyerId: 'b2',
-                    requestId: `api${seq++}`,
-                    zone: 'ga',
-                    quantity: 1,
-                  });
+                  const requestId = `api${seq++}`;
+                  // The inventory picks the home bucket itself: the request tag mod K.
+                  bucket = requestTag('b2', requestId) % k;
+                  await inventory.hold(st, { buyerId: 'b2', requestId, zone: 'ga', quantity: 1 });
                 } else {
                   const reply = await call(bucket, perCall);
                   for (let i = 1; i <= perCall; i++)
@@ -222,11 +232,9 @@ async function main() {
               `${Math.round(r.holdsPerSec).toLocaleString('en-US').padStart(7)} holds/s`,
           );
         }
-        for (const b of buckets) {
-          const rc = await inventory.recount(b);
-          if (!rc.ok) throw new Error(`recount of bucket ${b}: ${rc.diffs.slice(0, 5).join('; ')}`);
-        }
-        await prisma.showtime.updateMany({ where: { id: { in: buckets } }, data: { saleState: 'closed' } });
+        const rc = await inventory.recount(st);
+        if (!rc.ok) throw new Error(`recount of ${st} (K=${k}): ${rc.diffs.slice(0, 5).join('; ')}`);
+        await prisma.showtime.update({ where: { id: st }, data: { saleState: 'closed' } });
       }
     }
     report(
@@ -240,39 +248,6 @@ async function main() {
     await prisma.$disconnect();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * The id of bucket `b` of `k`, chosen so its hash tag's slot lies in the b-th k-th of the 16,384 slots: K buckets
- * evenly spaced over the slot space, hence spread over masters that own equal contiguous ranges (what
- * `redis-cli --cluster create` makes). Left to chance (CRC16 of similar ids), 4 buckets landed 4/0/0 in a trial.
- */
-function bucketId(run: string, b: number, k: number): string {
-  const lo = Math.floor((b * 16384) / k);
-  const hi = Math.floor(((b + 1) * 16384) / k);
-  for (let n = 0; ; n++) {
-    const id = `bench${run}b${b}n${n}`;
-    const slot = crc16(`st:${id}`) % 16384;
-    if (slot >= lo && slot < hi) return id;
-  }
-}
-
-/** CRC16-CCITT (XMODEM), Redis Cluster's key hash. */
-function crc16(s: string): number {
-  let crc = 0;
-  for (const byte of Buffer.from(s)) {
-    crc ^= byte << 8;
-    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc;
-}
-
-/** A flash-sale showtime (bench/holds' fixture) under a given id: one GA zone, on sale, no per-buyer limit. */
-async function createBucket(prisma: PrismaClient, capacity: number, id: string): Promise<string> {
-  const template = await createFlashSale(prisma, capacity);
-  // Re-keyed to the chosen id (the fixture lets PostgreSQL pick one); its prices and zones follow the new id.
-  await prisma.$executeRaw`UPDATE "Showtime" SET id = ${id} WHERE id = ${template}`;
-  return id;
 }
 
 /** Which server (index into `servers`) holds each key's slot. */

@@ -4,6 +4,8 @@
  *   pnpm exec tsx bench/holds/flood.ts [rounds = 4] [seconds = 5]
  *     FLOOD_HOLDS=1                                       every request makes a hold (no sell-out)
  *     SEATRUSH_NODE_FLAGS="--cpu-prof --cpu-prof-dir /tmp/prof"   extra node flags for the Seatrush node
+ *     FLOOR_NODE_FLAGS="..."                              the same for the floor's process
+ *     FLOOD_MARKS=1                                       print a line before each flood (to cut --trace-gc output)
  *
  * Starts a Seatrush web node (production mode) and the floor (bench/baseline/floor.ts), each on core 0, sells out a
  * one-ticket showtime, then floods both with `wrk -t2 -c100` on core 1 in alternating rounds. Prints req/s and the
@@ -81,6 +83,7 @@ function flood(
   url: string,
   auth: string,
 ): { rps: number; us: number; p99: string; threads: string } {
+  if (process.env.FLOOD_MARKS === '1') log(`-- flood ${url}`);
   const c0 = cpuMs(pid);
   const t0 = threadsMs(pid);
   const r = spawnSync(
@@ -178,8 +181,8 @@ async function main(): Promise<void> {
     const s: { rps: number; us: number }[] = [];
     const f: { rps: number; us: number }[] = [];
     const n: { rps: number; us: number }[] = [];
-    const fmt = (r: { rps: number; us: number; p99: string }) =>
-      `${r.rps.toFixed(0).padStart(6)} req/s ${r.us.toFixed(1).padStart(5)} µs p99 ${r.p99.padStart(8)}`;
+    const fmt = (r: { rps: number; us: number; p99: string; threads: string }) =>
+      `${r.rps.toFixed(0).padStart(6)} req/s ${r.us.toFixed(1).padStart(5)} µs p99 ${r.p99.padStart(8)} (µs by thread: ${r.threads})`;
     for (let i = 0; i < ROUNDS; i++) {
       const a = flood(seatrush.pid!, url, auth);
       const b = flood(floor.pid!, `http://127.0.0.1:${fPort}/hold`, '-');

@@ -9,10 +9,16 @@
  * its next request when the answer arrives. Nothing touches the kernel, so what is measured is Node's HTTP parsing
  * and writing plus the server's own work; the difference between the two is what Seatrush adds per answer. Rounds
  * alternate between the two servers; the minimum is the least disturbed figure on a shared machine.
+ *
+ * It also prints what each answer allocates on the JavaScript heap and what the scavenges had to copy per answer
+ * (v8.GCProfiler: the heap's growth over a round plus what each collection freed) — figures that, unlike CPU time,
+ * do not move with the machine's load.
  */
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { Duplex } from 'node:stream';
+import os from 'node:os';
+import v8 from 'node:v8';
 import { loadConfig } from '../../apps/server/src/config/index.ts';
 import { createContainer } from '../../apps/server/src/container.ts';
 import { startNode } from '../../apps/server/src/node.ts';
@@ -26,10 +32,22 @@ const ROUNDS = Number(process.argv[3] ?? 24);
 const CONNECTIONS = 100;
 const BODY = '{"zone":"ga","quantity":1}';
 
-/** Sends `n` requests over CONNECTIONS in-memory connections; returns the process CPU per request (µs). */
-async function drive(server: Server, request: (i: number) => Buffer, n: number): Promise<number> {
+interface Cost {
+  /** Process CPU per request, µs. */
+  us: number;
+  /** JavaScript heap allocated per request, bytes. */
+  allocated: number;
+  /** Bytes the scavenges copied (survivors in the young generation, and promotions) per request. */
+  copied: number;
+}
+
+/** Sends `n` requests over CONNECTIONS in-memory connections; returns the cost per request. */
+async function drive(server: Server, request: (i: number) => Buffer, n: number): Promise<Cost> {
   let sent = 0;
   let answered = 0;
+  const gc = new v8.GCProfiler();
+  gc.start();
+  const heap0 = v8.getHeapStatistics().used_heap_size;
   const t0 = process.cpuUsage();
   await new Promise<void>((resolve) => {
     for (let k = 0; k < CONNECTIONS; k++) {
@@ -55,8 +73,23 @@ async function drive(server: Server, request: (i: number) => Buffer, n: number):
     }
   });
   const used = process.cpuUsage(t0);
-  return (used.user + used.system) / n;
+  const heap1 = v8.getHeapStatistics().used_heap_size;
+  let freed = 0;
+  let copied = 0;
+  for (const s of gc.stop().statistics) {
+    freed += s.beforeGC.heapStatistics.usedHeapSize - s.afterGC.heapStatistics.usedHeapSize;
+    if (s.gcType === 'Scavenge') copied += newSpace(s.afterGC) + Math.max(0, oldGrowth(s));
+  }
+  return { us: (used.user + used.system) / n, allocated: (heap1 - heap0 + freed) / n, copied: copied / n };
 }
+
+type GcSide = v8.GCProfilerResult['statistics'][number]['afterGC'];
+const spaceUsed = (side: GcSide, name: string) =>
+  side.heapSpaceStatistics.find((s) => s.spaceName === name)?.spaceUsedSize ?? 0;
+const newSpace = (side: GcSide) => spaceUsed(side, 'new_space');
+/** What a scavenge promoted: the old generation's growth across it. */
+const oldGrowth = (s: v8.GCProfilerResult['statistics'][number]) =>
+  spaceUsed(s.afterGC, 'old_space') - spaceUsed(s.beforeGC, 'old_space');
 
 function summary(xs: number[]): string {
   const s = [...xs].sort((a, b) => a - b);
@@ -116,16 +149,27 @@ async function main(): Promise<void> {
       });
     });
 
-    const seatrush: number[] = [];
-    const floorCosts: number[] = [];
+    const seatrush: Cost[] = [];
+    const floorCosts: Cost[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       seatrush.push(await drive(node.server!, request, REQUESTS));
       floorCosts.push(await drive(floor, request, REQUESTS));
     }
+    const us = (xs: Cost[]) => xs.map((x) => x.us);
+    const kb = (xs: Cost[], k: 'allocated' | 'copied') => {
+      const v = xs.map((x) => x[k]).sort((a, b) => a - b);
+      return `${(v[v.length >> 1]! / 1024).toFixed(2)} KB`;
+    };
     process.stdout.write(
-      `CPU per sold-out answer, in process (${ROUNDS} rounds of ${REQUESTS}):\n` +
-        `  Seatrush  ${summary(seatrush)}\n  floor     ${summary(floorCosts)}\n` +
-        `  difference of the minimums: ${(Math.min(...seatrush) - Math.min(...floorCosts)).toFixed(2)} µs\n`,
+      `CPU per sold-out answer, in process (${ROUNDS} rounds of ${REQUESTS}; load average ` +
+        `${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}):\n` +
+        `  Seatrush  ${summary(us(seatrush))}\n  floor     ${summary(us(floorCosts))}\n` +
+        `  difference of the minimums: ${(Math.min(...us(seatrush)) - Math.min(...us(floorCosts))).toFixed(2)} µs\n` +
+        `heap per answer (median): Seatrush allocates ${kb(seatrush, 'allocated')}, scavenges copy ` +
+        `${kb(seatrush, 'copied')}; floor ${kb(floorCosts, 'allocated')}, ${kb(floorCosts, 'copied')}\n`,
     );
   } finally {
     await node.stop();

@@ -3,7 +3,9 @@
  *
  *   pnpm exec tsx bench/orders/run.ts [--rate 5000] [--seconds 10] [--workers 1] [--expiry-rate 1000]
  *                                     [--expiry-seconds 5] [--ttl 5] [--nice=-10] [--monitor] [--json]
- *   (WORKER_LOG=debug logs every batch of the workers; WORKER_PROF=1 writes their CPU profiles to /tmp/prof)
+ *                                     [--db seatrush_bench_orders]
+ *   (WORKER_LOG=debug logs every batch of the workers; WORKER_PROF=1 writes their CPU profiles to /tmp/prof,
+ *   WORKER_PROF=<dir> to that directory)
  *
  * A fresh database (`seatrush_bench_orders`, re-created) and Redis prefix; worker processes of the real build
  * (`src/main.ts --role worker`); holds made by this process through `inventory.hold()` at a fixed rate.
@@ -23,22 +25,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpus, loadavg, setPriority } from 'node:os';
-import { createPrisma, type PrismaClient } from '../../apps/server/src/db/prisma.ts';
+import { createPrisma } from '../../apps/server/src/db/prisma.ts';
 import { createRedis } from '../../apps/server/src/db/redis.ts';
 import { createLogger } from '../../apps/server/src/observability/logger.ts';
 import { createInventory, type Inventory } from '../../apps/server/src/inventory/inventory.ts';
 import { showtimeKeys } from '../../apps/server/src/inventory/keys.ts';
 import { deletePrefix } from '../lib/redis-prefix.ts';
+import { freshDatabase, showtime } from './fixtures.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const requireFromServer = createRequire(path.join(REPO, 'apps/server/package.json'));
-type PgModule = typeof import('../../apps/server/node_modules/@types/pg/index.js');
-const pg = requireFromServer('pg') as PgModule;
 
 const { values: args } = parseArgs({
   options: {
@@ -53,6 +52,8 @@ const { values: args } = parseArgs({
     monitor: { type: 'boolean', default: false },
     /** Scheduling priority of this process and its workers (e.g. -10 on a machine shared with other work). */
     nice: { type: 'string' },
+    /** The database this run re-creates (two checkouts benchmarked side by side need one each). */
+    db: { type: 'string', default: 'seatrush_bench_orders' },
   },
 });
 const RATE = Number(args.rate);
@@ -62,90 +63,7 @@ const EXPIRY_RATE = Number(args['expiry-rate']);
 const EXPIRY_SECONDS = Number(args['expiry-seconds']);
 const TTL = Number(args.ttl);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const log = (s: string) => process.stdout.write(`${s}\n`);
-
-function dbUrl(name: string): string {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function freshDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: dbUrl('postgres') });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const { applyMigrations } = await import('../../prisma/migrate.ts');
-  await applyMigrations(dbUrl(name));
-  return dbUrl(name);
-}
-
-async function showtime(
-  prisma: PrismaClient,
-  opts: { rows: number; seatsPerRow: number; ga: number; ttl: number },
-): Promise<{ id: string; seats: string[] }> {
-  const tag = randomBytes(4).toString('hex');
-  const venue = await prisma.venue.create({
-    data: {
-      slug: `bench-orders-${tag}`,
-      name: `Bench ${tag}`,
-      seatMap: {},
-      categories: {
-        create: [
-          { key: 'std', name: 'Seats', color: '#336699' },
-          { key: 'floor', name: 'Floor', color: '#cc3366' },
-        ],
-      },
-      gaZones: { create: [{ key: 'ga', name: 'Floor', capacity: opts.ga, category: 'floor' }] },
-    },
-  });
-  const seats: string[] = [];
-  if (opts.rows > 0) {
-    const section = await prisma.section.create({ data: { venueId: venue.id, key: 'S', name: 'S' } });
-    for (let r = 1; r <= opts.rows; r++) {
-      const row = await prisma.row.create({ data: { sectionId: section.id, label: String(r) } });
-      const data = Array.from({ length: opts.seatsPerRow }, (_, i) => {
-        const label = `S-${r}-${i + 1}`;
-        seats.push(label);
-        return {
-          venueId: venue.id,
-          sectionId: section.id,
-          rowId: row.id,
-          label,
-          number: String(i + 1),
-          x: i,
-          y: r,
-          category: 'std',
-        };
-      });
-      await prisma.seat.createMany({ data });
-    }
-  }
-  const event = await prisma.event.create({ data: { slug: `bench-orders-${tag}`, name: `Bench ${tag}` } });
-  const start = Date.now() + 30 * 86_400_000;
-  const st = await prisma.showtime.create({
-    data: {
-      eventId: event.id,
-      venueId: venue.id,
-      startsAt: new Date(start),
-      saleOpensAt: new Date(Date.now() - 60_000),
-      saleClosesAt: new Date(start - 3_600_000),
-      saleState: 'on_sale',
-      holdTtlSeconds: opts.ttl,
-      perBuyerLimit: null,
-      prices: {
-        create: [
-          { category: 'std', priceCents: 5900 },
-          { category: 'floor', priceCents: 4900 },
-        ],
-      },
-      zones: { create: [{ zoneKey: 'ga', capacity: opts.ga }] },
-    },
-  });
-  return { id: st.id, seats };
-}
 
 const NICE = args.nice === undefined ? undefined : Number(args.nice);
 
@@ -153,7 +71,12 @@ function startWorker(env: Record<string, string>): ChildProcess {
   const child = spawn(
     process.execPath,
     [
-      ...(process.env.WORKER_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      ...(process.env.WORKER_PROF
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${process.env.WORKER_PROF === '1' ? '/tmp/prof' : process.env.WORKER_PROF}`,
+          ]
+        : []),
       '--import',
       'tsx',
       'src/main.ts',
@@ -219,7 +142,9 @@ async function paced(
 
 async function main(): Promise<void> {
   if (NICE !== undefined) setPriority(process.pid, NICE);
-  const dbName = 'seatrush_bench_orders';
+  const dbName = args.db;
+  if (!/^[a-z_][a-z0-9_]*$/.test(dbName))
+    throw new Error(`--db ${dbName}: lower-case letters, digits and _ only`);
   const prefix = `bo${randomBytes(3).toString('hex')}`;
   log(
     `machine: ${cpus().length} cores, load average ${loadavg()
@@ -271,6 +196,8 @@ async function main(): Promise<void> {
       ...benchSecrets,
       PAYMENT_PROVIDER: 'sandbox',
       PORT: '0',
+      // Production mode serves /metrics on 9464 unless told otherwise: another process may have it.
+      METRICS_PORT: process.env.METRICS_PORT ?? '0',
       ...(process.env.EXPIRY_SWEEP_INTERVAL_MS
         ? { EXPIRY_SWEEP_INTERVAL_MS: process.env.EXPIRY_SWEEP_INTERVAL_MS }
         : {}),

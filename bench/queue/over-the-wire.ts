@@ -15,7 +15,7 @@
  *   action's own HTTP request, the Redis change and the audit row): p50 / p99 / max over every socket, and how many
  *   were delivered. "First → last" (the last socket's receipt − the first's) is the fan-out alone.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -31,17 +31,10 @@ import { createFlashSale } from '../holds/fixtures.ts';
 import { benchNodeEnv, ensureDatabase, REPO } from '../holds/lib.ts';
 import { deletePrefix } from '../lib/redis-prefix.ts';
 import type { WatchChildMsg, WatchParentMsg } from './watchers.ts';
-import { freePort, waitHttp, treeCpuMs } from '../lib/processes.ts';
+import { treeCpuMs } from '../lib/processes.ts';
+import { onCore, PIN, startServerNode, type ServerNode } from '../lib/server-node.ts';
 
 const WRK = process.env.WRK ?? '/usr/bin/wrk';
-const tsx = path.join(REPO, 'node_modules/.bin/tsx');
-
-const PIN =
-  process.env.BENCH_PIN !== '0' &&
-  os.cpus().length >= 2 &&
-  spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-const onCore = (core: number, cmd: string, args: string[]): [string, string[]] =>
-  PIN ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
 
 export interface WireOptions {
   redisUrl: string;
@@ -115,10 +108,9 @@ export async function overTheWire(o: WireOptions): Promise<void> {
   });
   const logger = createLogger({ logLevel: 'warn' });
   const inventory = createInventory({ redis, prisma, prefix, logger, tokenSecret: 'bench' });
-  const children: ChildProcess[] = [];
   const watchers: ChildProcess[] = [];
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-queue-'));
-  let node: ChildProcess | undefined;
+  let node: ServerNode | undefined;
 
   try {
     // Showtimes: the hold path's (a GA zone that does not sell out in the run), a room to join, a room to watch,
@@ -139,21 +131,9 @@ export async function overTheWire(o: WireOptions): Promise<void> {
     for (const id of [holdSt, joinSt, watchSt, warmSt]) await inventory.load(id);
 
     const env = benchNodeEnv({ redisUrl: o.redisUrl, databaseUrl: o.databaseUrl, prefix });
-    const port = await freePort();
-    // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the node (written when it stops).
-    const prof = process.env.BENCH_CPU_PROF;
-    const [cmd, argv] = prof
-      ? [process.execPath, ['--cpu-prof', '--cpu-prof-dir', prof, '--import', 'tsx']]
-      : [tsx, []];
-    node = spawn(...onCore(0, cmd, [...argv, 'apps/server/src/main.ts', '--role', 'web']), {
-      cwd: REPO,
-      env: { ...process.env, ...env, PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    children.push(node);
-    const base = `http://127.0.0.1:${port}`;
-    await waitHttp(`${base}/healthz`);
-    const nodePid = node.pid!;
+    node = await startServerNode({ env, core: 0 });
+    const base = node.url;
+    const nodePid = node.child.pid!;
 
     // Staff (for the room's controls) and buyers (tokens minted with the node's secret, as sessions would be).
     const staff = { email: 'bench-queue@seatrush.local', password: randomBytes(12).toString('base64url') };
@@ -203,42 +183,32 @@ export async function overTheWire(o: WireOptions): Promise<void> {
     };
 
     // --- Joins over HTTP against the hold path -----------------------------------------------------------------
+    /** wrk -t2 -c100 for `seconds` with the Lua `script` (repository path) against `path`, its arguments after. */
+    const wrk = (script: string, urlPath: string, seconds: number, scriptArgs: string[]) =>
+      runWrk(
+        [
+          '-t2',
+          '-c100',
+          `-d${seconds}s`,
+          '--latency',
+          '-s',
+          path.join(REPO, script),
+          `${base}${urlPath}`,
+          '--',
+        ].concat(scriptArgs),
+        nodePid,
+      );
     const holdAuth = `Bearer ${mint('h', 1)[0]!}`;
     const holdBody = JSON.stringify({ zone: 'ga', quantity: 1 });
     const wrkHold = (showtimeId: string, seconds: number) =>
-      runWrk(
-        [
-          '-t2',
-          '-c100',
-          `-d${seconds}s`,
-          '--latency',
-          '-s',
-          path.join(REPO, 'bench/holds/post.lua'),
-          `${base}/api/showtimes/${showtimeId}/holds`,
-          '--',
-          holdAuth,
-          holdBody,
-        ],
-        nodePid,
-      );
+      wrk('bench/holds/post.lua', `/api/showtimes/${showtimeId}/holds`, seconds, [holdAuth, holdBody]);
     // Enough buyers that no buyer joins twice in a run at up to 30,000 joins/s (the run says so if one did).
     const perSecond = 30_000;
     const wrkJoin = (showtimeId: string, seconds: number, kind: string) =>
-      runWrk(
-        [
-          '-t2',
-          '-c100',
-          `-d${seconds}s`,
-          '--latency',
-          '-s',
-          path.join(REPO, 'bench/queue/join.lua'),
-          `${base}/api/showtimes/${showtimeId}/queue`,
-          '--',
-          tokenFile(kind, perSecond * seconds),
-          '2',
-        ],
-        nodePid,
-      );
+      wrk('bench/queue/join.lua', `/api/showtimes/${showtimeId}/queue`, seconds, [
+        tokenFile(kind, perSecond * seconds),
+        '2',
+      ]);
     log(`\nover HTTP (one web node on ${PIN ? 'core 0, wrk -t2 -c100 on core 1' : 'unpinned cores'}):`);
     log(
       `  load average before: ${os
@@ -392,8 +362,7 @@ export async function overTheWire(o: WireOptions): Promise<void> {
         c.kill();
       }
     }
-    for (const c of children) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
+    await node?.stop();
     await deletePrefix(redis, prefix);
     await prisma.showtime.updateMany({
       where: { saleState: { in: ['on_sale', 'paused'] } },

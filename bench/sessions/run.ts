@@ -15,16 +15,15 @@
  * status, and the CPU per session of the node (`/proc` utime + stime of its process tree), of Redis (INFO cpu) and
  * of this client — so a slow figure can be told apart from a starved one on a shared machine.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { createRedis } from '../../apps/server/src/db/redis.ts';
-import { benchNodeEnv, ensureDatabase, pg, REPO } from '../holds/lib.ts';
+import { benchNodeEnv, ensureDatabase, pg } from '../holds/lib.ts';
 import { deletePrefix } from '../lib/redis-prefix.ts';
-import { freePort, treeCpuMs } from '../lib/processes.ts';
+import { treeCpuMs } from '../lib/processes.ts';
+import { startServerNode, type ServerNode } from '../lib/server-node.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/seatrush_bench_sessions';
@@ -32,7 +31,6 @@ const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const LIMITS = process.env.BENCH_LIMITS !== 'off';
 const REUSE = process.env.BENCH_REUSE === '1';
-const tsx = path.join(REPO, 'node_modules/.bin/tsx');
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
 /**
@@ -111,34 +109,17 @@ async function main(): Promise<void> {
   });
   // Production's defaults (config/index.ts) unless BENCH_LIMITS=off: the rehearsal never switches them off.
   if (LIMITS) for (const k of Object.keys(env)) if (k.startsWith('RATE_LIMIT_')) delete env[k];
-  const port = await freePort();
-  const prof = process.env.BENCH_CPU_PROF;
-  const [cmd, argv] = prof
-    ? [process.execPath, ['--cpu-prof', '--cpu-prof-dir', prof, '--import', 'tsx', 'apps/server/src/main.ts']]
-    : [tsx, ['apps/server/src/main.ts']];
-  const node: ChildProcess = spawn(cmd, [...argv, '--role', 'web'], {
-    cwd: REPO,
-    env: { ...process.env, ...env, PORT: String(port), METRICS_PORT: String(await freePort()) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  let exited = false;
-  node.once('exit', () => (exited = true));
   const redis = createRedis(REDIS_URL);
   const redisCpuMs = async () => {
     const info = await redis.info('cpu');
     const g = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
     return (g('used_cpu_user') + g('used_cpu_sys')) * 1000;
   };
+  let node: ServerNode | undefined;
   try {
-    for (let until = Date.now() + 60_000; ;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (exited || Date.now() > until) throw new Error('the node did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    node = await startServerNode({ env, stdout: 'inherit', readyMs: 60_000 });
+    const { port } = node;
+    const nodePid = node.child.pid!;
     log(
       `bench/sessions: ${SESSIONS} sessions per round, ${CONCURRENCY} in flight, limits ${LIMITS ? 'on (production defaults)' : 'off'}, ` +
         `${REUSE ? 'connections reused' : 'a new connection from its own loopback address per session'}; ` +
@@ -160,7 +141,7 @@ async function main(): Promise<void> {
         ? Array.from({ length: CONCURRENCY }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }))
         : [];
       const [n0, r0, c0, o0] = [
-        treeCpuMs(node.pid!),
+        treeCpuMs(nodePid),
         await redisCpuMs(),
         process.cpuUsage(),
         listenOverflows(),
@@ -183,7 +164,7 @@ async function main(): Promise<void> {
       );
       const seconds = (performance.now() - started) / 1000;
       const [n1, r1, c1, o1] = [
-        treeCpuMs(node.pid!),
+        treeCpuMs(nodePid),
         await redisCpuMs(),
         process.cpuUsage(c0),
         listenOverflows(),
@@ -211,10 +192,7 @@ async function main(): Promise<void> {
         .join(' ')}`,
     );
   } finally {
-    if (!exited) {
-      node.kill('SIGTERM');
-      await new Promise((r) => node.once('exit', r));
-    }
+    await node?.stop();
     await deletePrefix(redis, prefix);
     redis.disconnect();
     // The buyer rows are this bench's alone (its own database): drop them so the next run starts alike.

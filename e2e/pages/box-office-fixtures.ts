@@ -11,6 +11,7 @@ import {
   generateVenue,
   type CounterSaleResult,
   type EventDto,
+  type ShowtimeCreate,
   type ShowtimeDto,
   type StaffUserDto,
   type VenueDto,
@@ -122,26 +123,44 @@ export async function createWorld(
     await request.post('/api/staff/events', { data: { slug: uniq('e2e-show'), name: `E2E Show ${n}` } }),
     'create event',
   );
+  const showtime = await createShowtime(
+    request,
+    { eventId: event.id, venueId: venue.id, prices: PRICES, holdTtlSeconds: opts.holdTtlSeconds ?? 600 },
+    { open: opts.open },
+  );
+  return { venue, event, showtime } satisfies World;
+}
+
+/** What a test says about a showtime it creates: its event, venue and prices, and any field it cares about. */
+export type ShowtimeFields = Pick<ShowtimeCreate, 'eventId' | 'venueId' | 'prices'> & Partial<ShowtimeCreate>;
+
+/**
+ * Creates a showtime through the staff API — unless `fields` say otherwise, on sale since a minute ago until in six
+ * days, the show in seven, holds of 600 s, at most 10 seats a buyer, in euros — and opens its sale unless asked not to.
+ */
+export async function createShowtime(
+  request: APIRequestContext,
+  fields: ShowtimeFields,
+  opts: { open?: boolean } = {},
+): Promise<ShowtimeDto> {
   const day = 86_400_000;
   const showtime = await ok<ShowtimeDto>(
     await request.post('/api/staff/showtimes', {
       data: {
-        eventId: event.id,
-        venueId: venue.id,
         startsAt: new Date(Date.now() + 7 * day).toISOString(),
         saleOpensAt: new Date(Date.now() - 60_000).toISOString(),
         saleClosesAt: new Date(Date.now() + 6 * day).toISOString(),
-        holdTtlSeconds: opts.holdTtlSeconds ?? 600,
+        holdTtlSeconds: 600,
         perBuyerLimit: 10,
         currency: 'EUR',
-        prices: PRICES,
+        ...fields,
       },
     }),
     'create showtime',
   );
   if (opts.open !== false)
     await ok(await request.post(`/api/staff/showtimes/${showtime.id}/sale/open`), 'open the sale');
-  return { venue, event, showtime } satisfies World;
+  return showtime;
 }
 
 export async function createStaff(request: APIRequestContext, role: 'admin' | 'box_office' | 'door') {

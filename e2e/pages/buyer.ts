@@ -327,6 +327,29 @@ export class BuyerShowtimePage {
     await expect(this.myHolds).toBeVisible();
   }
 
+  /** Opens the page, picks `label` in the list picker and holds it, giving `email` when the app asks for it. */
+  async holdFromList(label: string, email: string) {
+    await this.goto();
+    await this.pickInList(label);
+    await this.holdSelected({ email });
+  }
+
+  /**
+   * A buyer's purchase of one seat, step by step as a person does it: holds `label` (`holdFromList`), goes to the
+   * checkout, pays and enters `card` on the sandbox's page. Returns both pages, for what the test looks at next
+   * (the outcome, the way back to the shop).
+   */
+  async buy(label: string, opts: { email: string; card: string }) {
+    await this.holdFromList(label, opts.email);
+    await this.checkout();
+    const checkout = new BuyerCheckoutPage(this.page);
+    await checkout.expectLoaded();
+    await checkout.pay();
+    const sandbox = new SandboxPaymentPage(this.page);
+    await sandbox.payWith(opts.card);
+    return { checkout, sandbox };
+  }
+
   /** What the page says after an action (held, cancelled, taken, limits...). */
   get message(): Locator {
     return this.page.getByTestId('picker-message');

@@ -7,7 +7,7 @@ import {
   type WaitingRoomControl,
   type WaitingRoomStats,
 } from '@seatrush/shared';
-import { expect, uniq } from './box-office-fixtures.ts';
+import { createShowtime, expect, uniq } from './box-office-fixtures.ts';
 
 /**
  * Page objects of the waiting room (docs/waiting-room.md): the buyer's waiting page
@@ -73,33 +73,22 @@ export async function createRoomWorld(staff: APIRequestContext, s: RoomSettings)
     }),
     'create event',
   );
-  const day = 86_400_000;
-  const showtime = await ok<ShowtimeDto>(
-    await staff.post('/api/staff/showtimes', {
-      data: {
-        eventId: event.id,
-        venueId: venue.id,
-        startsAt: new Date(Date.now() + 7 * day).toISOString(),
-        saleOpensAt: new Date(Date.now() - 60_000).toISOString(),
-        saleClosesAt: new Date(Date.now() + 6 * day).toISOString(),
-        // Longer than the shopping window: a buyer's hold is not counted as coming back within it.
-        holdTtlSeconds: 900,
-        currency: 'EUR',
-        prices: { standard: 4000 },
-        waitingRoom: true,
-        admissionPerMinute: s.admissionPerMinute,
-        maxShoppers: s.maxShoppers ?? 100,
-        shoppingWindowSeconds: s.shoppingWindowSeconds ?? 600,
-        requireVerifiedBuyers: s.requireVerifiedBuyers ?? false,
-        botChallenge: s.botChallenge ?? false,
-        holdLimitPerAddress: 0,
-        queueJoinLimitPerAddress: 0,
-      },
-    }),
-    'create showtime',
-  );
-  const opened = await staff.post(`/api/staff/showtimes/${showtime.id}/sale/open`);
-  if (!opened.ok()) throw new Error(`open the sale: ${opened.status()} ${await opened.text()}`);
+  const showtime = await createShowtime(staff, {
+    eventId: event.id,
+    venueId: venue.id,
+    prices: { standard: 4000 },
+    // Longer than the shopping window: a buyer's hold is not counted as coming back within it.
+    holdTtlSeconds: 900,
+    perBuyerLimit: null,
+    waitingRoom: true,
+    admissionPerMinute: s.admissionPerMinute,
+    maxShoppers: s.maxShoppers ?? 100,
+    shoppingWindowSeconds: s.shoppingWindowSeconds ?? 600,
+    requireVerifiedBuyers: s.requireVerifiedBuyers ?? false,
+    botChallenge: s.botChallenge ?? false,
+    holdLimitPerAddress: 0,
+    queueJoinLimitPerAddress: 0,
+  });
   const seats = Array.from({ length: s.seats }, (_, i) => `HALL-A-${i + 1}`);
   return { venue, event, showtime, seats };
 }

@@ -1,5 +1,4 @@
-import type { ShowtimeDto } from '@seatrush/shared';
-import { createWorld, expect, PRICES, test } from '../pages/box-office-fixtures.ts';
+import { createShowtime, createWorld, expect, PRICES, test } from '../pages/box-office-fixtures.ts';
 import { LiveShowtimePage } from '../pages/box-office.ts';
 
 /** Issue 17, rough edge 10: a new showtime's live page before its sale opens says so, not "Reconnecting…". */
@@ -8,22 +7,16 @@ test('the live page of a showtime whose sale has not opened says it is not on sa
   adminApi,
 }) => {
   const { venue, event } = await createWorld(adminApi, { open: false });
-  const day = 86_400_000;
-  const res = await adminApi.post('/api/staff/showtimes', {
-    data: {
+  const showtime = await createShowtime(
+    adminApi,
+    {
       eventId: event.id,
       venueId: venue.id,
-      startsAt: new Date(Date.now() + 7 * day).toISOString(),
-      saleOpensAt: new Date(Date.now() + day).toISOString(),
-      saleClosesAt: new Date(Date.now() + 6 * day).toISOString(),
-      holdTtlSeconds: 600,
-      perBuyerLimit: 10,
-      currency: 'EUR',
       prices: PRICES,
+      saleOpensAt: new Date(Date.now() + 86_400_000).toISOString(),
     },
-  });
-  expect(res.ok(), await res.text()).toBe(true);
-  const showtime = (await res.json()) as ShowtimeDto;
+    { open: false },
+  );
 
   const live = new LiveShowtimePage(page);
   await live.goto(showtime.id);

@@ -12,9 +12,7 @@ test.describe('buyer: a hold in another tab', () => {
     buyerEmail,
   }) => {
     const picker = new BuyerShowtimePage(page, world.showtime.id);
-    await picker.goto();
-    await picker.pickInList('STALLS-B-3');
-    await picker.holdSelected({ email: buyerEmail });
+    await picker.holdFromList('STALLS-B-3', buyerEmail);
     const href = await picker.holdCard().getByRole('link', { name: 'Checkout' }).getAttribute('href');
     expect(href).toMatch(/^\/checkout\//);
 
@@ -37,9 +35,7 @@ test.describe('buyer: a hold in another tab', () => {
     buyerEmail,
   }) => {
     const picker = new BuyerShowtimePage(page, world.showtime.id);
-    await picker.goto();
-    await picker.pickInList('STALLS-C-7');
-    await picker.holdSelected({ email: buyerEmail });
+    await picker.holdFromList('STALLS-C-7', buyerEmail);
     // The order worker records the hold a moment later.
     let code = '';
     await expect

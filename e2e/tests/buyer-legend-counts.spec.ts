@@ -1,5 +1,5 @@
-import { generateVenue, type ShowtimeDto, type VenueDto } from '@seatrush/shared';
-import { expect, test, uniq } from '../pages/box-office-fixtures.ts';
+import { generateVenue, type VenueDto } from '@seatrush/shared';
+import { createShowtime, expect, test, uniq } from '../pages/box-office-fixtures.ts';
 
 test.describe('buyer: legend and counts read cleanly', () => {
   test('thousands are grouped everywhere, and each accessibility mark has its own line', async ({
@@ -26,23 +26,11 @@ test.describe('buyer: legend and counts read cleanly', () => {
       ],
     });
     const venue = (await (await adminApi.post('/api/staff/venues', { data: doc })).json()) as VenueDto;
-    const day = 86_400_000;
-    const showtime = (await (
-      await adminApi.post('/api/staff/showtimes', {
-        data: {
-          eventId: world.event.id,
-          venueId: venue.id,
-          startsAt: new Date(Date.now() + 7 * day).toISOString(),
-          saleOpensAt: new Date(Date.now() - 60_000).toISOString(),
-          saleClosesAt: new Date(Date.now() + 6 * day).toISOString(),
-          holdTtlSeconds: 600,
-          perBuyerLimit: 10,
-          currency: 'EUR',
-          prices: { standard: 4000 },
-        },
-      })
-    ).json()) as ShowtimeDto;
-    await adminApi.post(`/api/staff/showtimes/${showtime.id}/sale/open`);
+    const showtime = await createShowtime(adminApi, {
+      eventId: world.event.id,
+      venueId: venue.id,
+      prices: { standard: 4000 },
+    });
 
     await page.goto(`/showtimes/${showtime.id}`);
     const legendCount = page.getByRole('list', { name: 'Price categories' }).locator('.legend-count');

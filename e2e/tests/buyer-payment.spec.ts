@@ -1,19 +1,12 @@
 import { CARDS, expect, test } from '../fixtures/buyer.ts';
-import { BuyerCheckoutPage, BuyerOrderPage, BuyerShowtimePage, SandboxPaymentPage } from '../pages/buyer.ts';
+import { BuyerOrderPage, BuyerShowtimePage } from '../pages/buyer.ts';
 
 test.describe('buyer: payment', () => {
   test('a declined card, then a successful one while the hold lasts', async ({ page, world, buyerEmail }) => {
-    const picker = new BuyerShowtimePage(page, world.showtime.id);
-    await picker.goto();
-    await picker.pickInList('STALLS-C-2');
-    await picker.holdSelected({ email: buyerEmail });
-    await picker.checkout();
-
-    const checkout = new BuyerCheckoutPage(page);
-    await checkout.expectLoaded();
-    await checkout.pay();
-    const sandbox = new SandboxPaymentPage(page);
-    await sandbox.payWith(CARDS.declined);
+    const { checkout, sandbox } = await new BuyerShowtimePage(page, world.showtime.id).buy('STALLS-C-2', {
+      email: buyerEmail,
+      card: CARDS.declined,
+    });
     await expect(sandbox.outcome).toHaveText('Your card was declined.');
     const code = (await page.getByRole('heading', { level: 1 }).textContent())!.replace(
       /^Seatrush order /,

@@ -1,5 +1,5 @@
 import { CARDS, expect, test } from '../fixtures/buyer.ts';
-import { BuyerCheckoutPage, BuyerOrderPage, BuyerShowtimePage, SandboxPaymentPage } from '../pages/buyer.ts';
+import { BuyerOrderPage, BuyerShowtimePage } from '../pages/buyer.ts';
 
 /** Issue 17, rough edge 9: the sandbox payment page returns to the order by itself, and after a decline offers a way back. */
 test.describe('buyer: back from the payment page', () => {
@@ -8,16 +8,10 @@ test.describe('buyer: back from the payment page', () => {
     world,
     buyerEmail,
   }) => {
-    const picker = new BuyerShowtimePage(page, world.showtime.id);
-    await picker.goto();
-    await picker.pickInList('STALLS-C-9');
-    await picker.holdSelected({ email: buyerEmail });
-    await picker.checkout();
-    const checkout = new BuyerCheckoutPage(page);
-    await checkout.expectLoaded();
-    await checkout.pay();
-    const sandbox = new SandboxPaymentPage(page);
-    await sandbox.payWith(CARDS.success);
+    const { sandbox } = await new BuyerShowtimePage(page, world.showtime.id).buy('STALLS-C-9', {
+      email: buyerEmail,
+      card: CARDS.success,
+    });
     await expect(sandbox.outcome).toHaveText('Payment successful.');
     await expect(page.getByRole('link', { name: 'Back to the shop' })).toHaveAttribute(
       'href',
@@ -32,16 +26,10 @@ test.describe('buyer: back from the payment page', () => {
   });
 
   test('after a declined card there is a way back to try again', async ({ page, world, buyerEmail }) => {
-    const picker = new BuyerShowtimePage(page, world.showtime.id);
-    await picker.goto();
-    await picker.pickInList('STALLS-C-10');
-    await picker.holdSelected({ email: buyerEmail });
-    await picker.checkout();
-    const checkout = new BuyerCheckoutPage(page);
-    await checkout.expectLoaded();
-    await checkout.pay();
-    const sandbox = new SandboxPaymentPage(page);
-    await sandbox.payWith(CARDS.declined);
+    const { checkout, sandbox } = await new BuyerShowtimePage(page, world.showtime.id).buy('STALLS-C-10', {
+      email: buyerEmail,
+      card: CARDS.declined,
+    });
     await expect(sandbox.outcome).toHaveText('Your card was declined.');
     await page.getByRole('link', { name: 'Back to the shop' }).click();
     await expect(page).toHaveURL(/\/orders\/[A-Z0-9]{4}-[A-Z0-9]{4}$/);

@@ -8,7 +8,7 @@ import {
 } from '../fixtures/fake-camera.ts';
 import { createStaff, screenshot } from '../pages/box-office-fixtures.ts';
 import { StaffLoginPage } from '../pages/box-office.ts';
-import { BuyerCheckoutPage, BuyerOrderPage, BuyerShowtimePage, SandboxPaymentPage } from '../pages/buyer.ts';
+import { BuyerOrderPage, BuyerShowtimePage } from '../pages/buyer.ts';
 import { ScannerPage } from '../pages/scanner.ts';
 
 /** What the development mail catcher's `/dev/mail.json` lists (apps/server/src/mail/dev-mailbox.ts). */
@@ -28,16 +28,10 @@ test.describe('door check-in with the camera', () => {
     baseURL,
   }, testInfo) => {
     // The buyer pays for one seat on the sandbox page.
-    const picker = new BuyerShowtimePage(page, world.showtime.id);
-    await picker.goto();
-    await picker.pickInList('STALLS-A-3');
-    await picker.holdSelected({ email: buyerEmail });
-    await picker.checkout();
-    const checkout = new BuyerCheckoutPage(page);
-    await checkout.expectLoaded();
-    await checkout.pay();
-    const sandbox = new SandboxPaymentPage(page);
-    await sandbox.payWith(CARDS.success);
+    const { sandbox } = await new BuyerShowtimePage(page, world.showtime.id).buy('STALLS-A-3', {
+      email: buyerEmail,
+      card: CARDS.success,
+    });
     await sandbox.backToShop();
     const order = new BuyerOrderPage(page);
     await expect(order.status).toHaveText('Paid — your tickets are ready', { timeout: 15_000 });

@@ -1,5 +1,5 @@
-import { generateVenue, type ShowtimeDto, type VenueDto } from '@seatrush/shared';
-import { expect, test, uniq } from '../pages/box-office-fixtures.ts';
+import { generateVenue, type VenueDto } from '@seatrush/shared';
+import { createShowtime, expect, test, uniq } from '../pages/box-office-fixtures.ts';
 import { LiveShowtimePage } from '../pages/box-office.ts';
 
 /** What the map's screen-reader description promises must be on the page; headings name what is there. */
@@ -20,22 +20,11 @@ test.describe('screen-reader hints and names', () => {
       ],
     });
     const venue = (await (await adminApi.post('/api/staff/venues', { data: doc })).json()) as VenueDto;
-    const day = 86_400_000;
-    const res = await adminApi.post('/api/staff/showtimes', {
-      data: {
-        eventId: world.event.id,
-        venueId: venue.id,
-        startsAt: new Date(Date.now() + 7 * day).toISOString(),
-        saleOpensAt: new Date(Date.now() - 60_000).toISOString(),
-        saleClosesAt: new Date(Date.now() + 6 * day).toISOString(),
-        holdTtlSeconds: 600,
-        perBuyerLimit: 10,
-        currency: 'EUR',
-        prices: { ga: 2500 },
-      },
+    const ga = await createShowtime(adminApi, {
+      eventId: world.event.id,
+      venueId: venue.id,
+      prices: { ga: 2500 },
     });
-    const ga = (await res.json()) as ShowtimeDto;
-    await adminApi.post(`/api/staff/showtimes/${ga.id}/sale/open`);
 
     await page.goto(`/showtimes/${ga.id}`);
     await expect(page.getByRole('heading', { name: 'Venue map', level: 2 })).toBeVisible({ timeout: 15_000 });

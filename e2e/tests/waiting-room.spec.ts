@@ -45,14 +45,14 @@ test.describe('waiting room', () => {
     });
     const id = world.showtime.id;
 
-    // The box office watches the room on the live showtime page. Nobody is in line yet, so the room has not been
-    // opened; staff open it, then pause admission while the crowd gathers.
+    // The box office watches the room on the live showtime page. Nobody is in line yet, but the sale is open, so
+    // the room is open too (it opens with its sale, not with the first arrival); staff pause admission while the
+    // crowd gathers.
     const live = new LiveShowtimePage(adminPage);
     await live.goto(id);
     const panel = new WaitingRoomPanel(adminPage);
-    await expect(panel.state).toHaveText('before opening', { timeout: 20_000 });
+    await expect(panel.state).toHaveText('admitting', { timeout: 20_000 });
     await expect(panel.figure('waiting')).toHaveText('0');
-    await panel.start();
     await panel.pause();
 
     // Four early buyers open the waiting page from a link; each is given the next place.

@@ -234,7 +234,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         if (child.exitCode === null && child.signalCode === null) await p.kill('SIGTERM');
         spawnIt();
         // Up and serving (liveness): readiness may rightly stay 503 a while (a dependency that is itself down).
-        await waitHttp(`${p.metricsUrl}/healthz`, o.readyTimeoutMs ?? 60_000, child);
+        await waitHttp(`${p.metricsUrl}/healthz`, o.readyTimeoutMs ?? 180_000, child);
       },
     };
     spawnIt();
@@ -272,7 +272,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   };
   try {
     await Promise.all(
-      all.map((n) => waitHttp(`${n.metricsUrl}/readyz`, o.readyTimeoutMs ?? 60_000, n.child())),
+      all.map((n) => waitHttp(`${n.metricsUrl}/readyz`, o.readyTimeoutMs ?? 180_000, n.child())),
     );
     nginx = await startNginx(
       o.root,

@@ -33,9 +33,26 @@ class JourneyEnd extends Error {
 const MAX_LAG_SAMPLES = 40;
 /** How long a buyer who paid watches the order page for PAID before it counts as `timed_out`. */
 const PAID_WAIT_MS = 180_000;
-/** How often a buyer's order page asks whether the order is PAID yet (apps/web's OrderPage: PENDING_POLL_MS). */
+/** How often a buyer's order page asks whether the order is PAID yet (apps/web pages/order-poll.ts). */
 const PAID_POLL_MS = 2000;
+/** The longest pause of the order page between two asks after failures. */
+const PAID_POLL_MAX_BACKOFF_MS = 30_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The order page's next ask (apps/web pages/order-poll.ts): 2 s after an answer; after `failures` failed asks in a
+ * row, the Retry-After of a 429 or 503, else 2 s doubled per failure up to 30 s.
+ */
+export function nextPollMs(answer: HttpAnswer | null, failures: number): number {
+  if (failures === 0) return PAID_POLL_MS;
+  if (
+    answer &&
+    (answer.status === 429 || answer.status === 503) &&
+    answer.headers['retry-after'] !== undefined
+  )
+    return Math.max(PAID_POLL_MS, retryAfterMs(answer, PAID_POLL_MAX_BACKOFF_MS));
+  return Math.min(PAID_POLL_MAX_BACKOFF_MS, PAID_POLL_MS * 2 ** Math.min(failures, 4));
+}
 
 export class Buyer {
   readonly record: BuyerRecord;
@@ -315,9 +332,10 @@ export class Buyer {
     });
     if (attempt.status === 'failed') return false;
     const at = Date.now();
-    // As the order page does: it asks every 2 s while the order is PENDING (apps/web OrderPage), and waits as a
-    // 429 or 503 says — not every second and straight past a 429, twice the load of the crowd it stands for.
-    for (let pause = 100; ; pause = Math.min(PAID_POLL_MS, pause * 2)) {
+    // As the order page does (apps/web pages/order-poll.ts): it asks when it opens, then every 2 s while the order
+    // is PENDING; after a failed ask it waits as a 429's or 503's Retry-After says, else twice as long after each
+    // failure in a row (up to 30 s) — never faster than the crowd of pages it stands for.
+    for (let failures = 0; ;) {
       const order = await request<{ status: string }>(
         this.plan.url,
         `/api/orders/${checkout.orderCode}?email=${encodeURIComponent(this.record.email)}`,
@@ -332,7 +350,8 @@ export class Buyer {
         this.sample('paid', at, Date.now() - at, false, 'not_paid_in_time');
         throw new JourneyEnd('timed_out');
       }
-      await sleep(order?.status === 429 || order?.status === 503 ? retryAfterMs(order) : pause);
+      failures = order?.status === 200 ? 0 : failures + 1;
+      await sleep(nextPollMs(order, failures));
     }
     this.sample('paid', at, Date.now() - at, true);
     this.record.paidAt = Date.now();

@@ -43,6 +43,7 @@ import { createRoom } from './waiting-room/room.ts';
 import { createAdmissionTokens } from './waiting-room/tokens.ts';
 import { createAdmissionGuard } from './application/waiting-room/admission-guard.ts';
 import { createWaitingRoom, type WaitingRoomUseCases } from './application/waiting-room/waiting-room.ts';
+import { waitingRoomSaleHooks } from './application/waiting-room/opening.ts';
 import { createBotChallenges } from './application/waiting-room/bot-challenge.ts';
 import { waitingRoomRoutes } from './http/waiting-room.ts';
 import { queueRoom } from '@seatrush/shared';
@@ -161,7 +162,8 @@ export function createNodeServices(c: Container, overrides: Partial<NodeServices
   return {
     staffAuth: overrides.staffAuth ?? createStaffAuth(c),
     lifecycle: overrides.lifecycle ?? { draining: false },
-    saleHooks: overrides.saleHooks ?? inventorySaleHooks(inventory),
+    saleHooks:
+      overrides.saleHooks ?? waitingRoomSaleHooks(inventorySaleHooks(inventory), waitingRoom, c.logger),
     inventory,
     soldOutGate,
     buyers: overrides.buyers ?? createBuyerSessions({ secret: c.config.sessionSecret }),
@@ -226,6 +228,7 @@ export function buildRoutes(c: Container, s: NodeServices): RouteDef[] {
       holdSeats: s.holds.holdSeats,
       orders: s.orders.core,
       logger: c.logger,
+      buyerIdFor: s.buyers.buyerIdFor,
     }),
     ...checkInRoutes({ prisma: c.prisma, ticketSecret: c.config.ticketSigningSecret }),
     ...exportRoutes({ prisma: c.prisma, logger: c.logger }),
@@ -341,7 +344,7 @@ export async function startNode(c: Container, opts: NodeOptions): Promise<Runnin
     );
     const realtime = await createRealtime(httpServer, {
       config: c.config,
-      pubsub: realtimePubSub(c, (showtimeId) => services.inventory.changesChannel(showtimeId)),
+      pubsub: realtimePubSub(c, services.soldOutGate.follows.consumer()),
       logger: c.logger.child({ module: 'realtime' }),
       metrics: c.metrics,
       auth: gate,

@@ -1,13 +1,12 @@
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Container } from './container.ts';
 import { connectRedis, isCluster } from './db/redis.ts';
-import { createChangeFeed } from './inventory/changes.ts';
 import type { RealtimePubSub } from './realtime/server.ts';
 
 /**
  * The real-time layer's Redis connections: the Socket.IO adapter's pair (rooms shared by every node, channels under
- * `<prefix>:sio`) and the feed of the showtimes' change channels (`changesChannel`: one sharded channel per
- * showtime, followed while the showtime has a room on this node).
+ * `<prefix>:sio`), with `changes`, its consumer of the node's change subscriptions (one sharded channel per showtime,
+ * followed while the showtime has a room on this node; shared with the sold-out gate, inventory/change-follows.ts).
  *
  * On a Redis Cluster the adapter is the sharded one (SPUBLISH/SSUBSCRIBE, ioredis with `shardedSubscribers`): a
  * broadcast to a room goes on that room's channel, on the master of its slot, and reaches only the nodes that have
@@ -15,7 +14,7 @@ import type { RealtimePubSub } from './realtime/server.ts';
  * Sentinel-guarded one) the classic adapter stays: one server sees all the traffic either way, and it is what every
  * suite has run on (docs/realtime.md, "Many nodes").
  */
-export function realtimePubSub(c: Container, changesChannel: (showtimeId: string) => string): RealtimePubSub {
+export function realtimePubSub(c: Container, changes: RealtimePubSub['changes']): RealtimePubSub {
   const key = `${c.config.redisPrefix}:sio`;
   const pub = connectRedis(c.config.redis, { connectionName: 'sio-pub' });
   const sub = isCluster(pub)
@@ -43,7 +42,7 @@ export function realtimePubSub(c: Container, changesChannel: (showtimeId: string
   } else adapter = createAdapter(pub, sub, { key, requestsTimeout: 2_000 });
   return {
     adapter,
-    changes: createChangeFeed({ redis: c.redis, channelOf: changesChannel, connectionName: 'inventory-sub' }),
+    changes,
     async close() {
       await Promise.allSettled([pub.quit(), sub.quit()]);
     },

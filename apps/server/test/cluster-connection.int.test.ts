@@ -1,19 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isCluster } from '../src/db/redis.ts';
-import { testConfig, testPrefix } from './support/env.ts';
-import { clusterNodes, deletePrefix, onCluster, scanKeys, testRedis } from './support/redis-target.ts';
+import { testConfig } from './support/env.ts';
+import { clusterNodes, fileRedis, onCluster, scanKeys } from './support/redis-target.ts';
 
 /**
  * The tests' cluster mode (issue 18): with SEATRUSH_TEST_REDIS=cluster (or REDIS_CLUSTER_NODES) every suite's config
  * and own connections go to a real Redis Cluster of three masters. On a single Redis this file checks that nothing
  * points at a cluster.
  */
-const redis = testRedis();
-const prefix = testPrefix();
-afterAll(async () => {
-  await deletePrefix(redis, prefix);
-  redis.disconnect();
-});
+const { redis, prefix } = fileRedis();
 
 describe.runIf(onCluster())('on a Redis Cluster', () => {
   it('testConfig and testRedis point at the run cluster of three masters', async () => {

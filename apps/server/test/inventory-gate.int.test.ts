@@ -221,12 +221,12 @@ describe('sold-out gate', () => {
     await waitFor(() => a.gate.isSoldOut(f.showtimeId, 'ga'), 2000, 'close');
     const stamp = a.gate.stamp(f.showtimeId);
     expect(stamp).not.toBeNull();
-    // The gate's subscriber connection (on a cluster: on the master of the showtime's slot).
+    // The gate's subscriber connection, `<prefix>-changes` (on a cluster: on the master of the showtime's slot).
     let killed = 0;
     for (const server of isCluster(h.redis) ? h.redis.nodes('master') : [h.redis]) {
       const line = String(await server.client('LIST'))
         .split('\n')
-        .find((l) => l.includes(`${h.prefix}-sold-out-gate `) && l.includes(' ssub=1 '));
+        .find((l) => l.includes(`${h.prefix}-changes `) && l.includes(' ssub=1 '));
       const id = /\bid=(\d+)/.exec(line ?? '')?.[1];
       if (id) killed += Number(await server.client('KILL', 'ID', id));
     }

@@ -213,3 +213,140 @@ describe('10,000 concurrent holds by 500 buyers on 1,000 seats + GA', () => {
     );
   }, 120_000);
 });
+
+/**
+ * The same race on GA buckets (docs/inventory.md, "GA buckets"): one GA-only showtime without a per-buyer limit,
+ * its stock in K = 1, 4 and 16 buckets, 4,000 concurrent attempts of 1–4 places (more than the capacity, so buckets
+ * run dry, stock moves between them and the zone sells out), then releases, payments, expiries with the sweeper,
+ * and refunds, each racing with new holds. After every phase: no oversell, the showtime's counts (the rollup of
+ * its buckets) equal what the racers hold and bought, every hold is in the bucket its id names, and the recount —
+ * per bucket and across buckets — agrees.
+ */
+describe.each([1, 4, 16])('GA race with %i bucket(s)', (k) => {
+  const CAP = 1200;
+  let showtimeId: string;
+  const gaLive = new Map<string, HoldResult>();
+  const gaSold = new Map<string, { hold: HoldResult; orderRef: string }>();
+  let req = 0;
+
+  beforeAll(async () => {
+    const fx = await createShowtimeFixture(h.prisma, {
+      sections: [],
+      gaZones: [{ key: 'floor', capacity: CAP, category: 'ga' }],
+      prices: { ga: 4000 },
+      perBuyerLimit: null,
+      holdTtlSeconds: TTL,
+      gaBuckets: k,
+    });
+    showtimeId = fx.showtimeId;
+    await h.inventory.load(showtimeId);
+  }, 120_000);
+
+  async function gaWave(n: number): Promise<Record<string, number>> {
+    const outcomes: Record<string, number> = {};
+    await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const quantity = 1 + Math.floor(rnd() * 4);
+        try {
+          const hold = await nodes[i % nodes.length]!.hold(showtimeId, {
+            buyerId: pick(buyers),
+            requestId: `ga-${k}-${req++}`,
+            zone: 'floor',
+            quantity,
+          });
+          gaLive.set(hold.holdId, hold);
+          outcomes.ok = (outcomes.ok ?? 0) + 1;
+        } catch (e) {
+          const code = (e as DomainError).code;
+          if (code !== 'sold_out') throw e;
+          outcomes.sold_out = (outcomes.sold_out ?? 0) + 1;
+        }
+      }),
+    );
+    return outcomes;
+  }
+
+  async function checkGa(phase: string) {
+    const recount = await h.inventory.recount(showtimeId);
+    expect(recount.diffs, `${k} buckets, ${phase}`).toEqual([]);
+    let held = 0;
+    let soldN = 0;
+    for (const hold of gaLive.values())
+      for (const it of hold.items) if (it.kind === 'ga') held += it.quantity;
+    for (const { hold } of gaSold.values())
+      for (const it of hold.items) if (it.kind === 'ga') soldN += it.quantity;
+    expect(held + soldN, `${phase}: oversold`).toBeLessThanOrEqual(CAP);
+    const s = await h.inventory.snapshot(showtimeId);
+    expect(s.zones.floor, `${k} buckets, ${phase}`).toEqual({
+      capacity: CAP,
+      available: CAP - held - soldN,
+      held,
+      sold: soldN,
+    });
+    // Every live hold is where its id says (its bucket), with what its buyer was told.
+    const sample = [...gaLive.values()].slice(0, 50);
+    for (const hold of sample) expect((await h.inventory.getHold(hold.holdId))?.items).toEqual(hold.items);
+    if (k > 1) for (const hold of sample) expect(hold.holdId).toMatch(/^[^.]+\.b\d+-/);
+  }
+
+  it('the rush: more asked than there is; sells out exactly', async () => {
+    const r = await gaWave(4000);
+    expect(r.ok).toBeGreaterThan(100);
+    expect(r.sold_out).toBeGreaterThan(0);
+    await checkGa('rush');
+    // Sold out means sold out everywhere: no bucket kept stock the rush could not reach.
+    expect((await h.inventory.snapshot(showtimeId)).zones.floor!.available).toBe(0);
+  }, 120_000);
+
+  it('releases race with new holds', async () => {
+    const victims = [...gaLive.values()].filter(() => rnd() < 0.3);
+    await Promise.all([
+      ...victims.map(async (hold, i) => {
+        await nodes[i % nodes.length]!.release(hold.holdId, hold.holdToken);
+        gaLive.delete(hold.holdId);
+      }),
+      gaWave(800),
+    ]);
+    await checkGa('releases');
+  }, 120_000);
+
+  it('payments race with new holds', async () => {
+    const paying = [...gaLive.values()].filter(() => rnd() < 0.4);
+    await Promise.all([
+      ...paying.map(async (hold, i) => {
+        const orderRef = `order-${hold.holdId}`;
+        expect(await nodes[i % nodes.length]!.confirm(hold.holdId, orderRef)).toBe('confirmed');
+        gaLive.delete(hold.holdId);
+        gaSold.set(hold.holdId, { hold, orderRef });
+      }),
+      gaWave(800),
+    ]);
+    await checkGa('payments');
+  }, 120_000);
+
+  it('every live hold expires while a new wave and the sweeper race for the stock', async () => {
+    h.clock.advance(TTL * 1000);
+    const expired = [...gaLive.keys()];
+    gaLive.clear();
+    const sweep = async () => {
+      for (let i = 0; i < 10; i++) await h.inventory.expireDue(showtimeId, 100);
+    };
+    await Promise.all([gaWave(1500), sweep()]);
+    while ((await h.inventory.expireDue(showtimeId, 500)).length);
+    for (const id of expired.slice(0, 100)) expect(await h.inventory.getHold(id)).toBeNull();
+    await checkGa('expiry');
+  }, 120_000);
+
+  it('refunds race with new holds', async () => {
+    const refunds = [...gaSold.values()].filter(() => rnd() < 0.5);
+    await Promise.all([
+      ...refunds.map(async ({ hold, orderRef }, i) => {
+        const r = await nodes[i % nodes.length]!.returnItems(showtimeId, orderRef, hold.items);
+        expect(r.returned).toBe(hold.items.reduce((n, it) => n + (it.kind === 'ga' ? it.quantity : 1), 0));
+        gaSold.delete(hold.holdId);
+      }),
+      gaWave(800),
+    ]);
+    await checkGa('refunds');
+  }, 120_000);
+});

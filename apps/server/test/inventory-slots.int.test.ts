@@ -24,7 +24,8 @@ import { startInventoryHarness, type InventoryHarness } from './support/inventor
  * The 8 showtimes' slots must sit on at least two masters (else a cross-node pipeline would go unnoticed): on a
  * 3-master cluster all 8 land on one with probability 3·(1/3)^8 ≈ 0.05 %, and the first test says so if it happens.
  *
- * Also: the GA-buckets setting is refused above 1 until buckets exist (docs/inventory.md, "GA buckets").
+ * Also: the GA-buckets setting is accepted above 1 only where buckets keep every property (docs/inventory.md, "GA
+ * buckets"): a GA-only venue, no per-buyer limit.
  */
 
 const SHOWTIMES = 8;
@@ -158,30 +159,63 @@ describe('the GA buckets setting', () => {
     return [e.json.id, v.json.id];
   }
 
-  it('accepts 1 (one slot per showtime) and refuses more, saying it is not available yet', async () => {
+  type Refusal = { ok: false; error: { code: string; issues: Array<{ path: string; message: string }> } };
+
+  it('accepts 1 anywhere; more only for a GA-only venue without a per-buyer limit, and says why otherwise', async () => {
     const [eventId, venueId] = await venueAndEvent();
     const one = await api<ShowtimeDto>('post', '/api/staff/showtimes', {
       token,
       body: showtimeBody(eventId, venueId, { gaBuckets: 1, perBuyerLimit: null }),
     });
     expect(one.status, one.text).toBe(201);
+    // Numbered seats: all or nothing needs them on one slot.
     for (const k of [4, 16]) {
-      const res = await api<{
-        ok: false;
-        error: { code: string; issues: Array<{ path: string; message: string }> };
-      }>('post', '/api/staff/showtimes', {
+      const res = await api<Refusal>('post', '/api/staff/showtimes', {
         token,
         body: showtimeBody(eventId, venueId, { gaBuckets: k, perBuyerLimit: null }),
       });
       expect(res.status, res.text).toBe(400);
       expect(res.json.error.code).toBe('validation_failed');
       expect(res.json.error.issues.map((i) => i.path)).toEqual(['body.gaBuckets']);
-      expect(res.json.error.issues[0]!.message).toMatch(/not available yet/);
+      expect(res.json.error.issues[0]!.message).toMatch(/GA-only venues/);
     }
     const tooMany = await api('post', '/api/staff/showtimes', {
       token,
       body: showtimeBody(eventId, venueId, { gaBuckets: 17 }),
     });
     expect(tooMany.status).toBe(400);
+
+    const theatre = smallTheatre(unique('standing'));
+    const standing = await api<{ id: string }>('post', '/api/staff/venues', {
+      token,
+      body: { ...theatre, categories: theatre.categories.filter((c) => c.key === 'standing'), sections: [] },
+    });
+    expect(standing.status, standing.text).toBe(201);
+    const prices = { standing: 2000 };
+    // A per-buyer limit: a buyer's tickets are counted in one slot, their requests spread over the buckets.
+    const limited = await api<Refusal>('post', '/api/staff/showtimes', {
+      token,
+      body: showtimeBody(eventId, standing.json.id, { gaBuckets: 4, perBuyerLimit: 4, prices }),
+    });
+    expect(limited.status, limited.text).toBe(400);
+    expect(limited.json.error.issues.map((i) => i.path)).toEqual(['body.gaBuckets']);
+    expect(limited.json.error.issues[0]!.message).toMatch(/per-buyer limit/);
+
+    const bucketed = await api<ShowtimeDto>('post', '/api/staff/showtimes', {
+      token,
+      body: showtimeBody(eventId, standing.json.id, { gaBuckets: 16, perBuyerLimit: null, prices }),
+    });
+    expect(bucketed.status, bucketed.text).toBe(201);
+    const row = await stack.container.prisma.showtime.findUniqueOrThrow({ where: { id: bucketed.json.id } });
+    expect(row.gaBuckets).toBe(16);
+    // Staff read the setting back (the showtime form shows it, read-only once created).
+    expect(bucketed.json.gaBuckets).toBe(16);
+    // …and a per-buyer limit cannot be added later.
+    const patch = await api<Refusal>('patch', `/api/staff/showtimes/${bucketed.json.id}`, {
+      token,
+      body: { perBuyerLimit: 2 },
+    });
+    expect(patch.status, patch.text).toBe(400);
+    expect(patch.json.error.issues.map((i) => i.path)).toEqual(['body.perBuyerLimit']);
   });
 });

@@ -1,24 +1,18 @@
 import { Queue } from 'bullmq';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDeadLetters } from '../src/queue/dead-letters.ts';
 import { moveLegacyJobs } from '../src/queue/legacy-prefix.ts';
 import { legacyQueuePrefix, QUEUES, queuePrefix } from '../src/queue/queues.ts';
 import { createLogger } from '../src/observability/logger.ts';
-import { testPrefix } from './support/env.ts';
-import { deletePrefix, scanKeys, testRedis } from './support/redis-target.ts';
+import { fileRedis, scanKeys } from './support/redis-target.ts';
 
 /**
  * Issue 18: every queue moved from one hash tag (`<prefix>:{q}`) to one per queue (`<prefix>:{q:<name>}`). Jobs an
  * older version left waiting or delayed under the old tag are moved at a worker's start — same id, data and due
  * time — and the old keys go; old schedulers are dropped (the worker makes its schedules again).
  */
-const redis = testRedis();
-const prefix = testPrefix();
+const { redis, prefix } = fileRedis();
 const logger = createLogger({ logLevel: 'silent' });
-afterAll(async () => {
-  await deletePrefix(redis, prefix);
-  redis.disconnect();
-});
 
 describe('jobs under the pre-issue-18 queue prefix', () => {
   it('move to the per-queue prefixes with their ids, data and due times; the old keys go', async () => {

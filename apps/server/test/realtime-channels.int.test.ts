@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Counter } from 'prom-client';
+import { pino } from 'pino';
 import { isCluster, type Redis } from '../src/db/redis.ts';
-import type { Inventory } from '../src/inventory/inventory.ts';
+import type { Change, Inventory } from '../src/inventory/inventory.ts';
+import { ChangeMessage, createChangeFollows } from '../src/inventory/change-follows.ts';
+import { createSoldOutGate, type SoldOutGate } from '../src/inventory/gate.ts';
 import {
   onCluster,
   stackInventory,
+  testPrefix,
+  testRedis,
   startExtraNode,
   startTestStack,
   type ExtraNode,
@@ -124,4 +129,116 @@ describe('per-showtime change channels', () => {
       expect(await shardSubscribers(redis, `${sio}st:${b.showtimeId}#`)).toBe(1);
     },
   );
+});
+
+/**
+ * The sold-out gate and the fan-out of one node follow the showtimes' channels through one registry
+ * (inventory/change-follows.ts): one SSUBSCRIBE per showtime per node, each message parsed and decoded once for
+ * both, each consumer with its own rules — the gate trusts its flags once its subscription is confirmed and the
+ * version read, and drops a showtime nobody asked about; the fan-out follows rooms, with a grace after the last
+ * socket (REALTIME_UNFOLLOW_GRACE_MS, 0 here).
+ */
+describe('one change subscription per showtime and node', () => {
+  const silent = pino({ level: 'silent' });
+  let stack: TestStack;
+  let gateRedis: Redis;
+  let gate: SoldOutGate;
+  let inv: Inventory;
+  let c: Fixture;
+
+  beforeAll(async () => {
+    const prefix = testPrefix();
+    gateRedis = testRedis();
+    // The node's own gate, built here so the test can ask it; idle after one tick without a question.
+    gate = createSoldOutGate({ redis: gateRedis, prefix, logger: silent, idleMs: 1000 });
+    stack = await startTestStack({
+      env: { REDIS_PREFIX: prefix, REALTIME_UNFOLLOW_GRACE_MS: '0' },
+      services: { soldOutGate: gate },
+    });
+    inv = stackInventory(stack);
+    c = await createShowtimeFixture(stack.container.prisma, {
+      sections: [{ key: 'A', rows: 1, seatsPerRow: 4, category: 'std' }],
+    });
+    await inv.load(c.showtimeId);
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    gateRedis?.disconnect();
+  });
+
+  it('serves the gate and the fan-out with one subscription, each by its own rules', async () => {
+    const channel = inv.changesChannel(c.showtimeId);
+    const watch = new LiveClient([stack.url], c.showtimeId, {}, 0);
+    await watch.start();
+    // The fan-out follows the room; the gate follows once asked (as by a hold request), and trusts it when confirmed.
+    expect(gate.isSoldOut(c.showtimeId, 'A')).toBe(false);
+    await waitFor(() => gate.following().includes(c.showtimeId), 5_000, 'the gate to follow');
+    expect(gate.follows.followed()).toEqual([c.showtimeId]);
+    expect(await shardSubscribers(stack.container.redis, channel)).toBe(1);
+    const decoded = await counter(stack, DECODED);
+
+    // One change reaches both: the watcher's mirror and the gate's listener.
+    const seen: Change[] = [];
+    const off = gate.onChange((showtimeId, change) => {
+      if (showtimeId === c.showtimeId) seen.push(change);
+    });
+    const before = watch.mirror.version!;
+    await inv.block(c.showtimeId, ['A-1-1'], 'test');
+    await waitFor(() => watch.mirror.version! > before && seen.length === 1, 5_000, 'both consumers');
+    expect(seen[0]!.version).toBe(watch.mirror.version);
+    expect((await counter(stack, DECODED)) - decoded).toBe(1);
+    off();
+
+    // Nobody asks the gate any more: it lets the showtime go, the fan-out's room keeps the subscription.
+    await waitFor(() => !gate.following().includes(c.showtimeId), 10_000, 'the gate to go idle');
+    expect(await shardSubscribers(stack.container.redis, channel)).toBe(1);
+    const next = watch.mirror.version!;
+    await inv.block(c.showtimeId, ['A-1-2'], 'test');
+    await waitFor(() => watch.mirror.version! > next, 5_000, 'the watcher, from the fan-out alone');
+
+    // The room empties (no grace here): the last consumer is gone, and so is the subscription.
+    await watch.close();
+    await waitFor(
+      async () => (await shardSubscribers(stack.container.redis, channel)) === 0,
+      5_000,
+      'the channel to be unsubscribed',
+    );
+    expect(gate.follows.followed()).toEqual([]);
+  });
+
+  it('hands every consumer the same message, parsed once, while any of them follows', async () => {
+    const follows = createChangeFollows({
+      redis: stack.container.redis,
+      prefix: stack.config.redisPrefix,
+      logger: silent,
+      connectionName: 'test-change-follows',
+    });
+    const [a, b] = [follows.consumer(), follows.consumer()];
+    const got: Record<'a' | 'b', ChangeMessage[]> = { a: [], b: [] };
+    a.onMessage((_, m) => got.a.push(m));
+    b.onMessage((_, m) => got.b.push(m));
+    const channel = inv.changesChannel(c.showtimeId);
+    try {
+      await Promise.all([a.subscribe(c.showtimeId), b.subscribe(c.showtimeId)]);
+      expect(await shardSubscribers(stack.container.redis, channel)).toBe(1);
+      await inv.block(c.showtimeId, ['A-1-3'], 'test');
+      await waitFor(() => got.a.length === 1 && got.b.length === 1, 5_000, 'both consumers');
+      expect(got.a[0]).toBe(got.b[0]);
+      expect(got.a[0]!.change).toBe(got.b[0]!.change);
+      expect(got.a[0]!.change?.type).toBe('block');
+
+      // One leaves: the other still hears; the subscription goes with the last one.
+      await a.unsubscribe(c.showtimeId);
+      expect(await shardSubscribers(stack.container.redis, channel)).toBe(1);
+      await inv.block(c.showtimeId, ['A-1-4'], 'test');
+      await waitFor(() => got.b.length === 2, 5_000, 'the consumer still following');
+      expect(got.a).toHaveLength(1);
+      await b.unsubscribe(c.showtimeId);
+      expect(await shardSubscribers(stack.container.redis, channel)).toBe(0);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });

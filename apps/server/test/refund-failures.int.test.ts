@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorBody, OrderDto, RefundDto, StaffOrderDetailDto } from '@seatrush/shared';
-import { startTestStack, type TestStack } from './support/env.ts';
+import type { ErrorBody, StaffOrderDetailDto } from '@seatrush/shared';
 import { staffWithToken } from './support/catalog-fixtures.ts';
-import { ordersWorld, paidOrder, type OrdersWorld } from './support/orders-fixtures.ts';
+import { paidOrder, refundsWorld, type OrdersWorld, type RefundAnswer } from './support/orders-fixtures.ts';
 
 /**
  * Issue 14 #14: a refund the provider refuses leaves the order paid, its tickets valid and its seats sold, with
@@ -11,25 +10,17 @@ import { ordersWorld, paidOrder, type OrdersWorld } from './support/orders-fixtu
  * while its record of the payment says it was not captured.
  */
 
-let stack: TestStack;
 let w: OrdersWorld;
 
 beforeAll(async () => {
-  stack = await startTestStack({ worker: true });
-  w = await ordersWorld(stack, {
-    holdTtlSeconds: 600,
-    sections: [{ key: 'A', rows: 1, seatsPerRow: 10, category: 'std' }],
-    prices: { std: 2500 },
-    buyers: 3,
-  });
+  w = await refundsWorld({ rows: 1, buyers: 3 });
 });
 afterAll(async () => {
-  await stack?.close();
+  await w?.stack.close();
 });
 
 type Err = { error: ErrorBody };
-type RefundAnswer = { order: OrderDto; refund: RefundDto };
-const prisma = () => stack.container.prisma;
+const prisma = () => w.stack.container.prisma;
 
 let req = 0;
 /** Whether another buyer can hold the seat now (it is on sale). */
@@ -45,7 +36,7 @@ const holdable = (seat: string) =>
 describe('a refund the provider refuses', () => {
   it('leaves the order paid and its seats sold, shows the failure to staff, and a retry refunds it', async () => {
     const o = await paidOrder(w, 0, ['A-1-1', 'A-1-2']);
-    const staff = await staffWithToken(stack.container, 'box_office');
+    const staff = await staffWithToken(w.stack.container, 'box_office');
     const payment = await prisma().payment.findFirstOrThrow({ where: { order: { code: o.code } } });
     // The provider's records lose the capture (as the Redis-kept ledger did after a wipe): it refuses refunds.
     await prisma().sandboxLedgerPayment.update({
@@ -134,7 +125,7 @@ describe('a refund the provider refuses', () => {
 
   it('a retry of a refund of another order, or of none, is not found', async () => {
     const o = await paidOrder(w, 1, ['A-1-5']);
-    const staff = await staffWithToken(stack.container, 'box_office');
+    const staff = await staffWithToken(w.stack.container, 'box_office');
     const r = await w.api<Err>('post', `/api/staff/orders/${o.code}/refunds/rnothere/retry`, {
       token: staff.token,
     });

@@ -1,35 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorBody, OrderDto, RefundDto } from '@seatrush/shared';
-import { startTestStack, type TestStack } from './support/env.ts';
+import type { ErrorBody } from '@seatrush/shared';
 import { staffWithToken } from './support/catalog-fixtures.ts';
-import { ordersWorld, paidOrder, type OrdersWorld } from './support/orders-fixtures.ts';
+import { paidOrder, refundsWorld, type OrdersWorld, type RefundAnswer } from './support/orders-fixtures.ts';
 import { refundOrder } from '../src/application/refunds/refund-order.ts';
 import { createOrdersModule } from '../src/orders-module.ts';
 import type { PaymentProvider } from '../src/payments/provider.ts';
 
 /** Issue 14 #2: a refund whose answer was lost is answered again, not refused, when the client retries it. */
 
-let stack: TestStack;
 let w: OrdersWorld;
 
 beforeAll(async () => {
-  stack = await startTestStack({ worker: true });
-  w = await ordersWorld(stack, {
-    holdTtlSeconds: 600,
-    sections: [{ key: 'A', rows: 2, seatsPerRow: 10, category: 'std' }],
-    prices: { std: 2500 },
-    buyers: 6,
-  });
+  w = await refundsWorld({ rows: 2, buyers: 6 });
 });
 afterAll(async () => {
-  await stack?.close();
+  await w?.stack.close();
 });
 
 type Err = { error: ErrorBody };
-type RefundAnswer = { order: OrderDto; refund: RefundDto };
 
 const refundsOf = (code: string) =>
-  stack.container.prisma.refund.findMany({ where: { order: { code } }, orderBy: { createdAt: 'asc' } });
+  w.stack.container.prisma.refund.findMany({ where: { order: { code } }, orderBy: { createdAt: 'asc' } });
 
 describe('refunds with an Idempotency-Key', () => {
   it('a buyer retrying a refund with the same key gets the first answer, and nothing is refunded twice', async () => {
@@ -62,7 +53,7 @@ describe('refunds with an Idempotency-Key', () => {
 
   it('concurrent retries with one key make one refund and all get its answer', async () => {
     const o = await paidOrder(w, 1, ['A-1-4', 'A-1-5']);
-    const staff = await staffWithToken(stack.container, 'box_office');
+    const staff = await staffWithToken(w.stack.container, 'box_office');
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
         w.api<RefundAnswer>('post', `/api/staff/orders/${o.code}/refund`, {
@@ -81,7 +72,7 @@ describe('refunds with an Idempotency-Key', () => {
 
   it('when the first answer is lost after the refund was recorded, the retry finishes it and answers with it', async () => {
     const o = await paidOrder(w, 2, ['A-2-1']);
-    const staff = await staffWithToken(stack.container, 'box_office');
+    const staff = await staffWithToken(w.stack.container, 'box_office');
     // The first attempt dies between its commit and the provider's answer (a node killed, PostgreSQL gone).
     const broken: PaymentProvider = {
       name: 'sandbox',
@@ -90,7 +81,7 @@ describe('refunds with an Idempotency-Key', () => {
       refund: () => Promise.reject(new Error('connection reset')),
       paymentStatus: () => Promise.resolve({ status: 'unknown' }),
     };
-    const dying = createOrdersModule(stack.container, { inventory: w.inv, provider: broken });
+    const dying = createOrdersModule(w.stack.container, { inventory: w.inv, provider: broken });
     try {
       await expect(
         refundOrder(dying.core, {

@@ -1,17 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSessionHolds } from '../src/auth/session-holds.ts';
 import { createLogger } from '../src/observability/logger.ts';
-import { testPrefix } from './support/env.ts';
-import { deletePrefix, testRedis } from './support/redis-target.ts';
+import { fileRedis } from './support/redis-target.ts';
 
-const redis = testRedis();
-const prefix = testPrefix();
+const { redis, prefix } = fileRedis();
 const logger = createLogger({ logLevel: 'silent' });
-
-afterAll(async () => {
-  await deletePrefix(redis, prefix);
-  redis.disconnect();
-});
 
 describe('session holds (the buyer session record behind "my orders")', () => {
   it('records every hold noted in one turn of the event loop, per session, newest first', async () => {

@@ -55,9 +55,10 @@ describe('admission following the inventory', () => {
   it('admits for the tickets left, stops at sell-out and resumes when tickets come back', async () => {
     const st = f.showtimeId;
     for (let i = 0; i < 10; i++) await wr.join(st, `buyer${i}`);
-    expect((await wr.status(st, 'buyer0')).state).toBe('pre');
+    // The sale is on: a read already finds the line open (a room opens with its sale, not with its first tick)…
+    expect((await wr.status(st, 'buyer0')).state).toBe('open');
 
-    // The sale is on: the first tick opens the line and admits ⌈4 / 2⌉ = 2.
+    // … and the first tick admits ⌈4 / 2⌉ = 2.
     clock += 1000;
     expect(await wr.tick(st)).toMatchObject({ admitted: 2, shopping: 2, waiting: 8, change: null });
     expect(events.at(-1)).toMatchObject({ reason: 'progress', state: 'open', served: 2, ticketsLeft: 4 });

@@ -1,18 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRoom } from '../src/waiting-room/room.ts';
-import { testPrefix } from './support/env.ts';
-import { deletePrefix, testRedis } from './support/redis-target.ts';
+import { fileRedis } from './support/redis-target.ts';
 
 /**
  * Fairness of the waiting room (issue 15): everyone who arrived before the sale opened gets a uniformly random
  * place, whatever the arrival order; after opening, admission order equals arrival order.
  */
-const redis = testRedis();
-const prefix = testPrefix();
-afterAll(async () => {
-  await deletePrefix(redis, prefix);
-  await redis.quit();
-});
+const { redis, prefix } = fileRedis();
 const room = createRoom(redis, prefix);
 const T0 = 1_800_000_000_000;
 

@@ -1,19 +1,13 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createRoom, type Room, type TickInput } from '../src/waiting-room/room.ts';
 import { createAdmissionTokens } from '../src/waiting-room/tokens.ts';
-import { testPrefix } from './support/env.ts';
-import { deletePrefix, testRedis } from './support/redis-target.ts';
+import { fileRedis } from './support/redis-target.ts';
 
 /**
  * The waiting room's Lua scripts (apps/server/src/waiting-room/lua) against a real Redis, each test on its own
  * showtime id under a random key prefix; time is passed in, never slept on.
  */
-const redis = testRedis();
-const prefix = testPrefix();
-afterAll(async () => {
-  await deletePrefix(redis, prefix);
-  await redis.quit();
-});
+const { redis, prefix } = fileRedis();
 
 let seq = 0;
 let st: string;

@@ -16,6 +16,8 @@ let stack: TestStack;
 let api: Api;
 let room: Fixture;
 let other: Fixture;
+/** A room kept paused: buyers stay in line (the node's admission tick would admit them between two calls). */
+let line: Fixture;
 let open: Fixture;
 let staffToken: string;
 const sockets: ClientSocket[] = [];
@@ -44,12 +46,14 @@ beforeAll(async () => {
   api = apiClient(stack.url);
   room = await createShowtimeFixture(stack.container.prisma, layout);
   other = await createShowtimeFixture(stack.container.prisma, layout);
+  line = await createShowtimeFixture(stack.container.prisma, layout);
   open = await createShowtimeFixture(stack.container.prisma, layout);
   await stack.container.prisma.showtime.updateMany({
-    where: { id: { in: [room.showtimeId, other.showtimeId] } },
+    where: { id: { in: [room.showtimeId, other.showtimeId, line.showtimeId] } },
     data: { waitingRoom: true, admissionPerMinute: 600, shoppingWindowSeconds: 600 },
   });
   staffToken = (await staffWithToken(stack.container, 'box_office')).token;
+  expect((await control(line.showtimeId, { action: 'pause' })).status).toBe(200);
 });
 afterAll(async () => {
   sockets.forEach((s) => s.close());
@@ -79,13 +83,13 @@ describe('the queue routes', () => {
   it('joins idempotently and says where the buyer stands', async () => {
     const a = await newBuyer();
     const b = await newBuyer();
-    const first = await api<QueueStatus>('post', queuePath(other.showtimeId), { token: a.token });
+    const first = await api<QueueStatus>('post', queuePath(line.showtimeId), { token: a.token });
     expect(first.status, first.text).toBe(200);
     expect(first.json).toMatchObject({ status: 'waiting', admission: null });
-    await api('post', queuePath(other.showtimeId), { token: b.token });
-    const again = await api<QueueStatus>('post', queuePath(other.showtimeId), { token: a.token });
+    await api('post', queuePath(line.showtimeId), { token: b.token });
+    const again = await api<QueueStatus>('post', queuePath(line.showtimeId), { token: a.token });
     expect(again.json.waiting).toBe(first.json.waiting + 1);
-    const bs = await api<QueueStatus>('get', queuePath(other.showtimeId), { token: b.token });
+    const bs = await api<QueueStatus>('get', queuePath(line.showtimeId), { token: b.token });
     expect(bs.json.status).toBe('waiting');
   });
 
@@ -103,7 +107,7 @@ describe('the queue routes', () => {
     };
     const b = await newBuyer();
     // The hot path answered (Express adds its security headers; the dispatcher does not).
-    const first = await both(other.showtimeId, { token: b.token, headers: { 'x-request-id': 'join-rid-1' } });
+    const first = await both(line.showtimeId, { token: b.token, headers: { 'x-request-id': 'join-rid-1' } });
     expect(first.fast.headers.get('x-frame-options')).toBeNull();
     expect(first.viaExpress.headers.get('x-frame-options')).not.toBeNull();
     expect(first.fast.headers.get('x-request-id')).toBe('join-rid-1');
@@ -111,7 +115,7 @@ describe('the queue routes', () => {
     expect(first.fast.status).toBe(200);
     // Idempotent: the second join (via Express) answers the same standing as the first.
     expect(first.viaExpress.json).toEqual(first.fast.json);
-    expect(first.fast.json).toMatchObject({ showtimeId: other.showtimeId, status: 'waiting' });
+    expect(first.fast.json).toMatchObject({ showtimeId: line.showtimeId, status: 'waiting' });
     const signIn = await api('post', '/api/buyer/session', {
       body: { email: `wr-csrf-${randomUUID()}@example.test` },
     });

@@ -117,10 +117,7 @@ const perMinuteLimitSchema = z
   .max(100_000, 'Use at most 100,000 per minute.')
   .nullable();
 
-/**
- * The front door of a showtime (issue 15; docs/waiting-room.md): the waiting room, buyer verification, hold and
- * queue-join limits, the bot challenge. Everything is off by default.
- */
+/** The front door (issue 15, docs/waiting-room.md): waiting room, verification, limits, bot challenge; all off. */
 export const frontDoorFields = {
   waitingRoom: z.boolean(),
   admissionPerMinute: z
@@ -221,6 +218,7 @@ export const showtimeSchema = z.object({
   eventId: z.string(),
   venueId: z.string(),
   ...showtimeFields,
+  gaBuckets: gaBucketsSchema, // set at creation: docs/inventory.md, "GA buckets"
   saleState: saleStateSchema,
   zones: z.array(zoneInventorySchema),
   ...timestamps,

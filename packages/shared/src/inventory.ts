@@ -204,9 +204,18 @@ export const changeSchema = z.object({
   zones: z.record(z.string(), zoneCountsSchema),
   categories: z.record(z.string(), categoryCountsSchema),
   seatsAvailable: z.int().optional(),
-  /** Holds that ended in this transition without being paid, so their owners can be told. */
+  /**
+   * Holds that ended in this transition without being paid, so their owners can be told. `limitKey`: set when the
+   * hold counted against a per-buyer limit of its own — made by a session that had not proved the e-mail
+   * (docs/buyers.md), which alone among the e-mail's unverified sessions is told.
+   */
   endedHolds: z.array(
-    z.object({ holdId: z.string(), buyerId: z.string(), reason: z.enum(['expired', 'released']) }),
+    z.object({
+      holdId: z.string(),
+      buyerId: z.string(),
+      reason: z.enum(['expired', 'released']),
+      limitKey: z.string().optional(),
+    }),
   ),
   /** New sale state (type `state` and `load`). */
   state: saleStateSchema.optional(),

@@ -198,6 +198,8 @@ export const rooms = {
   showtime: (showtimeId: string) => `st:${showtimeId}`,
   staff: (showtimeId: string) => `staff:st:${showtimeId}`,
   buyer: (buyerId: string) => `buyer:${buyerId}`,
+  /** An unverified buyer session's sockets (told of its own holds' endings; `buyer` rooms: verified only). */
+  buyerSession: (sessionId: string) => `buyer-session:${sessionId}`,
   /** The non-staff sockets of the showtime room: what "connected buyers" counts. */
   showtimeBuyers: (showtimeId: string) => `buyers:st:${showtimeId}`,
 } as const;

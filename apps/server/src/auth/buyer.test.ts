@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buyerIdFor, createBuyerSessions } from './buyer.ts';
+import { createHash } from 'node:crypto';
+import { buyerIds, createBuyerSessions } from './buyer.ts';
 
 describe('buyer sessions resolved from requests', () => {
   let clock = Date.UTC(2026, 11, 7);
@@ -34,6 +35,16 @@ describe('buyer sessions resolved from requests', () => {
 });
 
 describe('derived buyer ids', () => {
+  const buyerIdFor = buyerIds('s'.repeat(32));
+
+  it('are keyed: another secret derives other ids, and no unkeyed hash of the e-mail gives them', () => {
+    const email = 'alice@example.test';
+    expect(buyerIds('t'.repeat(32))(email)).not.toBe(buyerIdFor(email));
+    expect(createBuyerSessions({ secret: 's'.repeat(32) }).buyerIdFor(email)).toBe(buyerIdFor(email));
+    const unkeyed = `b${createHash('sha256').update(`seatrush-buyer.v1\n${email}`).digest('hex').slice(0, 24)}`;
+    expect(buyerIdFor(email)).not.toBe(unkeyed);
+  });
+
   it('are the same for the same e-mail, differ between e-mails, and fit in a session token', () => {
     const id = buyerIdFor('alice@example.test');
     expect(buyerIdFor('alice@example.test')).toBe(id);

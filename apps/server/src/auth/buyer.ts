@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Db, type PrismaClient } from '../db/prisma.ts';
 import { parseCookies } from './cookies.ts';
 import { type Principal } from './principal.ts';
@@ -46,10 +46,13 @@ export interface BuyerSessions {
   resolve(req: HeaderSource): Promise<Principal | null>;
   /** The same, synchronously (hot path). */
   resolveSync(req: HeaderSource): (Principal & { kind: 'buyer' }) | null;
+  /** The id a new buyer row for `email` gets (`buyerIds`, keyed with this deployment's session secret). */
+  buyerIdFor: BuyerIdFor;
 }
 
 export function createBuyerSessions(opts: { secret: string; now?: () => number }): BuyerSessions {
   const now = opts.now ?? Date.now;
+  const buyerIdFor = buyerIds(opts.secret);
   const sign = (payload: string) =>
     createHmac('sha256', opts.secret).update(`seatrush-buyer-session.v1\n${payload}`).digest('base64url');
   // Verifying is one HMAC; the cache spares it for the repeat requests of a flash sale.
@@ -151,18 +154,27 @@ export function createBuyerSessions(opts: { secret: string; now?: () => number }
     verify,
     resolveSync,
     resolve: (req) => Promise.resolve(resolveSync(req)),
+    buyerIdFor,
   };
 }
 
+/** The id a new buyer row for an e-mail (already normalised) is created with. */
+export type BuyerIdFor = (email: string) => string;
+
 /**
- * The id a buyer row for `email` (already normalised) is created with: derived from the e-mail, so everyone who
- * creates it agrees on it before the row exists — a counter sale can hold for a new buyer and create the row only
- * once the hold succeeded (application/counter-sales), racing a session for the same e-mail harmlessly. Rows made
- * before this (cuid ids) keep their ids: callers look the e-mail up first. Never contains a `.` (buyer tokens are
- * dot-separated).
+ * Buyer ids derived from the e-mail, so everyone who creates a buyer's row agrees on its id before the row exists
+ * — a counter sale can hold for a new buyer and create the row only once the hold succeeded
+ * (application/counter-sales), racing a session for the same e-mail harmlessly. Keyed (HMAC-SHA256 with a key
+ * derived from `secret`, the session secret): buyer ids travel in tokens, audit actors and exports, and an unkeyed
+ * hash let anyone holding an id confirm a guessed e-mail. Rows made before — cuid ids, and the unkeyed
+ * `seatrush-buyer.v1` hashes — keep their ids: callers look the e-mail up first (`findBuyer`, the `ON CONFLICT`
+ * look-up of `findOrCreateBuyer`, `ensureBuyer`), so a row's id never changes. Never contains a `.` (buyer tokens
+ * are dot-separated) nor a `:` (auth/limit-keys.ts).
  */
-export function buyerIdFor(email: string): string {
-  return `b${createHash('sha256').update(`seatrush-buyer.v1\n${email}`).digest('hex').slice(0, 24)}`;
+export function buyerIds(secret: string): BuyerIdFor {
+  const key = createHmac('sha256', secret).update('seatrush buyer ids').digest();
+  return (email) =>
+    `b${createHmac('sha256', key).update(`seatrush-buyer.v2\n${email}`).digest('hex').slice(0, 24)}`;
 }
 
 /** The buyer for `email` (already normalised), or null when there is none yet. */
@@ -171,14 +183,10 @@ export async function findBuyer(prisma: PrismaClient, email: string): Promise<{ 
 }
 
 /**
- * Creates the row of a buyer whose id was derived with `buyerIdFor` (a no-op when it exists), and answers the id
- * the e-mail's row has — `id` itself unless another row for that e-mail, made before derived ids, got there first.
+ * Creates the row of a buyer whose id was derived with `buyerIds` (a no-op when it exists), and answers the id
+ * the e-mail's row has — `id` itself unless another row for that e-mail, made before, got there first.
  */
-export async function ensureBuyer(
-  prisma: PrismaClient,
-  email: string,
-  id = buyerIdFor(email),
-): Promise<string> {
+export async function ensureBuyer(prisma: PrismaClient, email: string, id: string): Promise<string> {
   await prisma.buyer.createMany({ data: [{ id, email }], skipDuplicates: true });
   return (await prisma.buyer.findUniqueOrThrow({ where: { email }, select: { id: true } })).id;
 }
@@ -188,6 +196,8 @@ const MAX_BATCH = 500;
 
 interface Waiting {
   email: string;
+  /** The id a new row gets. */
+  id: string;
   resolve: (b: { id: string }) => void;
   reject: (e: unknown) => void;
 }
@@ -196,7 +206,7 @@ interface Waiting {
 const batches = new WeakMap<PrismaClient, { waiting: Waiting[]; busy: boolean }>();
 
 /**
- * The buyer for `email` (already normalised), created on first use (with the id `buyerIdFor` derives).
+ * The buyer for `email` (already normalised), created on first use (with the id `idFor` derives).
  *
  * Every buyer of a flash sale starts a session, so this is batched: the sessions that arrive while a statement is
  * under way share the next one — one round trip and one pool connection for hundreds of them, where Prisma's
@@ -207,12 +217,16 @@ const batches = new WeakMap<PrismaClient, { waiting: Waiting[]; busy: boolean }>
  * Many first sessions for one new e-mail at once all get the one row: the insert does nothing for an e-mail whose
  * row exists or is being created (it waits for that), and the look-up reads it.
  */
-export function findOrCreateBuyer(prisma: PrismaClient, email: string): Promise<{ id: string }> {
+export function findOrCreateBuyer(
+  prisma: PrismaClient,
+  email: string,
+  idFor: BuyerIdFor,
+): Promise<{ id: string }> {
   let batch = batches.get(prisma);
   if (!batch) batches.set(prisma, (batch = { waiting: [], busy: false }));
   const b = batch;
   return new Promise((resolve, reject) => {
-    b.waiting.push({ email, resolve, reject });
+    b.waiting.push({ email, id: idFor(email), resolve, reject });
     // The first arrival waits one turn of the event loop, so the requests read in the same turn come along.
     if (!b.busy && b.waiting.length === 1) setImmediate(() => void flush(prisma, b));
   });
@@ -223,7 +237,7 @@ async function flush(prisma: PrismaClient, b: { waiting: Waiting[]; busy: boolea
   b.busy = true;
   const batch = b.waiting.splice(0, MAX_BATCH);
   try {
-    const ids = await buyerRows(prisma, [...new Set(batch.map((w) => w.email))]);
+    const ids = await buyerRows(prisma, [...new Map(batch.map((w) => [w.email, w.id])).entries()]);
     for (const w of batch) {
       const id = ids.get(w.email);
       // Only a row for another e-mail with the same derived id (a 96-bit hash collision) can leave one out.
@@ -238,10 +252,15 @@ async function flush(prisma: PrismaClient, b: { waiting: Waiting[]; busy: boolea
   }
 }
 
-/** E-mail → buyer id for `emails` (distinct), creating the rows that do not exist yet. */
-async function buyerRows(prisma: PrismaClient, emails: string[]): Promise<Map<string, string>> {
+/** E-mail → buyer id for `wanted` (distinct e-mails, each with the id a new row gets), creating missing rows. */
+async function buyerRows(
+  prisma: PrismaClient,
+  wanted: Array<[email: string, id: string]>,
+): Promise<Map<string, string>> {
   // Sorted, so two nodes' batches take their unique-key locks in one order (no deadlock between them).
-  const rows = JSON.stringify(emails.sort().map((email) => ({ id: buyerIdFor(email), email })));
+  const sorted = wanted.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const emails = sorted.map(([email]) => email);
+  const rows = JSON.stringify(sorted.map(([email, id]) => ({ id, email })));
   // The insert and the look-up share the statement's snapshot: a new row comes from `ins`, an old one from the
   // join — except one created by another session after that snapshot was taken, which the insert waited for and
   // skipped; a second look-up, with a fresh snapshot, reads those.

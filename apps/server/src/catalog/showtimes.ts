@@ -22,6 +22,7 @@ export function showtimeDto(s: ShowtimeRow): ShowtimeDto {
     saleState: s.saleState,
     holdTtlSeconds: s.holdTtlSeconds,
     perBuyerLimit: s.perBuyerLimit,
+    gaBuckets: s.gaBuckets,
     currency: s.currency,
     buyerRefunds: s.buyerRefunds,
     waitingRoom: s.waitingRoom,
@@ -66,18 +67,24 @@ const invalid = (issues: Issue[]) =>
   );
 
 /**
- * GA buckets (more than 1) are not built yet: every showtime's inventory stays on one Redis slot, so a setting of
- * more would promise a throughput the engine does not deliver. See docs/inventory.md, "GA buckets".
+ * GA buckets (docs/inventory.md, "GA buckets"): more than 1 only where every property the inventory promises still
+ * holds with the stock split over slots — a GA-only venue (N seats all or nothing need one slot) and no per-buyer
+ * limit (a buyer's tickets are counted in one slot, their requests spread over the buckets).
  */
-function bucketIssues(gaBuckets: number | undefined): Issue[] {
+function bucketIssues(gaBuckets: number | undefined, perBuyerLimit: number | null, seats: number): Issue[] {
   if (gaBuckets === undefined || gaBuckets === 1) return [];
-  return [
-    {
+  const issues: Issue[] = [];
+  if (seats > 0)
+    issues.push({
       path: 'body.gaBuckets',
-      message:
-        'GA buckets are not available yet: only 1 (the whole showtime on one Redis slot) is supported for now.',
-    },
-  ];
+      message: `GA buckets are for GA-only venues: this venue has ${seats} numbered seats, which must stay on one slot.`,
+    });
+  if (perBuyerLimit !== null)
+    issues.push({
+      path: 'body.gaBuckets',
+      message: 'GA buckets cannot keep a per-buyer limit: set perBuyerLimit to null, or use 1 bucket.',
+    });
+  return issues;
 }
 
 /** Issues for prices that name unknown categories or (when `complete`) miss one of the venue's. */
@@ -101,7 +108,7 @@ function priceIssues(prices: Record<string, number>, categories: string[], compl
  * Creates a showtime of an event at a venue with a price for every category of the venue, and one
  * ZoneInventory row per GA zone (capacity from the venue). The sale starts `scheduled`.
  * Errors: `validation_failed` (unknown event or venue, prices not covering exactly the venue's categories,
- * `gaBuckets` above 1: not available yet).
+ * `gaBuckets` above 1 for a venue with numbered seats or with a per-buyer limit).
  */
 export async function createShowtime(
   deps: Pick<CatalogDeps, 'prisma'>,
@@ -122,7 +129,14 @@ export async function createShowtime(
     const issues: Issue[] = [];
     if (!event) issues.push({ path: 'body.eventId', message: 'No such event.' });
     if (!venue) issues.push({ path: 'body.venueId', message: 'No such venue.' });
-    issues.push(...bucketIssues(input.gaBuckets));
+    if (venue)
+      issues.push(
+        ...bucketIssues(
+          input.gaBuckets,
+          input.perBuyerLimit,
+          await tx.seat.count({ where: { venueId: venue.id } }),
+        ),
+      );
     if (venue)
       issues.push(
         ...priceIssues(
@@ -142,6 +156,7 @@ export async function createShowtime(
         saleClosesAt: new Date(input.saleClosesAt),
         holdTtlSeconds: input.holdTtlSeconds,
         perBuyerLimit: input.perBuyerLimit,
+        gaBuckets: input.gaBuckets ?? 1,
         currency: input.currency,
         buyerRefunds: input.buyerRefunds,
         ...frontDoorOf(input),
@@ -196,6 +211,11 @@ export async function updateShowtime(
           false,
         ),
       );
+    if (patch.perBuyerLimit != null && before.gaBuckets > 1)
+      issues.push({
+        path: 'body.perBuyerLimit',
+        message: `This showtime's GA stock is split into ${before.gaBuckets} buckets, which cannot keep a per-buyer limit.`,
+      });
     const opens = patch.saleOpensAt ? new Date(patch.saleOpensAt) : before.saleOpensAt;
     const closes = patch.saleClosesAt ? new Date(patch.saleClosesAt) : before.saleClosesAt;
     if (opens >= closes)

@@ -298,4 +298,11 @@ describe('where Redis is (issue 18)', () => {
     expect(() => loadConfig({ REDIS_SENTINELS: 'a:70000' })).toThrow(/is not host:port/);
     expect(() => loadConfig({ REDIS_CLUSTER_NODES: ' , ' })).toThrow(/lists no host:port/);
   });
+
+  it('keeps a showtime subscribed 10 s after its last socket left unless REALTIME_UNFOLLOW_GRACE_MS says otherwise', () => {
+    expect(loadConfig({}).realtimeUnfollowGraceMs).toBe(10_000);
+    expect(loadConfig({ REALTIME_UNFOLLOW_GRACE_MS: '0' }).realtimeUnfollowGraceMs).toBe(0);
+    expect(() => loadConfig({ REALTIME_UNFOLLOW_GRACE_MS: '-1' })).toThrow(/REALTIME_UNFOLLOW_GRACE_MS/);
+    expect(() => loadConfig({ REALTIME_UNFOLLOW_GRACE_MS: 'soon' })).toThrow(/REALTIME_UNFOLLOW_GRACE_MS/);
+  });
 });

@@ -4,15 +4,13 @@ import { z } from 'zod';
 import { productionAdminPasswordProblem, productionSecretProblem } from './secrets.ts';
 import { parseTrustProxy, trustProxyProblem, type ProxyTrust } from './trust-proxy.ts';
 import { stripeKeysProblem, stripeSettings, type StripeSettings } from './stripe.ts';
+import { rateLimitConfig, rateLimitEnv, type RateLimitConfig } from './rate-limits.ts';
 
 /**
  * The only module that reads `process.env`. Parsed once; everything else receives a `Config`.
  * Development has safe defaults; in production the secrets must be given — and not be values anyone can read in
  * this repository (config/secrets.ts) — and the payment provider must be chosen, or the process refuses to start.
  */
-/** A limit in requests per minute (0 = off). */
-const perMinute = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
-
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -115,25 +113,8 @@ const envSchema = z.object({
   REALTIME_DELIVERY_BUDGET: z.coerce.number().int().min(100).default(5000),
   /** How often (ms) the staff room's live statistics are pushed. */
   STAFF_STATS_INTERVAL_MS: z.coerce.number().int().min(100).max(60000).default(1000),
-  /**
-   * Abuse limits (auth/rate-limits.ts): requests per minute per client address and per buyer, kept in Redis and
-   * shared by every node; over a limit the answer is 429 `rate_limited` with Retry-After. 0 turns a limit off.
-   * A showtime's own settings (holdLimitPerBuyer, holdLimitPerAddress, queueJoinLimitPerAddress) override the
-   * hold and queue-join ones. The address is the socket peer unless TRUST_PROXY names the proxy in front.
-   */
-  RATE_LIMIT_SESSION_PER_ADDRESS: perMinute(60),
-  /** Buyer sessions started per minute for one e-mail. */
-  RATE_LIMIT_SESSION_PER_BUYER: perMinute(10),
-  RATE_LIMIT_CODE_PER_ADDRESS: perMinute(20),
-  /** One-time codes asked for per minute by one buyer (the session's, else the e-mail named). */
-  RATE_LIMIT_CODE_PER_BUYER: perMinute(5),
-  RATE_LIMIT_QUEUE_JOIN_PER_ADDRESS: perMinute(60),
-  RATE_LIMIT_QUEUE_JOIN_PER_BUYER: perMinute(10),
-  RATE_LIMIT_HOLD_PER_ADDRESS: perMinute(120),
-  RATE_LIMIT_HOLD_PER_BUYER: perMinute(30),
-  /** Order look-ups by code (with the buyer's e-mail or session), buyer refunds by code included. */
-  RATE_LIMIT_ORDER_LOOKUP_PER_ADDRESS: perMinute(60),
-  RATE_LIMIT_ORDER_LOOKUP_PER_BUYER: perMinute(30),
+  /** Abuse limits, RATE_LIMIT_*: config/rate-limits.ts. */
+  ...rateLimitEnv,
   /**
    * Outgoing mail (one-time codes, tickets): an SMTP URL such as `smtps://user:pass@mail.example.com:465`.
    * Development and test default to `smtp://127.0.0.1:1025`, where `npm start` runs its mail catcher; production
@@ -175,10 +156,6 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 /** Every environment variable the server reads (for checks of deployment files). */
 export const envNames = Object.keys(envSchema.shape) as (keyof Env)[];
-/** The environment that turns every abuse limit off: tests and benchmarks that drive many buyers from one address. */
-export const RATE_LIMITS_OFF: Readonly<Record<string, string>> = Object.fromEntries(
-  envNames.filter((name) => name.startsWith('RATE_LIMIT_')).map((name) => [name, '0']),
-);
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -222,6 +199,7 @@ export interface Config {
   expirySweepIntervalMs: number;
   realtimeCoalesceMs: number;
   realtimeDeliveryBudget: number;
+  realtimeUnfollowGraceMs: number;
   staffStatsIntervalMs: number;
   /** Requests per minute per address and per buyer for each limited action (0 = off); see RATE_LIMIT_*. */
   rateLimits: RateLimitConfig;
@@ -238,18 +216,15 @@ export interface Config {
   botChallenge: { cost: number; counter: readonly [number, number] };
 }
 
-/** What the abuse limits count (auth/rate-limits.ts). */
-export const limitedActions = ['session', 'code', 'queueJoin', 'hold', 'orderLookup'] as const;
-export type LimitedAction = (typeof limitedActions)[number];
-/** Requests per minute; 0 = no limit. */
-export interface RateLimitSetting {
-  perAddress: number;
-  perBuyer: number;
-}
-export type RateLimitConfig = Record<LimitedAction, RateLimitSetting>;
-
 export class ConfigError extends Error {}
 export type { RedisNode, RedisTarget } from './redis.ts';
+export {
+  RATE_LIMITS_OFF,
+  limitedActions,
+  type LimitedAction,
+  type RateLimitConfig,
+  type RateLimitSetting,
+} from './rate-limits.ts';
 
 const DEV_SECRETS = {
   SESSION_SECRET: 'dev-only-session-secret-change-me',
@@ -358,20 +333,9 @@ export function loadConfig(source: EnvSource = process.env): Config {
     expirySweepIntervalMs: e.EXPIRY_SWEEP_INTERVAL_MS,
     realtimeCoalesceMs: e.REALTIME_COALESCE_MS,
     realtimeDeliveryBudget: e.REALTIME_DELIVERY_BUDGET,
+    realtimeUnfollowGraceMs: e.REALTIME_UNFOLLOW_GRACE_MS,
     staffStatsIntervalMs: e.STAFF_STATS_INTERVAL_MS,
-    rateLimits: {
-      session: { perAddress: e.RATE_LIMIT_SESSION_PER_ADDRESS, perBuyer: e.RATE_LIMIT_SESSION_PER_BUYER },
-      code: { perAddress: e.RATE_LIMIT_CODE_PER_ADDRESS, perBuyer: e.RATE_LIMIT_CODE_PER_BUYER },
-      queueJoin: {
-        perAddress: e.RATE_LIMIT_QUEUE_JOIN_PER_ADDRESS,
-        perBuyer: e.RATE_LIMIT_QUEUE_JOIN_PER_BUYER,
-      },
-      hold: { perAddress: e.RATE_LIMIT_HOLD_PER_ADDRESS, perBuyer: e.RATE_LIMIT_HOLD_PER_BUYER },
-      orderLookup: {
-        perAddress: e.RATE_LIMIT_ORDER_LOOKUP_PER_ADDRESS,
-        perBuyer: e.RATE_LIMIT_ORDER_LOOKUP_PER_BUYER,
-      },
-    },
+    rateLimits: rateLimitConfig(e),
     smtpUrl: e.SMTP_URL ?? (prod ? undefined : 'smtp://127.0.0.1:1025'),
     mailFrom: e.MAIL_FROM,
     orderMails: {

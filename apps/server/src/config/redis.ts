@@ -14,6 +14,11 @@ export const redisEnv = {
   REDIS_SENTINEL_MASTER: z.string().min(1).default('mymaster'),
   /** Password of the cluster's nodes or of the sentinel-guarded master (a single Redis takes it in REDIS_URL). */
   REDIS_PASSWORD: z.string().optional(),
+  /**
+   * How long (ms) a node stays subscribed to a showtime's change channel after the showtime's last socket left it:
+   * a reload or a quick return re-uses the subscription instead of reading the change log again. 0 = leave at once.
+   */
+  REALTIME_UNFOLLOW_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
 };
 
 type RedisEnv = z.output<z.ZodObject<typeof redisEnv>>;

@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
 export type { PrismaClient };
@@ -13,8 +14,29 @@ export * as Db from '../generated/prisma/client.ts';
  */
 export const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 20_000 } as const;
 
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
 /** One Prisma client per process, talking to PostgreSQL through the pg driver adapter. */
 export function createPrisma(databaseUrl: string, poolSize = 10): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize });
-  return new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
+  // The adapter gets a pool made here (and ends it on $disconnect) so that `sqlPoolOf` can hand the same
+  // connections to the few statements that skip Prisma's query pipeline.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // An idle connection that breaks (PostgreSQL restarted) is dropped by the pool, which emits it as an error: an
+  // unheard 'error' event would end the process before Prisma's first query adds its own listener.
+  pool.on('error', () => undefined);
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
+  pools.set(prisma, pool);
+  return prisma;
+}
+
+/**
+ * The pg pool under a client made by `createPrisma` (not under a transaction client, nor a client made elsewhere),
+ * for a hot statement sent as a named prepared statement of pg's, without Prisma serialising its parameters to
+ * JSON and back (orders/persist.ts). Shares the client's connections and their limit.
+ */
+export function sqlPoolOf(prisma: unknown): pg.Pool | undefined {
+  const pool = typeof prisma === 'object' && prisma !== null ? pools.get(prisma as PrismaClient) : undefined;
+  // After $disconnect the adapter has ended it (a later query of Prisma's opens a pool of its own).
+  return pool && !pool.ending ? pool : undefined;
 }

@@ -9,17 +9,51 @@ import type { RedisTarget } from '../config/redis.ts';
 export type Redis = SingleRedis | Cluster;
 export type { SingleRedis };
 
+/** Every connection here maps replies as ioredis always did (RESP2 shapes), the only mapping its callers read. */
+const legacyReplies = (o: RedisOptions) => o as RedisOptions & { replyMapping?: 'legacy' };
+
+/** The ioredis internals `ServerClient` uses (private in its types). */
+interface ClientInternals {
+  manuallyClosing: boolean;
+  setStatus(status: 'end'): void;
+  flushQueue(error: Error): void;
+}
+
+/**
+ * A server (or Sentinel-guarded master) connection that ends when told to, whatever state it is in. ioredis 6.0's
+ * `disconnect()` on a client waiting to reconnect (status `reconnecting`: its socket already closed) cancels the
+ * reconnect and ends nothing — no `end` event, the status stays (redis/ioredis#1247). BullMQ's `Worker.close()`
+ * disconnects its blocking connection and waits for `end`, so a worker whose blocking connection was between two
+ * reconnect attempts never finished closing: after a Sentinel failover that was the worker role's hanging stop
+ * (issue 18). Duplicates — BullMQ's blocking connections are duplicates of the one it is given — are of this class.
+ */
+class ServerClient extends SingleRedis {
+  override disconnect(reconnect = false): void {
+    const stranded = !reconnect && this.status === 'reconnecting';
+    super.disconnect(reconnect);
+    if (stranded && this.status === 'reconnecting') {
+      // What ioredis does when a manually closed socket closes: end, and fail what waited for a connection.
+      const self = this as unknown as ClientInternals;
+      self.manuallyClosing = false;
+      self.setStatus('end');
+      self.flushQueue(new Error('Connection is closed.'));
+    }
+  }
+
+  override duplicate(override?: Partial<RedisOptions>): SingleRedis {
+    return new ServerClient(legacyReplies({ ...this.options, ...(override ?? {}) }));
+  }
+}
+
 /**
  * ioredis connection to one server. `maxRetriesPerRequest: null` is what BullMQ needs; other callers get fast
  * failures through their own timeouts instead.
  */
 export function createRedis(url: string, opts: RedisOptions = {}): SingleRedis {
-  return new SingleRedis(url, {
-    maxRetriesPerRequest: null,
-    enableReadyCheck: true,
-    lazyConnect: false,
-    ...opts,
-  });
+  return new ServerClient(
+    url,
+    legacyReplies({ maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, ...opts }),
+  );
 }
 
 /**
@@ -31,14 +65,16 @@ export function connectRedis(target: RedisTarget, opts: RedisOptions = {}): Redi
     case 'single':
       return createRedis(target.url, opts);
     case 'sentinel':
-      return new SingleRedis({
-        maxRetriesPerRequest: null,
-        enableReadyCheck: true,
-        ...opts,
-        sentinels: target.sentinels,
-        name: target.masterName,
-        password: target.password,
-      });
+      return new ServerClient(
+        legacyReplies({
+          maxRetriesPerRequest: null,
+          enableReadyCheck: true,
+          ...opts,
+          sentinels: target.sentinels,
+          name: target.masterName,
+          password: target.password,
+        }),
+      );
     case 'cluster': {
       const { connectionName, ...rest } = opts;
       const clusterOptions: ClusterOptions = {

@@ -30,6 +30,11 @@ export interface HoldRecord {
   status: HoldStatus;
   /** The order that paid for it (set by confirm / reclaim). */
   orderRef?: string;
+  /**
+   * What the showtime's per-buyer limit counts this hold (and the tickets it sells) under, when it is not the buyer:
+   * a hold made by a session that has not proved the e-mail counts on its own (auth/limit-keys.ts, docs/buyers.md).
+   */
+  limitKey?: string;
 }
 
 /**

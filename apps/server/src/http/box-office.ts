@@ -43,6 +43,8 @@ export interface BoxOfficeDeps {
   holdSeats: HoldSeats;
   orders: OrdersCore;
   logger: Logger;
+  /** The id a new buyer's row gets (counter sales to a new e-mail). */
+  buyerIdFor: (email: string) => string;
 }
 
 const tags = ['box office'];

@@ -27,7 +27,7 @@ export function buyerSessionRoutes(deps: {
       response: buyerSessionSchema,
       handler: async ({ body }) => {
         const email = body.email.trim().toLowerCase();
-        const buyer = await findOrCreateBuyer(deps.prisma, email);
+        const buyer = await findOrCreateBuyer(deps.prisma, email, deps.sessions.buyerIdFor);
         const { token, expiresAt } = deps.sessions.issue(buyer.id, email);
         return {
           status: 201,

@@ -136,3 +136,72 @@ describe('the queue join on the fast path', () => {
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
+
+describe('prepared answers (issue 20: one header list per answer, filled in per request)', () => {
+  async function startPrepared(availabilityText: () => string): Promise<string> {
+    const soldOut = new DomainError('sold_out', undefined, { zone: 'ga', available: 0 });
+    const holds = {
+      availability: { json: () => Promise.resolve(availabilityText()) },
+      holdSeats: { place: () => soldOut },
+    } as unknown as FastPathDeps['holds'];
+    const fastPath = createFastPath({
+      holds,
+      resolveBuyer: () => ({ kind: 'buyer', buyerId: 'b1', email: 'b@example.test' }),
+      checkCsrf: () => {},
+      logger: pino({ level: 'silent' }),
+      metrics: createMetrics(),
+      trustProxy: () => false,
+    });
+    server = createServer((req, res) => {
+      if (!fastPath(req, res)) res.writeHead(404).end();
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  }
+
+  it('answers every sold-out request with its own request id and the same bytes', async () => {
+    const url = await startPrepared(() => '{}');
+    const hold = (requestId?: string) =>
+      fetch(`${url}/api/showtimes/st_1/holds`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': 'k1',
+          ...(requestId ? { 'x-request-id': requestId } : {}),
+        },
+        body: '{"zone":"ga","quantity":1}',
+      });
+    const answers = [await hold('rid-a'), await hold(), await hold('rid-b'), await hold()];
+    const ids = answers.map((r) => r.headers.get('x-request-id'));
+    expect(ids[0]).toBe('rid-a');
+    expect(ids[2]).toBe('rid-b');
+    expect(ids[1]).toMatch(/^.+-\d+$/);
+    expect(ids[3]).toMatch(/^.+-\d+$/);
+    expect(ids[1]).not.toBe(ids[3]);
+    const bodies = await Promise.all(answers.map((r) => r.text()));
+    for (const [i, r] of answers.entries()) {
+      expect(r.status).toBe(409);
+      expect(r.headers.get('cache-control')).toBe('no-store');
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(JSON.parse(bodies[i]!)).toMatchObject({ ok: false, error: { code: 'sold_out' } });
+      expect(bodies[i]).toBe(bodies[0]);
+    }
+  });
+
+  it('serves the availability text the use case gives, re-encoded when it changes (byte length, not characters)', async () => {
+    let text = '{"version":1,"zones":{"ga":{"available":3}}}';
+    const url = await startPrepared(() => text);
+    const read = async (query = '') => {
+      const r = await fetch(`${url}/api/showtimes/st_1/availability${query}`);
+      return { status: r.status, length: r.headers.get('content-length'), body: await r.text() };
+    };
+    expect(await read()).toEqual({ status: 200, length: String(text.length), body: text });
+    expect(await read('?seatLabels=false')).toMatchObject({ body: text });
+    text = '{"version":2,"zones":{"ga":{"available":2}},"name":"Café ☕"}';
+    expect(await read()).toEqual({ status: 200, length: String(Buffer.byteLength(text)), body: text });
+    expect(await read('?seatLabels=false')).toMatchObject({ body: text });
+    // A query the schema refuses is still refused, every time (only valid spellings are remembered).
+    expect((await read('?seatLabels=maybe')).status).toBe(400);
+    expect((await read('?seatLabels=maybe')).status).toBe(400);
+  });
+});

@@ -62,30 +62,23 @@ const PREFIX = '/api/showtimes/';
 
 export function createFastPath(deps: FastPathDeps): FastPath {
   const { holds, logger, metrics } = deps;
-  const { send, sendError } = responders(logger);
+  const { send, sendError, sendBody } = responders(logger);
 
-  // The same series Express records. Counts are tallies (observability/metrics.ts), kept per route and status;
-  // durations are observed for the requests that did work — a sold-out answer from memory is counted, not timed.
-  const routeTallies = new Map<string, Map<number, Tally>>();
-  const count = (method: 'get' | 'post', route: string, status: number) => {
-    let byStatus = routeTallies.get(route);
-    if (!byStatus) routeTallies.set(route, (byStatus = new Map<number, Tally>()));
-    let t = byStatus.get(status);
-    if (!t)
-      byStatus.set(
-        status,
-        (t = metrics.tally(metrics.httpRequests, { method, route, status: String(status) })),
-      );
-    t.inc();
-  };
+  // The same series Express records. Counts are tallies (observability/metrics.ts), one set per route, looked up by
+  // status; durations are observed for the requests that did work — a sold-out answer from memory is counted, not
+  // timed.
+  const holdCounts = routeTallies(metrics, 'post', HOLD_ROUTE);
+  const availabilityCounts = routeTallies(metrics, 'get', AVAILABILITY_ROUTE);
   const holdDuration = metrics.httpDuration.labels({ method: 'post', route: HOLD_ROUTE });
   const availabilityDuration = metrics.httpDuration.labels({ method: 'get', route: AVAILABILITY_ROUTE });
   const parsedBodies = new Memo<HoldRequest>();
   const parsedIds = new Memo<{ id: string }>();
 
+  const parsedQueries = new Memo<{ withLabels: boolean }>();
+
   const holdDone = (started: number, status: number) => {
     holdDuration.observe((performance.now() - started) / 1000);
-    count('post', HOLD_ROUTE, status);
+    holdCounts(status);
   };
 
   const hold = (req: IncomingMessage, res: ServerResponse, rawId: string, requestId: string) => {
@@ -119,7 +112,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
           ),
         );
         if (placed instanceof DomainError) {
-          count('post', HOLD_ROUTE, sendError(res, placed, requestId, HOLD_ROUTE));
+          holdCounts(sendError(res, placed, requestId, HOLD_ROUTE));
           return;
         }
         placed.then(
@@ -136,21 +129,26 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     });
   };
 
+  // A map load's answer is the availability use case's cached JSON text (one per showtime version): it is encoded
+  // once per text, not once per request, and the params and query of a flood are validated once per spelling.
+  const encoded = encodedBodies();
   const availability = (res: ServerResponse, rawId: string, search: string, requestId: string) => {
     const started = performance.now();
     const done = (status: number) => {
       availabilityDuration.observe((performance.now() - started) / 1000);
-      count('get', AVAILABILITY_ROUTE, status);
+      availabilityCounts(status);
     };
     (async () => {
-      const params = parseShowtimeId(rawId);
-      const query = parsePart(
-        availabilityQuerySchema,
-        Object.fromEntries(new URLSearchParams(search)),
-        'query',
-      );
-      const json = await holds.availability.json({ showtimeId: params.id, withLabels: wantsLabels(query) });
-      send(res, 200, json, requestId);
+      const params = parsedIds.get(rawId) ?? parsedIds.remember(rawId, parseShowtimeId(rawId));
+      const query =
+        parsedQueries.get(search) ??
+        parsedQueries.remember(search, {
+          withLabels: wantsLabels(
+            parsePart(availabilityQuerySchema, Object.fromEntries(new URLSearchParams(search)), 'query'),
+          ),
+        });
+      const json = await holds.availability.json({ showtimeId: params.id, withLabels: query.withLabels });
+      sendBody(res, encoded(params.id, query.withLabels, json), requestId);
       done(200);
     })().catch((err: unknown) => done(sendError(res, err, requestId, AVAILABILITY_ROUTE)));
   };
@@ -159,7 +157,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     ? queueJoin(deps, deps.queue, {
         send,
         sendError,
-        count: (status) => count('post', QUEUE_ROUTE, status),
+        count: routeTallies(metrics, 'post', QUEUE_ROUTE),
         parsedIds,
       })
     : null;
@@ -201,7 +199,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
 function queueJoin(
   deps: FastPathDeps,
   queue: NonNullable<FastPathDeps['queue']>,
-  tools: ReturnType<typeof responders> & {
+  tools: Pick<ReturnType<typeof responders>, 'send' | 'sendError'> & {
     count: (status: number) => void;
     parsedIds: Memo<{ id: string }>;
   },
@@ -266,36 +264,88 @@ function queueJoin(
   };
 }
 
+/** Counts a route's answers by status in its `seatrush_http_requests_total` tallies (one per status, made once). */
+function routeTallies(metrics: Metrics, method: 'get' | 'post', route: string): (status: number) => void {
+  const byStatus = new Map<number, Tally>();
+  return (status) => {
+    let t = byStatus.get(status);
+    if (!t)
+      byStatus.set(
+        status,
+        (t = metrics.tally(metrics.httpRequests, { method, route, status: String(status) })),
+      );
+    t.inc();
+  };
+}
+
+/**
+ * A response whose status, headers and body are the same every time but for the request id: its header list is
+ * built once, with the request id's slot filled in for each answer (and emptied after, so no request's id stays).
+ */
+interface Prepared {
+  status: number;
+  /** Flat header list (name, value, ...) as `writeHead` takes it; `x-request-id`'s value at REQUEST_ID_SLOT. */
+  headers: (string | number)[];
+  body: string | Buffer;
+}
+
+/** The headers Express sends with a JSON answer (helmet's `nosniff`, `no-store` on the hold routes). */
+const REQUEST_ID_SLOT = 9;
+function jsonHeaders(length: number, retryAfter?: string): (string | number)[] {
+  const headers: (string | number)[] = [
+    'content-type',
+    'application/json; charset=utf-8',
+    'content-length',
+    length,
+    'cache-control',
+    'no-store',
+    'x-content-type-options',
+    'nosniff',
+    'x-request-id',
+    '',
+  ];
+  if (retryAfter !== undefined) headers.push('retry-after', retryAfter);
+  return headers;
+}
+
+/**
+ * The encoded form of each showtime's last availability text (with and without labels): the use case hands out
+ * the same string until the showtime changes, so a flood of map loads writes one Buffer, not a fresh UTF-8
+ * encoding and length count per request. At most 1,024 showtimes per variant are kept.
+ */
+function encodedBodies() {
+  const variants = [
+    new Map<string, Prepared & { json: string }>(),
+    new Map<string, Prepared & { json: string }>(),
+  ];
+  return (showtimeId: string, withLabels: boolean, json: string): Prepared => {
+    const byShowtime = variants[withLabels ? 1 : 0]!;
+    const hit = byShowtime.get(showtimeId);
+    if (hit?.json === json) return hit;
+    const body = Buffer.from(json, 'utf8');
+    const prepared = { status: 200, headers: jsonHeaders(body.length), body, json };
+    if (!hit && byShowtime.size >= 1024) byShowtime.clear();
+    byShowtime.set(showtimeId, prepared);
+    return prepared;
+  };
+}
+
 /** Writes the hot path's answers: JSON with the same headers as Express, errors in the shared envelope. */
 function responders(logger: Logger) {
-  // The sold-out answer is the same bytes every time: serialise each error instance once.
-  const answers = new WeakMap<
-    DomainError,
-    { status: number; json: string; length: number; retryAfter: string | undefined }
-  >();
+  // The sold-out answer is the same bytes every time: each error instance's answer is prepared once.
+  const answers = new WeakMap<DomainError, Prepared>();
 
-  // Headers as a flat list (name, value, ...): Node walks it without enumerating an object's keys.
-  const send = (
-    res: ServerResponse,
-    status: number,
-    json: string,
-    requestId: string,
-    retryAfter?: string,
-    length = Buffer.byteLength(json),
-  ) => {
-    const headers = [
-      'content-type',
-      'application/json; charset=utf-8',
-      'content-length',
-      length,
-      'cache-control',
-      'no-store',
-      'x-content-type-options',
-      'nosniff',
-      'x-request-id',
-      requestId,
-    ];
-    if (retryAfter !== undefined) headers.push('retry-after', retryAfter);
+  /** A prepared answer: one header list walked by Node, one write of headers and body. */
+  const sendBody = (res: ServerResponse, p: Prepared, requestId: string) => {
+    p.headers[REQUEST_ID_SLOT] = requestId;
+    res.writeHead(p.status, p.headers);
+    p.headers[REQUEST_ID_SLOT] = '';
+    res.end(p.body);
+  };
+
+  const send = (res: ServerResponse, status: number, json: string, requestId: string) => {
+    const headers = jsonHeaders(Buffer.byteLength(json));
+    headers[REQUEST_ID_SLOT] = requestId;
     res.writeHead(status, headers);
     res.end(json);
   };
@@ -314,17 +364,19 @@ function responders(logger: Logger) {
       const json = JSON.stringify(errorEnvelope(e).body);
       answer = {
         status: errorStatus[e.code],
-        json,
-        length: Buffer.byteLength(json),
-        retryAfter: retryAfter === undefined ? undefined : String(retryAfter),
+        headers: jsonHeaders(
+          Buffer.byteLength(json),
+          retryAfter === undefined ? undefined : String(retryAfter),
+        ),
+        body: json,
       };
       answers.set(e, answer);
     }
-    send(res, answer.status, answer.json, requestId, answer.retryAfter, answer.length);
+    sendBody(res, answer, requestId);
     return answer.status;
   };
 
-  return { send, sendError };
+  return { send, sendError, sendBody };
 }
 
 function parseShowtimeId(rawId: string): { id: string } {

@@ -15,6 +15,8 @@ import type { HoldResult, Inventory, Snapshot } from './inventory.ts';
 
 export interface BestAvailableRequest {
   buyerId: string;
+  /** What the per-buyer limit counts the hold under when it is not the buyer (`HoldRequest.limitKey`). */
+  limitKey?: string;
   /** The client's idempotency key; a retry answers the first pick's hold. */
   requestId: string;
   category: string;
@@ -147,6 +149,7 @@ export function createBestAvailable(deps: BestAvailableDeps): BestAvailableHolds
       try {
         const held = await inventory.hold(showtimeId, {
           buyerId: req.buyerId,
+          limitKey: req.limitKey,
           requestId: req.requestId,
           seats: pick.seats,
           best,

@@ -20,7 +20,7 @@ export interface WireChange {
   z?: Record<string, [number, number, number, number]>;
   c?: Record<string, [number, number, number, number]>;
   sa?: number;
-  x?: Array<{ holdId: string; buyerId: string; reason: 'expired' | 'released' }>;
+  x?: Array<{ holdId: string; buyerId: string; reason: 'expired' | 'released'; limitKey?: string }>;
   state?: SaleState;
   /** Request tags of the holds made (hold batches only). */
   rk?: number[];
@@ -113,7 +113,7 @@ export async function readChangesSince(
  * master (`shardedSubscribers`) and sends each SSUBSCRIBE to the master of the channel's slot, so a node receives
  * only the showtimes it follows, each from the master that runs its scripts.
  */
-export interface ChangeFeed {
+export interface ChangeFeed<M = string> {
   /** Connects (otherwise the first `subscribe` does). */
   start(): Promise<void>;
   /** The connection is up (on a cluster: the client; a master's subscriber may still be coming back). */
@@ -122,8 +122,11 @@ export interface ChangeFeed {
   subscribe(showtimeId: string): Promise<void>;
   /** Stops following a showtime (its messages stop arriving; one already on the wire is dropped here). */
   unsubscribe(showtimeId: string): Promise<void>;
-  /** The messages of followed showtimes, raw (a consumer decodes only what it needs). One listener. */
-  onMessage(listener: (showtimeId: string, message: string) => void): void;
+  /**
+   * The messages of followed showtimes (raw from `createChangeFeed`; parsed once per node from a consumer of
+   * `createChangeFollows`). One listener.
+   */
+  onMessage(listener: (showtimeId: string, message: M) => void): void;
   /** Messages may have been lost (a connection dropped): whatever was learnt from them may be stale. */
   onLost(listener: (why: string) => void): void;
   /**

@@ -5,7 +5,7 @@ import { DomainError } from '../domain/errors.ts';
 import { showtimeOfHold, type HoldRecord } from '../domain/hold.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { SoldOutGate } from './gate.ts';
-import { changesChannel, showtimeKeys, type ShowtimeKeys } from './keys.ts';
+import { bucketSlotIds, changesChannel, showtimeKeys, type ShowtimeKeys } from './keys.ts';
 import { registerScripts, runScript, type Reply, type ScriptName } from './scripts.ts';
 
 export interface InventoryDeps {
@@ -48,9 +48,27 @@ export interface InventoryContext {
     keys: readonly string[],
     args: ReadonlyArray<string | number>,
   ) => Promise<Reply>;
+  /**
+   * Runs a script on another slot of the showtime (a GA bucket, `keys.ts` `bucketSlotIds`): ARGV carries the
+   * showtime's id (hold records, outbox entries and changes name the showtime) and the slot's own channel (a script
+   * may only publish on its keys' slot).
+   */
+  runIn: (
+    name: ScriptName,
+    showtimeId: string,
+    slotId: string,
+    keys: readonly string[],
+    args: ReadonlyArray<string | number>,
+  ) => Promise<Reply>;
   /** The token a hold id was issued with (derived, never stored). */
   tokenFor: (holdId: string) => string;
   isLoaded: (showtimeId: string) => Promise<boolean>;
+  /** The showtime's number of GA buckets when this node knows it (read once per showtime: it never changes). */
+  bucketCount: (showtimeId: string) => number | undefined;
+  /** The showtime's number of GA buckets from its live meta (1 while it is not loaded; remembered once loaded). */
+  resolveBuckets: (showtimeId: string) => Promise<number>;
+  /** The slot ids of a bucketed showtime's K buckets, in bucket order (computed once per showtime). */
+  bucketSlots: (showtimeId: string, buckets: number) => readonly string[];
 }
 
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -85,6 +103,30 @@ export function createContext(deps: InventoryDeps): InventoryContext {
     return ch;
   };
 
+  const bucketCounts = new Map<string, number>();
+  const resolveBuckets = async (showtimeId: string): Promise<number> => {
+    const known = bucketCounts.get(showtimeId);
+    if (known !== undefined) return known;
+    const [version, k] = await redis.hmget(keys(showtimeId).meta, 'version', 'gaBuckets');
+    const n = Math.max(1, Number(k ?? 1) || 1);
+    if (version !== null && version !== undefined) {
+      if (bucketCounts.size > 10_000) bucketCounts.clear();
+      bucketCounts.set(showtimeId, n);
+    }
+    return n;
+  };
+  const slotCache = new Map<string, readonly string[]>();
+  const bucketSlots = (showtimeId: string, buckets: number): readonly string[] => {
+    const cacheKey = `${showtimeId}/${buckets}`;
+    let ids = slotCache.get(cacheKey);
+    if (!ids) {
+      ids = bucketSlotIds(showtimeId, buckets);
+      if (slotCache.size > 10_000) slotCache.clear();
+      slotCache.set(cacheKey, ids);
+    }
+    return ids;
+  };
+
   return {
     redis,
     prisma: deps.prisma,
@@ -97,8 +139,13 @@ export function createContext(deps: InventoryDeps): InventoryContext {
     keys,
     run: (name, showtimeId, k, args) =>
       runScript(redis, name, k, [now(), showtimeId, channelOf(showtimeId), ...args]),
+    runIn: (name, showtimeId, slotId, k, args) =>
+      runScript(redis, name, k, [now(), showtimeId, channelOf(slotId), ...args]),
     tokenFor: (holdId) => `ht_${tokenMac(holdId)}`,
     isLoaded: async (showtimeId) => (await redis.exists(keys(showtimeId).meta)) === 1,
+    bucketCount: (showtimeId) => bucketCounts.get(showtimeId),
+    resolveBuckets,
+    bucketSlots,
   };
 }
 

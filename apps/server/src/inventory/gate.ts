@@ -1,8 +1,9 @@
 import type { Redis } from '../db/redis.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
-import { createChangeFeed, decodeChange, type Change, type ChangeFeed, type WireChange } from './changes.ts';
-import { changesChannel, showtimeKeys } from './keys.ts';
+import type { Change, ChangeFeed, WireChange } from './changes.ts';
+import { createChangeFollows, type ChangeFollows, type ChangeMessage } from './change-follows.ts';
+import { showtimeKeys } from './keys.ts';
 
 /** The gate target of seat holds (zones use their key). */
 export const GATE_SEATS = '*seats';
@@ -10,7 +11,8 @@ export const GATE_SEATS = '*seats';
 /**
  * The node-local sold-out gate. Every inventory script publishes the availability it changed on its showtime's
  * channel; the gate follows the channels of the showtimes this node serves — from the first hold request (or
- * availability read) for a showtime, until it has seen none for `idleMs` — on its own connection, and remembers,
+ * availability read) for a showtime, until it has seen none for `idleMs` — on the node's shared subscriptions
+ * (`follows`, inventory/change-follows.ts: one subscription per showtime with the fan-out), and remembers,
  * per showtime and zone (and per showtime for "every seat is taken"), whether nothing is left. While that is so,
  * hold requests are answered `sold_out` from memory without a Redis call; the first message showing availability
  * again (expiry, release, refund, unblock, rebuild) reopens it at once.
@@ -58,6 +60,8 @@ export interface SoldOutGate {
    * function.
    */
   onChange(listener: (showtimeId: string, change: Change) => void): () => void;
+  /** The change subscriptions it follows on: the fan-out's consumer shares them (one per showtime per node). */
+  readonly follows: ChangeFollows;
 }
 
 interface Flag {
@@ -100,6 +104,8 @@ export interface GateOptions {
   maxClosedMs?: number;
   /** A showtime nobody asked about for this long is unfollowed (default 10 min). */
   idleMs?: number;
+  /** The change subscriptions to follow on (default: new ones, on a connection `<prefix>-changes`). */
+  follows?: ChangeFollows;
   now?: () => number;
 }
 
@@ -171,11 +177,12 @@ interface Subscriptions {
  */
 function followShowtimes(
   opts: GateOptions,
+  follows: ChangeFollows,
   showtimes: Map<string, ShowtimeState>,
-  onMessage: (showtimeId: string, raw: string) => void,
+  onMessage: (showtimeId: string, message: ChangeMessage) => void,
 ): Subscriptions {
   const idleTicks = Math.max(1, Math.ceil((opts.idleMs ?? 600_000) / TICK_MS));
-  let feed: ChangeFeed | null = null;
+  let feed: ChangeFeed<ChangeMessage> | null = null;
   let tick: NodeJS.Timeout | null = null;
   /** The connection is up (no loss since it was last restored). */
   let up = false;
@@ -263,12 +270,7 @@ function followShowtimes(
     async start() {
       if (feed) return;
       stopping = false;
-      const f = createChangeFeed({
-        redis: opts.redis,
-        channelOf: (showtimeId) => changesChannel(opts.prefix, showtimeId),
-        // Named so operators (and tests) can find it in CLIENT LIST.
-        connectionName: `${opts.prefix}-sold-out-gate`,
-      });
+      const f = follows.consumer();
       feed = f;
       f.onMessage(onMessage);
       f.onLost(lost);
@@ -311,23 +313,20 @@ export function createSoldOutGate(opts: GateOptions): SoldOutGate {
     return s;
   };
 
-  const subs = followShowtimes(opts, showtimes, (showtimeId, raw) => {
+  const follows = opts.follows ?? createChangeFollows({ ...opts, connectionName: `${opts.prefix}-changes` });
+  const subs = followShowtimes(opts, follows, showtimes, (showtimeId, message) => {
     const s = showtimes.get(showtimeId);
     if (!s || s.sub === NONE) return;
-    let msg: WireChange;
-    try {
-      msg = JSON.parse(raw) as WireChange;
-    } catch {
-      opts.logger.error({ raw: raw.slice(0, 200) }, 'unparseable inventory message');
+    const msg = message.wire;
+    if (!msg) {
+      opts.logger.error({ raw: message.raw.slice(0, 200) }, 'unparseable inventory message');
       return;
     }
-    if (msg.s !== showtimeId) return;
     applyChange(s, msg, now());
     if (!listeners.size) return;
-    const change = decodeChange(msg);
     for (const l of listeners) {
       try {
-        l(showtimeId, change);
+        l(showtimeId, message.change!);
       } catch (err) {
         opts.logger.error({ err }, 'inventory change listener failed');
       }
@@ -391,6 +390,7 @@ export function createSoldOutGate(opts: GateOptions): SoldOutGate {
       return `${s.gen}:${s.seq}`;
     },
     healthy: () => subs.healthy(),
+    follows,
     following: () => [...showtimes].filter(([, s]) => s.sub === LIVE).map(([id]) => id),
     onChange(listener) {
       listeners.add(listener);

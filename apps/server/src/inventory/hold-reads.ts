@@ -1,6 +1,7 @@
 import { isCluster } from '../db/redis.ts';
 import { DomainError } from '../domain/errors.ts';
 import { showtimeOfHold, type HoldRecord } from '../domain/hold.ts';
+import type { Buckets } from './buckets.ts';
 import { parseHold, sameHash, sha256, showtimeFromHold, type InventoryContext } from './context.ts';
 import { buyerHoldsKey } from './keys.ts';
 import type { HoldEnding } from './types.ts';
@@ -19,19 +20,25 @@ export interface HoldReads {
 /** A score range `(after, until]` of the expiry set (`after` may be -Infinity). */
 const lowerBound = (after: number) => (after === -Infinity ? '-inf' : `(${after}`);
 
-export function createHoldReads(ctx: InventoryContext): HoldReads {
+export function createHoldReads(ctx: InventoryContext, buckets: Buckets): HoldReads {
   const { redis, prefix } = ctx;
 
   async function getHold(holdId: string): Promise<HoldRecord | null> {
     const st = showtimeOfHold(holdId);
     if (!st) return null;
-    const rec = await redis.hget(ctx.keys(st).holds, holdId);
+    const rec = await redis.hget(ctx.keys(await buckets.slotOfHold(st, holdId)).holds, holdId);
     return rec ? parseHold(rec) : null;
   }
 
   async function getHolds(showtimeId: string, holdIds: readonly string[]): Promise<Array<HoldRecord | null>> {
     if (!holdIds.length) return [];
-    const recs = await redis.hmget(ctx.keys(showtimeId).holds, ...holdIds);
+    const slots = await buckets.slots(showtimeId);
+    let recs: Array<string | null>;
+    if (slots.length === 1) recs = await redis.hmget(ctx.keys(showtimeId).holds, ...holdIds);
+    else
+      recs = await Promise.all(
+        holdIds.map((id) => redis.hget(ctx.keys(buckets.slotOfHoldCached(showtimeId, id)).holds, id)),
+      );
     return recs.map((json) => {
       if (!json) return null;
       try {
@@ -43,22 +50,29 @@ export function createHoldReads(ctx: InventoryContext): HoldReads {
   }
 
   async function holdsOf(showtimeId: string, buyerId: string): Promise<HoldRecord[]> {
-    const key = buyerHoldsKey(prefix, showtimeId, buyerId);
-    const ids = await redis.smembers(key);
-    if (!ids.length) return [];
-    const recs = await redis.hmget(ctx.keys(showtimeId).holds, ...ids);
-    const gone = ids.filter((_, i) => !recs[i]);
-    if (gone.length) await redis.srem(key, ...gone);
-    return recs
-      .filter((r): r is string => !!r)
+    const slots = await buckets.slots(showtimeId);
+    const found = await Promise.all(slots.map((slot) => holdsIn(slot, buyerId)));
+    return found
+      .flat()
       .map(parseHold)
       .filter((h) => h.buyerId === buyerId)
       .sort((a, b) => a.createdAt - b.createdAt);
   }
 
+  /** The hold records a buyer's index on one slot names (ids of holds that ended are pruned from it). */
+  async function holdsIn(slot: string, buyerId: string): Promise<string[]> {
+    const key = buyerHoldsKey(prefix, slot, buyerId);
+    const ids = await redis.smembers(key);
+    if (!ids.length) return [];
+    const recs = await redis.hmget(ctx.keys(slot).holds, ...ids);
+    const gone = ids.filter((_, i) => !recs[i]);
+    if (gone.length) await redis.srem(key, ...gone);
+    return recs.filter((r): r is string => !!r);
+  }
+
   async function verifyHoldToken(holdId: string, token: string): Promise<HoldRecord> {
     const st = showtimeFromHold(holdId);
-    const k = ctx.keys(st);
+    const k = ctx.keys(await buckets.slotOfHold(st, holdId));
     const [rec, expired] = await Promise.all([
       redis.hget(k.holds, holdId),
       redis.zscore(k.ended, `${holdId}|e`),
@@ -72,7 +86,13 @@ export function createHoldReads(ctx: InventoryContext): HoldReads {
 
   async function holdEndings(holdIds: readonly string[]): Promise<Array<HoldEnding | null>> {
     if (holdIds.length === 0) return [];
-    const endedKey = (id: string) => ctx.keys(showtimeOfHold(id) ?? '_').ended;
+    // Bucket counts of the showtimes named, so that each hold's slot is known below without a call per hold.
+    const showtimes = new Set(holdIds.map((id) => showtimeOfHold(id)).filter((st) => st !== null));
+    await Promise.all([...showtimes].map((st) => ctx.resolveBuckets(st)));
+    const endedKey = (id: string) => {
+      const st = showtimeOfHold(id);
+      return ctx.keys(st ? buckets.slotOfHoldCached(st, id) : '_').ended;
+    };
     let res: Array<[Error | null, unknown]>;
     if (!isCluster(redis)) {
       const p = redis.pipeline();
@@ -97,11 +117,19 @@ export function createHoldReads(ctx: InventoryContext): HoldReads {
     });
   }
 
-  const countHoldsExpiring = (showtimeId: string, after: number, until: number): Promise<number> =>
-    redis.zcount(ctx.keys(showtimeId).expiry, lowerBound(after), until);
+  const countHoldsExpiring = async (showtimeId: string, after: number, until: number): Promise<number> => {
+    const slots = await buckets.slots(showtimeId);
+    const n = await Promise.all(slots.map((s) => redis.zcount(ctx.keys(s).expiry, lowerBound(after), until)));
+    return n.reduce((a, b) => a + b, 0);
+  };
 
-  const holdIdsExpiring = (showtimeId: string, after: number, until: number): Promise<string[]> =>
-    redis.zrangebyscore(ctx.keys(showtimeId).expiry, lowerBound(after), until);
+  const holdIdsExpiring = async (showtimeId: string, after: number, until: number): Promise<string[]> => {
+    const slots = await buckets.slots(showtimeId);
+    const ids = await Promise.all(
+      slots.map((s) => redis.zrangebyscore(ctx.keys(s).expiry, lowerBound(after), until)),
+    );
+    return ids.flat();
+  };
 
   return {
     getHold,

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { createScriptBatches } from '../db/script-batches.ts';
 import { DomainError } from '../domain/errors.ts';
 import { holdFingerprint, makeHoldId, type HoldAsk, type HoldRecord } from '../domain/hold.ts';
+import { rollupErrorLogger, type Buckets } from './buckets.ts';
 import { requestTag } from './changes.ts';
 import { codeOf, fail, ScriptCode } from './codes.ts';
 import { parseHold, sha256, type InventoryContext } from './context.ts';
 import { GATE_SEATS } from './gate.ts';
-import { buyerHoldsKey, holdScriptKeys, idempotencyKey } from './keys.ts';
+import { buyerHoldsKey, holdScriptKeys, idempotencyKey, showtimeOfSlot } from './keys.ts';
 import type { Reply } from './scripts.ts';
 import type { HoldOptions, HoldRequest, HoldResult } from './types.ts';
 
@@ -30,6 +31,8 @@ export interface Holds {
 /** Hold script calls in flight per showtime from one node, and requests per call (see submitHold). */
 const HOLD_IN_FLIGHT = 2;
 const HOLD_BATCH_MAX = 200;
+/** GA buckets: how often one request may find its home bucket short, get stock moved in, and try again. */
+const REFILL_ROUNDS = 16;
 
 /** One hold request as hold-11+2n.lua reads it. */
 interface WireHoldRequest {
@@ -46,6 +49,8 @@ interface WireHoldRequest {
   o?: 1;
   /** The request tag (`requestTag`), published with the hold for the other nodes' gates. */
   k?: number;
+  /** The limit key, when it is not the buyer (`HoldRequest.limitKey`). */
+  l?: string;
 }
 interface HoldReply {
   reply: Reply;
@@ -60,6 +65,7 @@ interface HoldJob {
 export function createHolds(
   ctx: InventoryContext,
   ensureLoaded: (showtimeId: string) => Promise<void>,
+  buckets: Buckets,
 ): Holds {
   const { prefix, gate } = ctx;
 
@@ -86,16 +92,25 @@ export function createHolds(
     maxBatch: HOLD_BATCH_MAX,
     send: sendHolds,
   });
-  const submitHold = (showtimeId: string, job: HoldJob): Promise<HoldReply> =>
-    batches.submit(showtimeId, job);
+  // Batches are per slot: the showtime's, or (GA buckets) one of its buckets'.
+  const submitHold = (slotId: string, job: HoldJob): Promise<HoldReply> => batches.submit(slotId, job);
+  const holdInBucket = bucketHolder({
+    ctx,
+    buckets,
+    submitHold,
+    ensureLoaded,
+    result: (showtimeId, record, replayed, token) => holdResult(showtimeId, record, replayed, token),
+  });
 
-  async function sendHolds(showtimeId: string, jobs: readonly HoldJob[]): Promise<HoldReply[]> {
-    const keyList = holdScriptKeys(ctx.keys(showtimeId));
+  async function sendHolds(slotId: string, jobs: readonly HoldJob[]): Promise<HoldReply[]> {
+    const keyList = holdScriptKeys(ctx.keys(slotId));
     for (const j of jobs) keyList.push(j.idemKey, j.indexKey);
-    const reply = await ctx.run('hold', showtimeId, keyList, [
-      JSON.stringify(jobs.map((j) => j.wire)),
-      ctx.idempotencyTtlMs,
-    ]);
+    const args = [JSON.stringify(jobs.map((j) => j.wire)), ctx.idempotencyTtlMs];
+    const showtimeId = showtimeOfSlot(slotId);
+    const reply =
+      showtimeId === slotId
+        ? await ctx.run('hold', showtimeId, keyList, args)
+        : await ctx.runIn('hold', showtimeId, slotId, keyList, args);
     const version = Number(reply[0]);
     return jobs.map((_, i) => ({ reply: reply[i + 1] as Reply, version }));
   }
@@ -108,6 +123,8 @@ export function createHolds(
       const refusal = refusalFromMemory(showtimeId, req.buyerId, req.requestId, req);
       if (refusal) throw refusal;
     }
+    const k = ctx.bucketCount(showtimeId) ?? (await ctx.resolveBuckets(showtimeId));
+    if (k > 1) return holdInBucket(showtimeId, k, req, ask, tag);
     const holdId = makeHoldId(showtimeId, randomPart(12));
     const token = ctx.tokenFor(holdId);
     const wire: WireHoldRequest = {
@@ -117,16 +134,20 @@ export function createHolds(
       r: req.requestId,
       f: holdFingerprint(ask),
       k: tag,
+      l: req.limitKey,
       ...('seats' in ask ? { m: 'seats', s: ask.seats } : { m: 'ga', z: ask.zone, q: ask.quantity }),
     };
     const job = {
       wire,
-      idemKey: idempotencyKey(prefix, showtimeId, req.buyerId, req.requestId),
+      idemKey: idempotencyKey(prefix, showtimeId, req.limitKey ?? req.buyerId, req.requestId),
       indexKey: buyerHoldsKey(prefix, showtimeId, req.buyerId),
     };
     let { reply, version } = await submitHold(showtimeId, job);
     if (codeOf(reply) === ScriptCode.NotLoaded) {
       await ensureLoaded(showtimeId);
+      // Loaded now, and it may be a showtime with GA buckets (its own slot then sells nothing).
+      const loadedK = await ctx.resolveBuckets(showtimeId);
+      if (loadedK > 1) return holdInBucket(showtimeId, loadedK, req, ask, tag);
       ({ reply, version } = await submitHold(showtimeId, job));
     }
     if (Number(reply[0]) < 0) {
@@ -160,11 +181,14 @@ export function createHolds(
 
   async function replay(showtimeId: string, req: HoldRequest): Promise<HoldResult | null> {
     const ask: HoldAsk = req.best ? { seats: req.seats ?? [], best: req.best } : toAsk(req);
+    const idemOwner = req.limitKey ?? req.buyerId;
+    const k = ctx.bucketCount(showtimeId) ?? (await ctx.resolveBuckets(showtimeId));
+    const slot = k > 1 ? buckets.homeSlot(showtimeId, k, requestTag(idemOwner, req.requestId)) : showtimeId;
     // The hold script in replay-only mode: the same idempotency decisions as a hold, in one atomic read.
-    const { reply } = await submitHold(showtimeId, {
+    const { reply } = await submitHold(slot, {
       wire: { h: '', t: '', b: req.buyerId, r: req.requestId, f: holdFingerprint(ask), m: 'ga', o: 1 },
-      idemKey: idempotencyKey(prefix, showtimeId, req.buyerId, req.requestId),
-      indexKey: buyerHoldsKey(prefix, showtimeId, req.buyerId),
+      idemKey: idempotencyKey(prefix, slot, idemOwner, req.requestId),
+      indexKey: buyerHoldsKey(prefix, slot, req.buyerId),
     });
     const code = Number(reply[0]);
     if (code === 0) return null;
@@ -174,6 +198,69 @@ export function createHolds(
   }
 
   return { hold, refusalFromMemory, replay };
+}
+
+/**
+ * GA buckets: the request goes to its home bucket (its idempotency identity's tag mod K, so a retry finds its
+ * idempotency key there). When home has less than asked, stock is moved in from the other buckets and the
+ * request runs at home again; `sold_out` only once a refill found nothing in any other bucket. The showtime's
+ * counts follow by rollup.
+ */
+function bucketHolder(deps: {
+  ctx: InventoryContext;
+  buckets: Buckets;
+  submitHold: (slotId: string, job: HoldJob) => Promise<HoldReply>;
+  ensureLoaded: (showtimeId: string) => Promise<void>;
+  result: (showtimeId: string, record: HoldRecord, replayed: boolean, token?: string) => HoldResult;
+}) {
+  const { ctx, buckets, submitHold, ensureLoaded } = deps;
+  return async function holdInBucket(
+    showtimeId: string,
+    k: number,
+    req: HoldRequest,
+    ask: HoldAsk,
+    tag: number,
+  ): Promise<HoldResult> {
+    const idemOwner = req.limitKey ?? req.buyerId;
+    const home = buckets.homeSlot(showtimeId, k, requestTag(idemOwner, req.requestId));
+    const homeIndex = buckets.indexOf(showtimeId, k, home);
+    const holdId = makeHoldId(showtimeId, buckets.holdIdPart(home, randomPart(12)));
+    const token = ctx.tokenFor(holdId);
+    const job: HoldJob = {
+      wire: {
+        h: holdId,
+        t: sha256(token),
+        b: req.buyerId,
+        r: req.requestId,
+        f: holdFingerprint(ask),
+        k: tag,
+        l: req.limitKey,
+        ...('seats' in ask ? { m: 'seats', s: ask.seats } : { m: 'ga', z: ask.zone, q: ask.quantity }),
+      },
+      idemKey: idempotencyKey(ctx.prefix, home, idemOwner, req.requestId),
+      indexKey: buyerHoldsKey(ctx.prefix, home, req.buyerId),
+    };
+    let reply: Reply = [];
+    for (let round = 0; round <= REFILL_ROUNDS; round++) {
+      ({ reply } = await submitHold(home, job));
+      if (codeOf(reply) === ScriptCode.NotLoaded) {
+        await ensureLoaded(showtimeId);
+        ({ reply } = await submitHold(home, job));
+      }
+      if (codeOf(reply) !== ScriptCode.SoldOut || !('zone' in ask) || round === REFILL_ROUNDS) break;
+      const available = Number((JSON.parse(String(reply[1])) as { available?: number }).available ?? 0);
+      const got = await buckets.refill(showtimeId, k, home, ask.zone, ask.quantity - available);
+      if (got <= 0) break;
+    }
+    const made = Number(reply[0]) === 1 && Number(reply[3]) !== 1;
+    void buckets
+      .rollup(showtimeId, k, homeIndex, 'hold', made ? tag : undefined)
+      .catch(rollupErrorLogger(ctx, showtimeId));
+    if (Number(reply[0]) < 0) fail(reply);
+    ctx.gate?.noteHeld(showtimeId, tag);
+    const record = parseHold(String(reply[2]));
+    return deps.result(showtimeId, record, Number(reply[3]) === 1, record.id === holdId ? token : undefined);
+  };
 }
 
 function toAsk(req: HoldRequest): HoldAsk {

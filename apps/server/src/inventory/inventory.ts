@@ -3,6 +3,7 @@ import { createOutboxReader, type OutboxReader, type OutboxReaderOptions } from 
 import type { DomainError } from '../domain/errors.ts';
 import type { HoldItem, HoldRecord, ReturnItem } from '../domain/hold.ts';
 import { createBlocks } from './blocks.ts';
+import { createBuckets } from './buckets.ts';
 import type { Change, SaleState } from './changes.ts';
 import { createContext, type InventoryDeps } from './context.ts';
 import { createHoldLifecycle } from './hold-lifecycle.ts';
@@ -115,13 +116,17 @@ export interface Inventory {
   extendForPayment(holdId: string, seconds: number, maxSeconds: number): Promise<{ expiresAt: number }>;
   /** Held → sold for an order, only while unexpired. Throws `hold_expired`, `hold_not_found`, `conflict`. */
   confirm(holdId: string, orderRef: string): Promise<'confirmed' | 'already_confirmed'>;
-  /** After expiry: the same items become sold to the order if all are free. Throws `seat_unavailable` / `sold_out`. */
+  /**
+   * After expiry: the same items become sold to the order if all are free; they count against the per-buyer limit
+   * under `limitKey` (the order's, when its hold had one) or else the buyer. Throws `seat_unavailable` / `sold_out`.
+   */
   reclaim(
     showtimeId: string,
     holdId: string,
     items: HoldItem[],
     buyerId: string,
     orderRef: string,
+    limitKey?: string,
   ): Promise<'sold'>;
   /** Refund: sold → free, exactly once per item (GA items: pass `ref` for exactly-once per unit). */
   returnItems(showtimeId: string, orderRef: string, items: ReturnItem[]): Promise<{ returned: number }>;
@@ -195,11 +200,12 @@ export interface Inventory {
 export function createInventory(deps: InventoryDeps): Inventory {
   const ctx = createContext(deps);
   const settings = createSettings(ctx);
-  const loading = createLoading(ctx, settings.setSaleState);
+  const buckets = createBuckets(ctx);
+  const loading = createLoading(ctx, settings.setSaleState, buckets);
   const { ensureLoaded } = loading;
-  const holds = createHolds(ctx, ensureLoaded);
-  const lifecycle = createHoldLifecycle(ctx);
-  const reads = createHoldReads(ctx);
+  const holds = createHolds(ctx, ensureLoaded, buckets);
+  const lifecycle = createHoldLifecycle(ctx, buckets);
+  const reads = createHoldReads(ctx, buckets);
   const blocks = createBlocks(ctx, ensureLoaded);
   const snapshots = createSnapshots(ctx, ensureLoaded);
 
@@ -230,7 +236,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
     syncSettings: settings.syncSettings,
     snapshot: snapshots.snapshot,
     changesSince: snapshots.changesSince,
-    recount: createRecount(ctx),
+    recount: createRecount(ctx, buckets),
     loadedShowtimes: loading.loadedShowtimes,
     tokenFor: ctx.tokenFor,
     version: snapshots.version,
@@ -240,7 +246,8 @@ export function createInventory(deps: InventoryDeps): Inventory {
     holdEndings: reads.holdEndings,
     countHoldsExpiring: reads.countHoldsExpiring,
     holdIdsExpiring: reads.holdIdsExpiring,
-    outboxReader: (opts) => createOutboxReader(ctx, { ...opts, loadedShowtimes: loading.loadedShowtimes }),
+    outboxReader: (opts) =>
+      createOutboxReader(ctx, buckets, { ...opts, loadedShowtimes: loading.loadedShowtimes }),
     changesChannel: (showtimeId) => changesChannel(deps.prefix, showtimeId),
   };
 }

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   blockScriptKeys,
+  bucketGiveScriptKeys,
+  bucketSlotIds,
+  bucketTakeScriptKeys,
   buyerHoldsKey,
+  keySlot,
   confirmScriptKeys,
   extendScriptKeys,
   holdScriptKeys,
@@ -10,6 +14,7 @@ import {
   loadCommitScriptKeys,
   reclaimScriptKeys,
   returnItemsScriptKeys,
+  rollupScriptKeys,
   setStateScriptKeys,
   showtimeKeys,
   stagingKeys,
@@ -39,6 +44,10 @@ const BUILDERS = {
   unblock: (k) => blockScriptKeys(k),
   setState: (k) => setStateScriptKeys(k),
   loadCommit: (k, staging) => loadCommitScriptKeys(staging, k),
+  bucketGive: (k) => bucketGiveScriptKeys(k),
+  bucketTake: (k) => bucketTakeScriptKeys(k),
+  bucketSettle: (k) => bucketGiveScriptKeys(k),
+  rollup: (k) => rollupScriptKeys(k),
 } satisfies Record<ScriptName, Builder>;
 
 /**
@@ -108,6 +117,23 @@ describe('script key lists', () => {
   it('every key of a showtime shares its hash tag (one cluster slot per script call)', () => {
     for (const build of Object.values(BUILDERS) as Builder[])
       for (const key of build(live, staging)) expect(key.startsWith('pfx:{st:st1}:')).toBe(true);
+  });
+
+  it('GA buckets: K slot ids of one showtime, each in its K-th of the slot space, the same on every node', () => {
+    expect(keySlot('123456789')).toBe(12739); // Redis Cluster's CRC16 reference value
+    expect(keySlot('st:abc')).toBe(keySlot('st:abc'));
+    for (const k of [1, 4, 16]) {
+      const ids = bucketSlotIds('cm0showtime', k);
+      expect(ids).toHaveLength(k);
+      expect(new Set(ids).size).toBe(k);
+      ids.forEach((id, b) => {
+        expect(id.startsWith('cm0showtime~')).toBe(true);
+        const slot = keySlot(`st:${id}`);
+        expect(slot).toBeGreaterThanOrEqual(Math.floor((b * 16384) / k));
+        expect(slot).toBeLessThan(Math.floor(((b + 1) * 16384) / k));
+      });
+      expect(bucketSlotIds('cm0showtime', k)).toEqual(ids);
+    }
   });
 
   it('the contract parser reads each form of KEYS line (and refuses a gap)', () => {

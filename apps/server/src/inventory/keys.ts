@@ -25,6 +25,12 @@ export interface ShowtimeKeys extends Record<StateKeyName, string> {
   outbox: string;
   /** Zset of holds that ended unpaid: member `<holdId>|e` (expired) or `<holdId>|r` (released), score = when. */
   ended: string;
+  /** GA buckets, on a bucket's slot: the moves of stock out of it not yet settled (moveId → `<to>|<zone>|<n>|<at>`). */
+  moves: string;
+  /** GA buckets, on a bucket's slot: move ids already applied to it (zset by when), so a move lands once. */
+  moved: string;
+  /** GA buckets, on the showtime's slot: each bucket's counts with the bucket version they were read at. */
+  rollup: string;
 }
 
 function base(prefix: string, showtimeId: string): string {
@@ -40,7 +46,8 @@ function base(prefix: string, showtimeId: string): string {
  * - `states` string: one byte per seat in layout order ('0' free … '3' blocked), updated with SETRANGE.
  * - `counts` hash: `c:<cat>:a|h|s|b`, `z:<zone>:a|h|s|cap`, `seats:a` (free seats).
  * - `holds` hash: holdId → hold JSON; `expiry` zset: holdId by expiresAt (ms), unconfirmed holds only.
- * - `buyers` hash: buyerId → tickets in live holds + sold; `orders` hash: orderRef → `{b, h, s, g}` JSON.
+ * - `buyers` hash: limit key → tickets in live holds + sold, where a hold's limit key is its `limitKey` or else its
+ *   buyer id; `orders` hash: orderRef → `{b, h, s, g}` JSON (`b`: the limit key its tickets count under).
  * - `returned` hash: `<orderRef>|<itemRef>` → 1 for GA items already returned.
  */
 export function showtimeKeys(prefix: string, showtimeId: string): ShowtimeKeys {
@@ -59,6 +66,9 @@ export function showtimeKeys(prefix: string, showtimeId: string): ShowtimeKeys {
     log: `${b}log`,
     outbox: `${b}outbox`,
     ended: `${b}ended`,
+    moves: `${b}moves`,
+    moved: `${b}moved`,
+    rollup: `${b}rollup`,
   };
 }
 
@@ -130,6 +140,66 @@ export function loadCommitScriptKeys(staging: Record<StateKeyName, string>, live
   return [...STATE_KEY_NAMES.map((n) => staging[n]), ...STATE_KEY_NAMES.map((n) => live[n]), live.log];
 }
 
+/** bucket-give-4 and bucket-settle-4 (on the donor bucket's slot). */
+export function bucketGiveScriptKeys(k: ShowtimeKeys): string[] {
+  return [k.meta, k.counts, k.moves, k.log];
+}
+
+/** bucket-take-4 (on the receiving bucket's slot). */
+export function bucketTakeScriptKeys(k: ShowtimeKeys): string[] {
+  return [k.meta, k.counts, k.moved, k.log];
+}
+
+/** rollup-4 (on the showtime's slot). */
+export function rollupScriptKeys(k: ShowtimeKeys): string[] {
+  return [k.meta, k.counts, k.rollup, k.log];
+}
+
+/**
+ * GA buckets: the ids of a showtime's K bucket slots, `<showtimeId>~<n>`, whose keys then carry the hash tag
+ * `{st:<showtimeId>~<n>}` (every key builder here takes a slot id where it takes a showtime id). `n` is the first
+ * number whose tag falls into the b-th of K equal ranges of the 16,384 cluster slots, so the buckets are spread
+ * evenly over the slot space, hence over the masters (a cluster splits the slots into equal ranges), whatever the
+ * showtime id. Deterministic: every node computes the same list.
+ */
+export function bucketSlotIds(showtimeId: string, buckets: number): string[] {
+  const out: string[] = [];
+  const used = new Set<number>();
+  for (let b = 0; b < buckets; b++) {
+    const lo = Math.floor((b * SLOTS) / buckets);
+    const hi = Math.floor(((b + 1) * SLOTS) / buckets);
+    for (let n = 0; n < 1_000_000; n++) {
+      if (used.has(n)) continue;
+      const slot = keySlot(`st:${showtimeId}~${n}`);
+      if (slot >= lo && slot < hi) {
+        used.add(n);
+        out.push(`${showtimeId}~${n}`);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The showtime of a slot id (`<showtimeId>` or a bucket's `<showtimeId>~<n>`). */
+export function showtimeOfSlot(slotId: string): string {
+  const i = slotId.indexOf('~');
+  return i < 0 ? slotId : slotId.slice(0, i);
+}
+
+const SLOTS = 16384;
+
+/** The Redis Cluster slot of a hash tag's content: CRC16 (XMODEM) mod 16,384. */
+export function keySlot(tag: string): number {
+  const bytes = Buffer.from(tag, 'utf8');
+  let crc = 0;
+  for (const byte of bytes) {
+    crc ^= byte << 8;
+    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc % SLOTS;
+}
+
 /** Staging copies of the state keys for one load attempt; renamed onto the live keys in one script. */
 export function stagingKeys(
   prefix: string,
@@ -140,7 +210,10 @@ export function stagingKeys(
   return Object.fromEntries(STATE_KEY_NAMES.map((n) => [n, `${b}${n}`])) as Record<StateKeyName, string>;
 }
 
-/** buyer + client request id → `<holdId>\n<fingerprint>`, with a TTL. */
+/**
+ * buyer (or the hold's limit key, see `HoldRequest.limitKey`) + client request id → `<holdId>\n<fingerprint>`,
+ * with a TTL.
+ */
 export function idempotencyKey(
   prefix: string,
   showtimeId: string,
@@ -158,6 +231,11 @@ export function idempotencyKey(
  */
 export function changesChannel(prefix: string, showtimeId: string): string {
   return `${base(prefix, showtimeId)}changes`;
+}
+
+/** GA buckets: held (SET NX, with a TTL) by the one process loading a bucketed showtime, so loads never interleave. */
+export function loadLockKey(prefix: string, showtimeId: string): string {
+  return `${base(prefix, showtimeId)}loading`;
 }
 
 /** Set of showtime ids with loaded inventory (for sweepers and relays; not hash-tagged, written outside scripts). */

@@ -124,6 +124,7 @@ function metaOf(
     loadId,
     seatCount: String(b.labels.length),
     loadedAt: String(now),
+    gaBuckets: String(st.gaBuckets),
   };
   for (const [c, p] of prices) meta[`price:${c}`] = String(p);
   for (const [z, c] of b.zoneCategory) {
@@ -203,7 +204,9 @@ class PlanBuilder {
 
   /** A paid order: its active items are sold to it. */
   addSold(o: OrderRow, now: number): void {
-    const order: OrderJson = { b: o.buyerId, h: o.holdId, s: 0, g: {} };
+    // `b`: what the per-buyer limit counts the order's tickets under (see keys.ts).
+    const limitKey = o.limitKey ?? o.buyerId;
+    const order: OrderJson = { b: limitKey, h: o.holdId, s: 0, g: {} };
     let n = 0;
     for (const it of o.items) {
       if (it.status === 'refunded' && it.zoneKey) this.returned[`${o.id}|${it.id}`] = String(now);
@@ -220,7 +223,7 @@ class PlanBuilder {
       } else this.warnings.push(`order ${o.id} item ${it.id} names unknown zone ${it.zoneKey}; ignored`);
     }
     this.orders[o.id] = JSON.stringify(order);
-    if (n) this.buyers[o.buyerId] = (this.buyers[o.buyerId] ?? 0) + n;
+    if (n) this.buyers[limitKey] = (this.buyers[limitKey] ?? 0) + n;
   }
 
   /** A pending, unexpired order: its active items are held again by a hold record with the order's hold id. */
@@ -269,12 +272,14 @@ class PlanBuilder {
       createdAt: o.createdAt.getTime(),
       status: 'held',
     };
+    if (o.limitKey !== null) hold.limitKey = o.limitKey;
     this.holds[hold.id] = JSON.stringify(hold);
     (this.buyerHolds[o.buyerId] ??= []).push(hold.id);
     this.expiry.push([hold.expiresAt, hold.id]);
     let n = 0;
     for (const it of items) n += it.kind === 'seat' ? 1 : it.quantity;
-    this.buyers[o.buyerId] = (this.buyers[o.buyerId] ?? 0) + n;
+    const limitKey = o.limitKey ?? o.buyerId;
+    this.buyers[limitKey] = (this.buyers[limitKey] ?? 0) + n;
   }
 
   /** GA zone counts from what is held and sold (capacity raised, with a warning, when they exceed it). */

@@ -3,8 +3,10 @@ import { DomainError } from '../domain/errors.ts';
 import type { SaleState } from './changes.ts';
 import { codeOf, ScriptCode } from './codes.ts';
 import type { InventoryContext } from './context.ts';
-import { buyerHoldsKey, loadCommitScriptKeys, loadedShowtimesKey, stagingKeys } from './keys.ts';
-import { buildLoadPlan, writeStaging } from './loader.ts';
+import { splitPlan } from './bucket-plan.ts';
+import type { Buckets } from './buckets.ts';
+import { buyerHoldsKey, loadCommitScriptKeys, loadedShowtimesKey, loadLockKey, stagingKeys } from './keys.ts';
+import { buildLoadPlan, writeStaging, type LoadPlan } from './loader.ts';
 
 /** Loading a showtime from PostgreSQL into Redis: on demand, at start-up, and when Redis lost it. */
 export interface Loading {
@@ -22,12 +24,16 @@ export interface Loading {
 /** Versions one load of a showtime may use before the next load's floor (10⁹: far beyond one sale's changes). */
 const VERSIONS_PER_EPOCH = 1_000_000_000;
 
+/** GA buckets: how long a load may hold the showtime's load lock (and how long another process waits for it). */
+const LOAD_LOCK_MS = 60_000;
+
 /** How long "this showtime has no inventory, and why" is remembered, so a flood of such requests is not a flood of queries. */
 const MISSING_CACHE_MS = 1000;
 
 export function createLoading(
   ctx: InventoryContext,
   setSaleState: (showtimeId: string, state: SaleState) => Promise<number>,
+  buckets: Buckets,
 ): Loading {
   const { redis, prisma, prefix, logger } = ctx;
   const loading = new Map<string, Promise<{ version: number }>>();
@@ -40,6 +46,12 @@ export function createLoading(
     const loadId = randomBytes(6).toString('hex');
     const plan = await buildLoadPlan(prisma, showtimeId, ctx.now(), loadId);
     for (const w of plan.warnings) logger.warn({ showtimeId }, `inventory load: ${w}`);
+    const k = Number(plan.meta.gaBuckets ?? 1);
+    if (k > 1) {
+      const loaded = () => missing.delete(showtimeId);
+      const deps = { ctx, buckets, setSaleState, currentVersion, nextFloor, loaded };
+      return loadBucketed(deps, showtimeId, force, plan, k, loadId);
+    }
     const staging = stagingKeys(prefix, showtimeId, loadId);
     await writeStaging(redis, staging, plan);
     // Each load starts a new epoch in PostgreSQL: its versions begin above any version of an earlier load, which
@@ -74,6 +86,13 @@ export function createLoading(
       'inventory loaded',
     );
     return { version: Number(reply[1]) };
+  }
+
+  async function nextFloor(showtimeId: string): Promise<number> {
+    const [epoch] = await prisma.$queryRaw<Array<{ e: number }>>`
+      UPDATE "Showtime" SET "inventoryEpoch" = "inventoryEpoch" + 1 WHERE id = ${showtimeId}
+      RETURNING "inventoryEpoch" AS e`;
+    return (epoch?.e ?? 0) * VERSIONS_PER_EPOCH;
   }
 
   async function load(showtimeId: string, opts: { force?: boolean } = {}): Promise<{ version: number }> {
@@ -147,4 +166,90 @@ export function createLoading(
     missingShowtimes,
     loadedShowtimes: () => redis.smembers(loadedShowtimesKey(prefix)),
   };
+}
+
+/**
+ * GA buckets: the plan split into K bucket plans and the showtime's own (bucket-plan.ts), each committed on its
+ * slot — the buckets first, the showtime's own slot (what `isLoaded` asks) last — under a lock, so two processes
+ * never interleave the K commits. A bucket is always replaced: a half-done earlier load must not be mixed with
+ * a fresh split (its stock would count twice).
+ */
+interface BucketLoadDeps {
+  ctx: InventoryContext;
+  buckets: Buckets;
+  setSaleState: (showtimeId: string, state: SaleState) => Promise<number>;
+  currentVersion: (showtimeId: string) => Promise<number>;
+  nextFloor: (showtimeId: string) => Promise<number>;
+  /** The showtime is loaded now (forget that it was missing). */
+  loaded: () => void;
+}
+
+async function loadBucketed(
+  d: BucketLoadDeps,
+  showtimeId: string,
+  force: boolean,
+  plan: LoadPlan,
+  k: number,
+  loadId: string,
+): Promise<{ version: number }> {
+  const { ctx, buckets, setSaleState, currentVersion, nextFloor } = d;
+  const { redis, prefix, logger } = ctx;
+  const lock = loadLockKey(prefix, showtimeId);
+  for (let waited = 0; !(await redis.set(lock, loadId, 'PX', LOAD_LOCK_MS, 'NX')); waited += 50) {
+    if (!force && (await ctx.isLoaded(showtimeId))) return { version: await currentVersion(showtimeId) };
+    if (waited > LOAD_LOCK_MS) throw new DomainError('busy', 'The showtime is being loaded; try again.');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  try {
+    if (!force && (await ctx.isLoaded(showtimeId))) {
+      await setSaleState(showtimeId, plan.meta.state as SaleState);
+      return { version: await currentVersion(showtimeId) };
+    }
+    const slots = ctx.bucketSlots(showtimeId, k);
+    const { top, parts, warnings } = splitPlan(plan, showtimeId, slots);
+    for (const w of warnings) logger.warn({ showtimeId }, `inventory load: ${w}`);
+    const floor = await nextFloor(showtimeId);
+    await Promise.all(
+      slots.map(async (slot, b) => {
+        const part = parts[b]!;
+        const staging = stagingKeys(prefix, slot, loadId);
+        await writeStaging(redis, staging, part);
+        const live = ctx.keys(slot);
+        // The ledger of moves belongs to the split being replaced.
+        await redis.del(live.moves, live.moved);
+        await ctx.runIn('loadCommit', showtimeId, slot, loadCommitScriptKeys(staging, live), ['1', floor]);
+        await writeBuyerHolds(ctx, slot, part);
+      }),
+    );
+    const staging = stagingKeys(prefix, showtimeId, loadId);
+    await writeStaging(redis, staging, top);
+    await redis.del(ctx.keys(showtimeId).rollup);
+    const reply = await ctx.run(
+      'loadCommit',
+      showtimeId,
+      loadCommitScriptKeys(staging, ctx.keys(showtimeId)),
+      ['1', String(floor)],
+    );
+    await redis.sadd(loadedShowtimesKey(prefix), showtimeId);
+    d.loaded();
+    await buckets.rollup(showtimeId, k, 'all', 'expire');
+    logger.info(
+      { showtimeId, version: reply[1], buckets: k, holds: plan.expiry.length, force },
+      'inventory loaded',
+    );
+    return { version: await currentVersion(showtimeId) };
+  } finally {
+    if ((await redis.get(lock)) === loadId) await redis.del(lock);
+  }
+}
+
+async function writeBuyerHolds(ctx: InventoryContext, slot: string, plan: LoadPlan): Promise<void> {
+  const { redis, prefix } = ctx;
+  if (!Object.keys(plan.buyerHolds).length) return;
+  const p = redis.pipeline();
+  for (const [buyerId, ids] of Object.entries(plan.buyerHolds)) {
+    const key = buyerHoldsKey(prefix, slot, buyerId);
+    p.sadd(key, ...ids).pexpire(key, ctx.idempotencyTtlMs);
+  }
+  await p.exec();
 }

@@ -1,4 +1,5 @@
 import { isCluster } from '../db/redis.ts';
+import type { Buckets } from './buckets.ts';
 import type { InventoryContext } from './context.ts';
 
 /**
@@ -47,10 +48,15 @@ function toObject(flat: string[]): Record<string, string> {
   return o;
 }
 
-export function createOutboxReader(ctx: InventoryContext, opts: OutboxReaderOptions): OutboxReader {
+export function createOutboxReader(
+  ctx: InventoryContext,
+  buckets: Buckets,
+  opts: OutboxReaderOptions,
+): OutboxReader {
   const { redis, logger } = ctx;
   const grouped = new Set<string>();
-  let showtimes: string[] = [];
+  /** Every outbox stream to read: one per loaded showtime, or (GA buckets) one per bucket of it. */
+  let streams: Array<{ st: string; stream: string }> = [];
   let refreshedAt = 0;
   let claimedAt = 0;
 
@@ -94,17 +100,16 @@ export function createOutboxReader(ctx: InventoryContext, opts: OutboxReaderOpti
   }
 
   async function refresh(): Promise<void> {
-    showtimes = await opts.loadedShowtimes();
-    for (const st of showtimes) {
-      const stream = ctx.keys(st).outbox;
-      if (!grouped.has(stream)) await ensureGroup(stream);
-    }
+    const next: Array<{ st: string; stream: string }> = [];
+    for (const st of await opts.loadedShowtimes())
+      for (const slot of await buckets.slots(st)) next.push({ st, stream: ctx.keys(slot).outbox });
+    for (const { stream } of next) if (!grouped.has(stream)) await ensureGroup(stream);
+    streams = next;
     refreshedAt = Date.now();
   }
 
   async function readNew(): Promise<OutboxEntry[]> {
-    if (showtimes.length === 0) return [];
-    const streams = showtimes.map((st) => ({ st, stream: ctx.keys(st).outbox }));
+    if (streams.length === 0) return [];
     const res = await eachStream(
       streams.map((s) => s.stream),
       (p, stream) =>
@@ -130,8 +135,7 @@ export function createOutboxReader(ctx: InventoryContext, opts: OutboxReaderOpti
   async function claimStale(): Promise<OutboxEntry[]> {
     claimedAt = Date.now();
     const out: OutboxEntry[] = [];
-    for (const st of showtimes) {
-      const stream = ctx.keys(st).outbox;
+    for (const { st, stream } of streams) {
       try {
         const r = (await redis.xautoclaim(
           stream,

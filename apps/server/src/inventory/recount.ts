@@ -1,5 +1,7 @@
 import { SeatState } from '@seatrush/shared';
 import type { HoldRecord } from '../domain/hold.ts';
+import { recountBuckets } from './bucket-recount.ts';
+import type { Buckets } from './buckets.ts';
 import type { InventoryContext } from './context.ts';
 import { countLetter, decodeSeatState, encodeSeat, seatStateChar } from './seat-state.ts';
 
@@ -8,48 +10,55 @@ import { countLetter, decodeSeatState, encodeSeat, seatStateChar } from './seat-
  * and lists every disagreement (also between the seat hash and the compact state string, and between holds and
  * the expiry set). Reads the showtime's whole state in one transaction.
  */
-export function createRecount(ctx: InventoryContext) {
+export function createRecount(ctx: InventoryContext, buckets: Buckets) {
   return async function recount(showtimeId: string): Promise<{ ok: boolean; diffs: string[] }> {
-    const k = ctx.keys(showtimeId);
-    const res = await ctx.redis
-      .multi()
-      .hgetall(k.meta)
-      .hgetall(k.seatinfo)
-      .hgetall(k.seats)
-      .get(k.states)
-      .hgetall(k.counts)
-      .hgetall(k.holds)
-      .zrange(k.expiry, '0', '-1', 'WITHSCORES')
-      .hgetall(k.buyers)
-      .hgetall(k.orders)
-      .exec();
-    if (!res) throw new Error('recount transaction aborted');
-    for (const [err] of res) if (err) throw err;
-    const [meta, seatinfo, seats, states, counts, holds, expiryFlat, buyers, orders] = res.map(
-      ([, v]) => v,
-    ) as [
-      Record<string, string>,
-      Record<string, string>,
-      Record<string, string>,
-      string | null,
-      Record<string, string>,
-      Record<string, string>,
-      string[],
-      Record<string, string>,
-      Record<string, string>,
-    ];
-    return recountState({
-      meta,
-      seatinfo,
-      seats,
-      states: states ?? '',
-      counts,
-      holds,
-      expiryFlat,
-      buyers,
-      orders,
-    });
+    const n = await ctx.resolveBuckets(showtimeId);
+    if (n <= 1) return recountSlot(ctx, showtimeId);
+    return recountBuckets(ctx, buckets, showtimeId, n, (slot) => recountSlot(ctx, slot));
   };
+}
+
+/** The recount of one slot's state: a showtime's, or (GA buckets) one bucket's. */
+async function recountSlot(ctx: InventoryContext, slotId: string): Promise<{ ok: boolean; diffs: string[] }> {
+  const k = ctx.keys(slotId);
+  const res = await ctx.redis
+    .multi()
+    .hgetall(k.meta)
+    .hgetall(k.seatinfo)
+    .hgetall(k.seats)
+    .get(k.states)
+    .hgetall(k.counts)
+    .hgetall(k.holds)
+    .zrange(k.expiry, '0', '-1', 'WITHSCORES')
+    .hgetall(k.buyers)
+    .hgetall(k.orders)
+    .exec();
+  if (!res) throw new Error('recount transaction aborted');
+  for (const [err] of res) if (err) throw err;
+  const [meta, seatinfo, seats, states, counts, holds, expiryFlat, buyers, orders] = res.map(
+    ([, v]) => v,
+  ) as [
+    Record<string, string>,
+    Record<string, string>,
+    Record<string, string>,
+    string | null,
+    Record<string, string>,
+    Record<string, string>,
+    string[],
+    Record<string, string>,
+    Record<string, string>,
+  ];
+  return recountState({
+    meta,
+    seatinfo,
+    seats,
+    states: states ?? '',
+    counts,
+    holds,
+    expiryFlat,
+    buyers,
+    orders,
+  });
 }
 
 export interface RawState {
@@ -165,10 +174,10 @@ function checkHolds(r: RawState, holds: Map<string, HoldRecord>, t: Tally): Map<
         if (it.kind === 'seat') {
           if (r.seats[it.seat] !== encodeSeat(SeatState.held, id))
             t.diffs.push(`hold ${id} lists seat ${it.seat}, which is ${r.seats[it.seat] ?? 'free'}`);
-          t.addBuyer(h.buyerId, 1);
+          t.addBuyer(h.limitKey ?? h.buyerId, 1);
         } else {
           zoneHeld.set(it.zone, (zoneHeld.get(it.zone) ?? 0) + it.quantity);
-          t.addBuyer(h.buyerId, it.quantity);
+          t.addBuyer(h.limitKey ?? h.buyerId, it.quantity);
         }
       }
     } else if (expiry.has(id)) t.diffs.push(`confirmed hold ${id} is still in the expiry set`);

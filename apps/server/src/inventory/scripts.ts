@@ -20,6 +20,10 @@ export const SCRIPT_FILES = {
   unblock: 'unblock-6.lua',
   setState: 'set-state-2.lua',
   loadCommit: 'load-commit-21.lua',
+  bucketGive: 'bucket-give-4.lua',
+  bucketTake: 'bucket-take-4.lua',
+  bucketSettle: 'bucket-settle-4.lua',
+  rollup: 'rollup-4.lua',
 } as const;
 
 export type ScriptName = keyof typeof SCRIPT_FILES;

@@ -16,6 +16,17 @@ export function createSettings(ctx: InventoryContext): Settings {
   const { redis, prisma } = ctx;
 
   async function setSaleState(showtimeId: string, state: SaleState): Promise<number> {
+    const k = ctx.bucketCount(showtimeId) ?? (await ctx.resolveBuckets(showtimeId));
+    // GA buckets: each bucket's hold script checks its own copy of the state; the showtime's own slot is set last,
+    // so its change (what clients and gates follow) comes once every bucket agrees.
+    if (k > 1)
+      await Promise.all(
+        ctx
+          .bucketSlots(showtimeId, k)
+          .map((slot) =>
+            ctx.runIn('setState', showtimeId, slot, setStateScriptKeys(ctx.keys(slot)), [state]),
+          ),
+      );
     const reply = await ctx.run('setState', showtimeId, setStateScriptKeys(ctx.keys(showtimeId)), [state]);
     if (Number(reply[0]) < 0) fail(reply);
     return Number(reply[1]);
@@ -35,6 +46,13 @@ export function createSettings(ctx: InventoryContext): Settings {
     for (const [field, category] of Object.entries(meta)) {
       const price = fields[`price:${category}`];
       if (field.startsWith('zone:') && price !== undefined) fields[`zp:${field.slice(5)}`] = price;
+    }
+    const k = await ctx.resolveBuckets(showtimeId);
+    if (k > 1) {
+      // GA buckets: the buckets sell (prices included); the showtime's own slot keeps no zone prices, so a hold
+      // that reached it by mistake is refused rather than served from the rolled-up counts.
+      for (const slot of ctx.bucketSlots(showtimeId, k)) await redis.hset(ctx.keys(slot).meta, fields);
+      for (const f of Object.keys(fields)) if (f.startsWith('zp:')) delete fields[f];
     }
     await redis.hset(ctx.keys(showtimeId).meta, fields);
   }

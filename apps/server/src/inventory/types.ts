@@ -6,6 +6,12 @@ import type { TakenSeatState } from './seat-state.ts';
 
 export interface HoldRequest {
   buyerId: string;
+  /**
+   * What the per-buyer limit counts the hold under when it is not the buyer (a session that has not proved the
+   * e-mail: auth/limit-keys.ts); it also scopes the idempotency key, so such a session never replays a hold of
+   * the e-mail it did not make. Absent: the buyer.
+   */
+  limitKey?: string;
   /** The client's idempotency key: a retry with the same key answers the same hold. */
   requestId: string;
   seats?: string[];

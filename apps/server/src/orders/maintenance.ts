@@ -1,6 +1,7 @@
 import type { HoldRecord } from '../domain/hold.ts';
 import type { OrdersCore } from './core.ts';
 import { closePaymentWindows, type ExpiryOutcome } from './expiry.ts';
+import { holdsWithOrders as known } from './persist.ts';
 
 /**
  * The sweeper (a repeatable job, every EXPIRY_SWEEP_INTERVAL_MS, half a second by default): ends the payment window
@@ -67,8 +68,6 @@ export async function sweepExpired(
 
 const skipped = new Map<string, number>();
 
-/** Hold ids known to have an order (so the reconciler does not ask PostgreSQL about them every round). */
-const known = new Set<string>();
 /** Per showtime: the expiry-score bound already reconciled, and when the last full scan ran. */
 const windows = new Map<string, { upper: number; fullAt: number }>();
 const FULL_SCAN_MS = 60_000;
@@ -85,7 +84,6 @@ const FULL_SCAN_MS = 60_000;
 export async function reconcileOrders(core: OrdersCore, afterMs: number): Promise<number> {
   const now = core.now();
   let enqueued = 0;
-  if (known.size > 500_000) known.clear();
   for (const st of await core.inventory.loadedShowtimes()) {
     const ttlMs = ((await core.inventory.settings(st))?.holdTtlSeconds ?? 0) * 1000;
     const w = windows.get(st);

@@ -24,7 +24,11 @@ export interface SandboxLedger {
   find(ref: string): Promise<SandboxPayment | null>;
   /** The provider payment made for one of our payments, if any (creating a payment is idempotent). */
   refOfPayment(paymentId: string): Promise<string | null>;
-  create(payment: Omit<SandboxPayment, 'status' | 'failureCode' | 'refundedCents'>): Promise<void>;
+  /**
+   * Records a provider payment unless one was made for the same payment id already (then the first one stands).
+   * @returns whether this one was recorded.
+   */
+  create(payment: Omit<SandboxPayment, 'status' | 'failureCode' | 'refundedCents'>): Promise<boolean>;
   setStatus(ref: string, status: SandboxPayment['status'], failureCode?: string): Promise<void>;
   /** Adds to the refunded amount and returns the new total (a negative amount undoes). */
   addRefunded(ref: string, cents: number): Promise<number>;
@@ -99,7 +103,8 @@ export function redisSandboxLedger(redis: Redis, redisPrefix: string): SandboxLe
         .hset(payKey(p.ref), { ...p, status: 'requires_payment', refundedCents: 0 })
         .expire(payKey(p.ref), TTL_SECONDS)
         .exec();
-      await redis.set(byPaymentKey(p.paymentId), p.ref, 'EX', TTL_SECONDS);
+      // The first record made for the payment id stands (a later one is left to expire, never looked up).
+      return (await redis.set(byPaymentKey(p.paymentId), p.ref, 'EX', TTL_SECONDS, 'NX')) === 'OK';
     },
     async setStatus(ref, status, failureCode = '') {
       await redis.hset(payKey(ref), { status, failureCode });
@@ -166,10 +171,11 @@ export function postgresSandboxLedger(prisma: PrismaClient): SandboxLedger {
     },
     async create(p) {
       // Two checkouts racing for one payment: the first one's record stands (a provider's create is idempotent).
-      await prisma.sandboxLedgerPayment.createMany({
+      const { count } = await prisma.sandboxLedgerPayment.createMany({
         data: [{ ...p, expiresAt: new Date(p.expiresAt) }],
         skipDuplicates: true,
       });
+      return count === 1;
     },
     async setStatus(ref, status, failureCode = '') {
       await prisma.sandboxLedgerPayment.update({ where: { ref }, data: { status, failureCode } });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { sandboxTestCards, type PaymentEvent, type SandboxCardOutcome } from '@seatrush/shared';
 import type { Redis } from '../db/redis.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { PaymentProvider } from './provider.ts';
 import { signWebhook } from './signature.ts';
 import { redisSandboxLedger, type SandboxLedger, type SandboxPayment } from './sandbox-ledger.ts';
@@ -50,7 +51,7 @@ export interface WebhookDelivery {
 
 export interface SandboxProvider extends PaymentProvider {
   get(ref: string): Promise<SandboxPayment | null>;
-  /** A card submitted on the sandbox page. */
+  /** A card submitted on the sandbox page. Errors: `not_found` (no such sandbox payment). */
   pay(ref: string, card: string): Promise<SandboxAttempt>;
   /** Queues a webhook event for delivery after `delayMs` (tests use it to send duplicates). */
   emit(event: PaymentEvent, delayMs?: number): Promise<void>;
@@ -88,18 +89,20 @@ export function createSandboxProvider(o: SandboxOptions): SandboxProvider {
     name: 'sandbox',
 
     async createPayment(input) {
-      const existing = await ledger.refOfPayment(input.paymentId);
-      const ref = existing ?? `sbx_${randomBytes(12).toString('hex')}`;
-      if (!existing)
-        await ledger.create({
-          ref,
-          paymentId: input.paymentId,
-          amountCents: input.amountCents,
-          currency: input.currency,
-          description: input.description,
-          expiresAt: input.expiresAt.getTime(),
-          returnUrl: input.returnUrl,
-        });
+      // Idempotent on our payment id: the record made first for it stands. A new id (every checkout's) costs one
+      // write; only a repeat looks the first one up.
+      const fresh = `sbx_${randomBytes(12).toString('hex')}`;
+      const made = await ledger.create({
+        ref: fresh,
+        paymentId: input.paymentId,
+        amountCents: input.amountCents,
+        currency: input.currency,
+        description: input.description,
+        expiresAt: input.expiresAt.getTime(),
+        returnUrl: input.returnUrl,
+      });
+      const ref = made ? fresh : await ledger.refOfPayment(input.paymentId);
+      if (!ref) throw new Error(`sandbox payment for ${input.paymentId} neither made nor found`);
       return { providerRef: ref, next: { kind: 'redirect', url: `${o.publicUrl}/sandbox-pay/${ref}` } };
     },
 
@@ -107,7 +110,7 @@ export function createSandboxProvider(o: SandboxOptions): SandboxProvider {
 
     async pay(ref, card) {
       const p = await load(ref);
-      if (!p) throw new Error(`sandbox payment ${ref} not found`);
+      if (!p) throw new DomainError('not_found', 'No such sandbox payment.');
       if (p.status === 'succeeded' || p.status === 'processing')
         return { outcome: 'already_paid', status: p.status, message: 'This payment has already been made.' };
       if (p.status === 'canceled')

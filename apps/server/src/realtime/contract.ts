@@ -17,8 +17,8 @@ import type { ChangeRead, Published, ShowtimeFeed } from './fanout.ts';
 
 /** What the real-time layer needs from the inventory and the use cases (the same ones HTTP calls). */
 export interface RealtimePorts<C = unknown> {
-  /** Decodes a message of a showtime's change channel (null when it is not a change). */
-  decodeMessage(message: string): Published<C> | null;
+  /** Decodes a message of the change feed (`RealtimePubSub.changes`; null when it is not a change). */
+  decodeMessage(message: unknown): Published<C> | null;
   /** Merges consecutive published changes after version `from` into one delta (as `readChanges` would). */
   mergeChanges(showtimeId: string, from: number, changes: Array<Published<C>>): ChangeRead;
   /** The live state of a showtime. Throws `not_found` / `sale_not_open` when it has no live inventory. */
@@ -67,7 +67,11 @@ export interface RealtimePubSub {
 export interface RealtimeDeps {
   config: Pick<
     Config,
-    'realtimeCoalesceMs' | 'realtimeDeliveryBudget' | 'staffStatsIntervalMs' | 'trustProxy'
+    | 'realtimeCoalesceMs'
+    | 'realtimeDeliveryBudget'
+    | 'realtimeUnfollowGraceMs'
+    | 'staffStatsIntervalMs'
+    | 'trustProxy'
   >;
   pubsub: RealtimePubSub;
   logger: Logger;

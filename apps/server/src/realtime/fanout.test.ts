@@ -116,9 +116,9 @@ function merge(_showtimeId: string, from: number, changes: Array<Published<TestC
   return { kind: 'changes', from, to, changes: { seats }, holdEnds };
 }
 
-function decode(message: string): Published<TestChange> | null {
+function decode(message: unknown): Published<TestChange> | null {
   try {
-    const m = JSON.parse(message) as { s: string; v: number; c: TestChange };
+    const m = JSON.parse(message as string) as { s: string; v: number; c: TestChange };
     return typeof m.s === 'string' ? { showtimeId: m.s, version: m.v, change: m.c } : null;
   } catch {
     return null;

@@ -5,9 +5,11 @@ import type { RealtimeServer } from './types.ts';
 
 export type { ShowtimeFeed } from './follows.ts';
 
-/** An owner-only fact found in the change log: which buyer's hold ended and how. */
+/** An owner-only fact found in the change log: which buyer's hold ended and how (told to `rooms.buyer`). */
 export interface HoldEndFact extends HoldEnded {
   buyerId: string;
+  /** Set when an unverified session made the hold: its sockets are told too (docs/buyers.md). */
+  sessionId?: string;
 }
 
 /** What the change log holds after a version, already reduced to the public form plus owner-only facts. */
@@ -56,8 +58,8 @@ export interface FanoutOptions<C> {
   unfollowGraceMs?: number;
   /** Reads the change log after `since` (the repair path: start of a room, lost messages, reconnects). */
   read: (showtimeId: string, since: number) => Promise<ChangeRead>;
-  /** Decodes a published message; null when it is not an inventory change. */
-  decode: (message: string) => Published<C> | null;
+  /** Decodes a message of the feed; null when it is not an inventory change. */
+  decode: (message: unknown) => Published<C> | null;
   /** Merges consecutive changes into what `read` would have returned for them. */
   merge: (showtimeId: string, from: number, changes: Array<Published<C>>) => ChangeRead;
   logger: Logger;
@@ -224,7 +226,7 @@ export class Fanout<C> {
     await this.o.feed.close().catch(() => undefined);
   }
 
-  private onMessage(showtimeId: string, message: string): void {
+  private onMessage(showtimeId: string, message: unknown): void {
     // No room of that showtime here any more (the grace after its last socket left): nothing to decode for.
     const state = this.rooms.get(showtimeId);
     if (!state) return;
@@ -386,10 +388,9 @@ export class Fanout<C> {
     state.emitted = true;
     local.to(state.room).emit('seats:changed', delta);
     for (const fact of read.holdEnds) {
-      const { buyerId, ...payload } = fact;
-      local
-        .to(rooms.buyer(buyerId))
-        .emit(payload.reason === 'expired' ? 'hold:expired' : 'hold:lost', payload);
+      const { buyerId, sessionId, ...payload } = fact;
+      const to = sessionId ? [rooms.buyer(buyerId), rooms.buyerSession(sessionId)] : rooms.buyer(buyerId);
+      local.to(to).emit(payload.reason === 'expired' ? 'hold:expired' : 'hold:lost', payload);
     }
     report(read.changes.seats.length / 2);
   }

@@ -8,14 +8,15 @@ export interface FollowsClock {
 }
 
 /**
- * The showtimes' change channels as the fan-out follows them, one showtime at a time (the inventory's
- * `ChangeFeed`: sharded pub/sub on its own connection, built by the composition root).
+ * The showtimes' change channels as the fan-out follows them, one showtime at a time (a consumer of the node's
+ * change subscriptions, `inventory/change-follows.ts`, shared with the sold-out gate; handed in by the composition
+ * root). Messages are opaque here: the fan-out's `decode` reads them.
  */
 export interface ShowtimeFeed {
   /** Resolves once Redis confirmed: every change published after that arrives. */
   subscribe(showtimeId: string): Promise<void>;
   unsubscribe(showtimeId: string): Promise<void>;
-  onMessage(listener: (showtimeId: string, message: string) => void): void;
+  onMessage(listener: (showtimeId: string, message: unknown) => void): void;
   /** After a reconnect (the messages sent meanwhile are gone). */
   onRestored(listener: () => void): void;
   close(): Promise<void>;

@@ -2,8 +2,10 @@ import type { Queue } from 'bullmq';
 import { packSeatChanges, type MyHold, type SeatChanges, type ShowtimeSnapshot } from '@seatrush/shared';
 import type { PrismaClient } from '../db/prisma.ts';
 import { DomainError } from '../domain/errors.ts';
-import { decodeChange, type Change, type Inventory, type WireChange } from '../inventory/inventory.ts';
+import type { Change, Inventory } from '../inventory/inventory.ts';
+import { ChangeMessage } from '../inventory/change-follows.ts';
 import type { HoldUseCases } from '../application/holds/use-cases.ts';
+import { sessionOfLimitKey } from '../auth/limit-keys.ts';
 import type { SessionHolds } from '../auth/session-holds.ts';
 import type { ChangeRead, HoldEndFact, Published } from './fanout.ts';
 import type { RealtimePorts } from './contract.ts';
@@ -46,8 +48,16 @@ export function coalesce(
     if (Object.keys(c.zones).length) out.zones = { ...out.zones, ...c.zones };
     if (Object.keys(c.categories).length) out.categories = { ...out.categories, ...c.categories };
     if (c.state) out.state = c.state;
-    for (const e of c.endedHolds)
-      holdEnds.push({ holdId: e.holdId, showtimeId, buyerId: e.buyerId, reason: e.reason });
+    for (const e of c.endedHolds) {
+      const sessionId = sessionOfLimitKey(e.limitKey);
+      holdEnds.push({
+        holdId: e.holdId,
+        showtimeId,
+        buyerId: e.buyerId,
+        reason: e.reason,
+        ...(sessionId === null ? {} : { sessionId }),
+      });
+    }
   }
   const pairs: number[] = [];
   for (const [index, state] of seats) pairs.push(index, state);
@@ -80,15 +90,10 @@ export function inventoryPorts(deps: InventoryPortsDeps): RealtimePorts<Change> 
     snapshot,
 
     decodeMessage(message): Published<Change> | null {
-      let w: WireChange;
-      try {
-        w = JSON.parse(message) as WireChange;
-      } catch {
-        return null;
-      }
-      if (typeof w !== 'object' || w === null || typeof w.s !== 'string' || typeof w.v !== 'number')
-        return null;
-      return { showtimeId: w.s, version: w.v, change: decodeChange(w) };
+      // Parsed and decoded once per node, for the sold-out gate too (inventory/change-follows.ts).
+      if (!(message instanceof ChangeMessage)) return null;
+      const change = message.change;
+      return change && { showtimeId: message.showtimeId, version: change.version, change };
     },
 
     mergeChanges(showtimeId, from, published): ChangeRead {

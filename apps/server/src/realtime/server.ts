@@ -47,6 +47,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
     coalesceMs: config.realtimeCoalesceMs,
     deliveryBudget: config.realtimeDeliveryBudget,
     sweepMs: 1_000,
+    unfollowGraceMs: config.realtimeUnfollowGraceMs,
     onFlush: ({ deliveries, ms, waitedMs, fromLog, reset }) => {
       m.deltas.inc({ source: reset ? 'reset' : fromLog ? 'log' : 'messages' });
       m.deliveries.inc(deliveries);
@@ -87,7 +88,12 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
     deps.metrics.sockets.inc();
     socket.on('disconnect', () => deps.metrics.sockets.dec());
     const principal = socket.data.principal;
-    if (principal?.kind === 'buyer') void socket.join(rooms.buyer(principal.buyerId));
+    // Hold endings (fanout.ts): every hold of the e-mail for a session that proved it; a claim hears only of
+    // the holds its own session made (docs/buyers.md).
+    if (principal?.kind === 'buyer') {
+      if (principal.verified === true) void socket.join(rooms.buyer(principal.buyerId));
+      else if (principal.sessionId) void socket.join(rooms.buyerSession(principal.sessionId));
+    }
     registerCommands(io, socket, deps, fanout, logger.child({ socketId: socket.id }));
   });
 

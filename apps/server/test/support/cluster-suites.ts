@@ -12,6 +12,9 @@ export const clusterSuites: readonly string[] = [
   'test/session-holds.int.test.ts',
   // One-time codes: the session's code and the address's cooldown live in different slots.
   'test/buyer-verification.int.test.ts',
+  // E-mail claims (issue 15): per-session limit keys through every inventory script, hold endings per session.
+  'test/buyer-claims.int.test.ts',
+  'test/inventory-limit-keys.int.test.ts',
   // The waiting room's scripts: every key of a room under the showtime's tag.
   'test/waiting-room-scripts.int.test.ts',
   // The orders pipeline with expiry: holds → paid orders through BullMQ, expiry of unpaid holds.
@@ -23,6 +26,9 @@ export const clusterSuites: readonly string[] = [
   'test/inventory.int.test.ts',
   'test/inventory-race.int.test.ts',
   'test/inventory-slots.int.test.ts',
+  // GA buckets: one showtime's GA stock on K slots (moves between them, the rollup onto the showtime's slot); the
+  // race above runs them with K = 1, 4 and 16.
+  'test/inventory-buckets.int.test.ts',
   // Real time (realtime helper): the multi-node convergence test on the sharded Socket.IO adapter, per-showtime
   // sharded change channels (a node decodes only the showtimes it serves), the sold-out gate following them.
   'test/realtime.int.test.ts',

@@ -1,16 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { loadConfig, RATE_LIMITS_OFF, type Config } from '../../src/config/index.ts';
 import { createContainer, type Container } from '../../src/container.ts';
 import { startNode, type NodeServices, type RunningNode } from '../../src/node.ts';
 import { createInventory, type Inventory } from '../../src/inventory/inventory.ts';
 import { createTestDatabase } from './db.ts';
 import { pino } from 'pino';
-import { testRedisEnv } from './redis-target.ts';
+import { testRedisEnv, testPrefix } from './redis-target.ts';
 
-export { redisUrl, testRedis, onCluster } from './redis-target.ts';
-
-/** A unique Redis key prefix so test files never see each other's keys. */
-export const testPrefix = () => `t${randomBytes(4).toString('hex')}`;
+export { redisUrl, testRedis, onCluster, testPrefix } from './redis-target.ts';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({

@@ -14,6 +14,8 @@ export interface FixtureOptions {
   holdTtlSeconds?: number;
   saleState?: 'scheduled' | 'on_sale' | 'paused' | 'closed';
   currency?: string;
+  /** GA buckets (docs/inventory.md): written as is, without the catalog's checks. */
+  gaBuckets?: number;
 }
 
 export interface Fixture {
@@ -96,6 +98,7 @@ export async function createShowtimeFixture(
       holdTtlSeconds: opts.holdTtlSeconds ?? 600,
       perBuyerLimit: opts.perBuyerLimit === undefined ? null : opts.perBuyerLimit,
       currency: opts.currency ?? 'EUR',
+      gaBuckets: opts.gaBuckets ?? 1,
       prices: { create: Object.entries(prices).map(([category, priceCents]) => ({ category, priceCents })) },
       zones: { create: gaZones.map((z) => ({ zoneKey: z.key, capacity: z.capacity })) },
     },

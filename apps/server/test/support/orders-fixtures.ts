@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { showtimeKeys } from '../../src/inventory/keys.ts';
 import { createInventory, type Inventory } from '../../src/inventory/inventory.ts';
-import type { TestStack } from './env.ts';
+import { startTestStack, type TestStack } from './env.ts';
 import {
   createBuyers,
   createShowtimeFixture,
@@ -11,7 +11,7 @@ import {
 import { apiClient, type Api } from './catalog-fixtures.ts';
 import { createQueues, type OrdersJob } from '../../src/queue/queues.ts';
 import { waitFor } from './wait.ts';
-import type { CheckoutResponse, OrderDto } from '@seatrush/shared';
+import type { CheckoutResponse, OrderDto, RefundDto } from '@seatrush/shared';
 
 /** The shared polling helper, also exported here for tests that import it with the orders fixtures. */
 
@@ -48,6 +48,29 @@ export async function ordersWorld(
     f,
     buyers: ids.map((id) => ({ id, email: byId.get(id)! })),
   };
+}
+
+/** What the buyer's and the staff's refund routes answer. */
+export type RefundAnswer = { order: OrderDto; refund: RefundDto };
+
+/**
+ * The refund tests' world: a stack with its orders worker and, on it, one section `A` of `rows` rows of ten seats
+ * (`A-<row>-<seat>`) at 25.00, held for ten minutes (time to pay), and `buyers` buyers. Close `w.stack` after the
+ * suite.
+ */
+export async function refundsWorld(opts: { rows: number; buyers: number }): Promise<OrdersWorld> {
+  const stack = await startTestStack({ worker: true });
+  try {
+    return await ordersWorld(stack, {
+      holdTtlSeconds: 600,
+      sections: [{ key: 'A', rows: opts.rows, seatsPerRow: 10, category: 'std' }],
+      prices: { std: 2500 },
+      buyers: opts.buyers,
+    });
+  } catch (e) {
+    await stack.close();
+    throw e;
+  }
 }
 
 /** Seat state in the inventory: 0 free, 1 held, 2 sold, 3 blocked. */

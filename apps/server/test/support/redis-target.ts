@@ -4,8 +4,9 @@
  * one from redis-server binaries). `testConfig` and every helper that opens its own connection go through here, so a
  * suite written once runs on both. docs/qa.md ("Tests on a Redis Cluster") says how to run a file in cluster mode.
  */
+import { randomBytes } from 'node:crypto';
 import type { RedisOptions } from 'ioredis';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { connectRedis, isCluster, type Redis } from '../../src/db/redis.ts';
 import type { RedisTarget } from '../../src/config/index.ts';
 
@@ -58,6 +59,24 @@ export async function scanKeys(redis: Redis, pattern: string): Promise<string[]>
     } while (cursor !== '0');
   }
   return found;
+}
+
+/** A unique Redis key prefix so test files never see each other's keys. */
+export const testPrefix = () => `t${randomBytes(4).toString('hex')}`;
+
+/**
+ * A test file's own Redis: a connection to the run's Redis and a fresh key prefix, tidied after the file's tests
+ * (every key under the prefix deleted, the connection closed). Call it at the top of the file: it registers its
+ * own `afterAll`.
+ */
+export function fileRedis(opts: RedisOptions = {}): { redis: Redis; prefix: string } {
+  const redis = testRedis(opts);
+  const prefix = testPrefix();
+  afterAll(async () => {
+    await deletePrefix(redis, prefix);
+    await redis.quit();
+  });
+  return { redis, prefix };
 }
 
 /** Deletes every key under `prefix` (`<prefix>:*`) wherever it lives; one key per command (any slot). */

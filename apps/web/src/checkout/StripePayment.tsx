@@ -87,7 +87,7 @@ function PaymentForm({ returnUrl, payLabel }: { returnUrl: string; payLabel: str
       <PaymentElement
         options={{ layout: 'tabs' }}
         onReady={() => setReady(true)}
-        onLoadError={(e) =>
+        onLoadError={(e: { error: { message?: string } }) =>
           setLoadError(
             e.error.message ??
               'Stripe could not show the payment form. Reload the page to try again; your reservation is kept.',

@@ -20,8 +20,7 @@ import { Dialog } from '../components/Dialog.tsx';
 import { LoadError, Loading, Notice } from '../components/Status.tsx';
 import { formatDateTime } from '../lib/time.ts';
 import { useTitle } from '../lib/title.ts';
-
-const PENDING_POLL_MS = 2000;
+import { nextOrderPollMs } from './order-poll.ts';
 
 const statusTitle: Record<OrderDto['status'], string> = {
   PENDING: 'Waiting for payment',
@@ -56,7 +55,7 @@ export function OrderPage() {
   const orderQuery = useQuery({
     queryKey: [...queryKeys.order(code), email],
     queryFn: ({ signal }) => getOrder(code, email, signal),
-    refetchInterval: (q) => (q.state.data?.status === 'PENDING' ? PENDING_POLL_MS : false),
+    refetchInterval: (q) => nextOrderPollMs(q.state.data?.status, q.state.error, q.state.fetchFailureCount),
   });
   const order = orderQuery.data ?? null;
   const error = orderQuery.error;

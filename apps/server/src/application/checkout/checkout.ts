@@ -1,9 +1,8 @@
 import type { CheckoutBody, CheckoutNext, CheckoutResponse } from '@seatrush/shared';
 import { DomainError } from '../../domain/errors.ts';
-import { writeAudit } from '../../audit/audit.ts';
+import type { PrismaClient } from '../../db/prisma.ts';
 import type { OrdersCore } from '../../orders/core.ts';
-import { lockOrder } from '../../orders/lifecycle.ts';
-import { ORDER_TX, isRetryableConflict, newId, persistHolds } from '../../orders/persist.ts';
+import { isRetryableConflict, newId, persistHolds } from '../../orders/persist.ts';
 import { scheduleExpiry } from '../../orders/expiry.ts';
 
 /**
@@ -19,6 +18,13 @@ import { scheduleExpiry } from '../../orders/expiry.ts';
  *
  * Errors: `hold_not_found`, `hold_token_invalid`, `hold_expired`, `validation_failed` (email is not the hold's
  * buyer), `invalid_transition` (already paid), `conflict` (the order cannot be recorded yet; retry shortly).
+ *
+ * Cost: every PostgreSQL step is one statement and none holds a connection across a round trip to this process
+ * (no interactive transaction) — under a crowd each such round trip waits for a busy event loop while the
+ * connection idles in its transaction, and the pool's other callers (order pages, webhooks) queue behind it
+ * (bench/README.md, "rehearsal"). A first checkout of a persisted order is four statements, three in a row: the
+ * order with its buyer's e-mail and open payment; then the deadline beside the provider's record; then the payment
+ * with its audit entry.
  */
 export async function checkout(
   core: OrdersCore,
@@ -28,12 +34,9 @@ export async function checkout(
   let hold = await core.inventory.verifyHoldToken(holdId, body.holdToken);
   if (hold.status !== 'held')
     throw new DomainError('invalid_transition', 'That reservation has already been paid for.');
-  const existing = await core.prisma.order.findUnique({
-    where: { holdId },
-    select: { id: true, buyer: { select: { email: true } } },
-  });
-  const buyerEmail = existing
-    ? existing.buyer.email
+  let order = await checkoutView(core.prisma, holdId);
+  const buyerEmail = order
+    ? order.email
     : (await core.prisma.buyer.findUnique({ where: { id: hold.buyerId }, select: { email: true } }))?.email;
   if (!buyerEmail || buyerEmail.toLowerCase() !== body.email.toLowerCase())
     throw new DomainError('validation_failed', 'Use the email address you started with.', undefined, [
@@ -41,19 +44,21 @@ export async function checkout(
     ]);
 
   // Usually the worker has persisted the order already; if not, do it here (idempotent on the hold id).
-  if (!existing) {
+  if (!order) {
     try {
       await persistHolds(core.prisma, [hold], { now: core.now() });
     } catch (err) {
-      if (isRetryableConflict(err))
-        throw new DomainError(
-          'conflict',
-          'Your reservation is still being recorded. Please try again in a moment.',
-        );
+      if (isRetryableConflict(err)) throw stillRecording();
       throw err;
     }
+    order = await checkoutView(core.prisma, holdId);
+    if (!order) throw stillRecording();
   }
 
+  // The hold is extended once; the order's deadline follows (its row version is left alone: only payments move it,
+  // see recordPayment) while the expiry job is scheduled and the provider asked — side by side, not one after the
+  // other, since each waits its turn for a pool connection when a crowd is paying.
+  let deadline: Promise<unknown> = Promise.resolve();
   if (!hold.extended && core.config.holdExtensionSeconds > 0) {
     try {
       const { expiresAt } = await core.inventory.extend(
@@ -62,10 +67,9 @@ export async function checkout(
         core.config.holdExtensionSeconds,
       );
       hold = { ...hold, expiresAt: Date.parse(expiresAt), extended: true };
-      await core.prisma.order.updateMany({
-        where: { holdId, status: 'PENDING' },
-        data: { expiresAt: new Date(hold.expiresAt) },
-      });
+      deadline = core.prisma.$executeRaw`
+        UPDATE "Order" SET "expiresAt" = ${new Date(hold.expiresAt)}::timestamptz AT TIME ZONE 'UTC'
+        WHERE "holdId" = ${holdId} AND status = 'PENDING'`;
     } catch (err) {
       // A concurrent checkout extended it first: the hold's deadline is what it is.
       if (!(err instanceof DomainError && err.code === 'hold_already_extended')) throw err;
@@ -75,34 +79,28 @@ export async function checkout(
 
   // A payment is about to start: the hold gets its own expiry job, ahead of its deadline, so the provider is asked
   // about the payment while the hold is still valid (the sweeper alone would find it expired).
-  if (hold.expiresAt > core.now()) await scheduleExpiry(core, holdId, hold.showtimeId, hold.expiresAt);
-
-  const order = await core.prisma.order.findUniqueOrThrow({
-    where: { holdId },
-    include: { payments: { orderBy: { createdAt: 'desc' } } },
-  });
-  if (order.status === 'EXPIRED') throw new DomainError('hold_expired');
-  if (order.status === 'CANCELLED') throw new DomainError('hold_not_found');
-  if (order.status !== 'PENDING')
-    throw new DomainError('invalid_transition', 'That reservation has already been paid for.');
+  const expiryJob =
+    hold.expiresAt > core.now()
+      ? scheduleExpiry(core, holdId, hold.showtimeId, hold.expiresAt)
+      : Promise.resolve();
 
   const base = core.config.publicUrl?.replace(/\/$/, '') ?? '';
   const orderUrl = `${base}/orders/${order.code}`;
-  const answer = (p: { id: string }, next: CheckoutNext): CheckoutResponse => ({
-    paymentId: p.id,
+  const answer = (o: CheckoutView, paymentId: string, next: CheckoutNext): CheckoutResponse => ({
+    paymentId,
     paymentUrl: next.kind === 'redirect' ? next.url : orderUrl,
     next,
     expiresAt: new Date(hold.expiresAt).toISOString(),
-    orderCode: order.code,
-    amountCents: order.totalCents,
-    currency: order.currency,
+    orderCode: o.code,
+    amountCents: o.totalCents,
+    currency: o.currency,
   });
-  const atProvider = (paymentId: string) =>
+  const atProvider = (o: CheckoutView, paymentId: string) =>
     core.provider.createPayment({
       paymentId,
-      amountCents: order.totalCents,
-      currency: order.currency,
-      description: `Seatrush order ${order.code}`,
+      amountCents: o.totalCents,
+      currency: o.currency,
+      description: `Seatrush order ${o.code}`,
       expiresAt: new Date(hold.expiresAt),
       returnUrl: orderUrl,
     });
@@ -110,57 +108,147 @@ export async function checkout(
   // (Stripe's Payment Element) needs its client secret, which we do not keep: the provider gives it again for the
   // same payment id (createPayment is idempotent on it). A payment of a provider no longer configured is
   // followed on its order page.
-  const resume = async (p: {
-    id: string;
-    provider: string;
-    checkoutUrl: string | null;
-  }): Promise<CheckoutNext> => {
-    if (p.checkoutUrl) return { kind: 'redirect', url: p.checkoutUrl };
-    if (p.provider === core.provider.name) return (await atProvider(p.id)).next;
-    return { kind: 'redirect', url: orderUrl };
+  const resume = async (o: CheckoutView, open: OpenPayment): Promise<CheckoutResponse> => {
+    if (open.checkoutUrl) return answer(o, open.id, { kind: 'redirect', url: open.checkoutUrl });
+    if (open.provider === core.provider.name) return answer(o, open.id, (await atProvider(o, open.id)).next);
+    return answer(o, open.id, { kind: 'redirect', url: orderUrl });
   };
-  const open = order.payments.find((p) => p.status === 'created' || p.status === 'pending');
-  if (open) return answer(open, await resume(open));
 
   const paymentId = newId('p');
-  const created = await atProvider(paymentId);
-  const payment = await core.prisma.$transaction(async (tx) => {
-    await lockOrder(tx, { id: order.id });
-    const again = await tx.payment.findFirst({
-      where: { orderId: order.id, status: { in: ['created', 'pending'] } },
-    });
-    if (again) return again;
-    const p = await tx.payment.create({
-      data: {
-        id: paymentId,
-        orderId: order.id,
-        provider: core.provider.name,
-        providerRef: created.providerRef,
-        status: 'created',
-        amountCents: order.totalCents,
-        currency: order.currency,
-        checkoutUrl: created.next.kind === 'redirect' ? created.next.url : null,
-      },
-    });
-    await writeAudit(tx, {
-      actor: `buyer:${hold.buyerId}`,
-      action: 'payment.created',
-      entityType: 'payment',
-      entityId: p.id,
-      showtimeId: order.showtimeId,
-      after: { status: p.status, orderId: order.id, amountCents: p.amountCents, provider: p.provider },
-    });
-    return p;
-  }, ORDER_TX);
-  if (payment.id === paymentId) return answer(payment, created.next);
-  // A concurrent checkout recorded its payment first: answer that one, and stop the attempt made for nothing.
-  try {
-    await core.provider.cancel(created.providerRef);
-  } catch (err) {
-    core.logger.warn(
-      { err, providerRef: created.providerRef },
-      'could not cancel a duplicate payment attempt',
-    );
+  const payable = order;
+  const askProvider = async () => {
+    assertPayable(payable);
+    return payable.open ? null : atProvider(payable, paymentId);
+  };
+  const [, , created] = await Promise.all([deadline, expiryJob, askProvider()]);
+  if (!created) return resume(order, order.open!);
+  // The attempt made at the provider for nothing (another checkout's payment stands, or the order moved on).
+  const dropAttempt = async () => {
+    try {
+      await core.provider.cancel(created.providerRef);
+    } catch (err) {
+      core.logger.warn(
+        { err, providerRef: created.providerRef },
+        'could not cancel a payment attempt made for nothing',
+      );
+    }
+  };
+  for (let tries = 1; ; tries++) {
+    if (await recordPayment(core, order, paymentId, created, `buyer:${hold.buyerId}`))
+      return answer(order, paymentId, created.next);
+    // The order changed since it was read: a concurrent checkout recorded its payment first (answer that one),
+    // it was paid, expired or cancelled meanwhile, or it was only touched (try again).
+    const now = await checkoutView(core.prisma, holdId);
+    if (!now || now.status !== 'PENDING' || now.open || tries >= 3) await dropAttempt();
+    if (!now) throw new DomainError('hold_not_found');
+    assertPayable(now);
+    if (now.open) return resume(now, now.open);
+    if (tries >= 3) throw stillRecording();
+    order = now;
   }
-  return answer(payment, await resume(payment));
+}
+
+const stillRecording = () =>
+  new DomainError('conflict', 'Your reservation is still being recorded. Please try again in a moment.');
+
+interface OpenPayment {
+  id: string;
+  provider: string;
+  checkoutUrl: string | null;
+}
+
+/** What checkout reads of an order, in one statement. */
+interface CheckoutView {
+  id: string;
+  code: string;
+  status: string;
+  showtimeId: string;
+  totalCents: number;
+  currency: string;
+  /** The buyer's e-mail. */
+  email: string;
+  /** `updatedAt` as PostgreSQL prints it: the version `recordPayment` compares and sets. */
+  version: string;
+  /** The newest payment still under way (created or pending), if any. */
+  open: OpenPayment | null;
+}
+
+/** The order of a hold with its buyer's e-mail and its open payment: one statement, one round trip. */
+async function checkoutView(prisma: PrismaClient, holdId: string): Promise<CheckoutView | null> {
+  const rows = await prisma.$queryRaw<
+    Array<
+      Omit<CheckoutView, 'open'> & {
+        openId: string | null;
+        openProvider: string | null;
+        openCheckoutUrl: string | null;
+      }
+    >
+  >`
+    SELECT o.id, o.code, o.status::text AS status, o."showtimeId", o."totalCents", o.currency, b.email,
+           o."updatedAt"::text AS version,
+           p.id AS "openId", p.provider AS "openProvider", p."checkoutUrl" AS "openCheckoutUrl"
+    FROM "Order" o
+    JOIN "Buyer" b ON b.id = o."buyerId"
+    LEFT JOIN LATERAL (
+      SELECT id, provider, "checkoutUrl" FROM "Payment"
+      WHERE "orderId" = o.id AND status IN ('created', 'pending')
+      ORDER BY "createdAt" DESC, id DESC LIMIT 1
+    ) p ON true
+    WHERE o."holdId" = ${holdId}`;
+  const r = rows[0];
+  if (!r) return null;
+  const { openId, openProvider, openCheckoutUrl, ...order } = r;
+  return {
+    ...order,
+    open: openId ? { id: openId, provider: openProvider ?? '', checkoutUrl: openCheckoutUrl } : null,
+  };
+}
+
+function assertPayable(o: CheckoutView): void {
+  if (o.status === 'EXPIRED') throw new DomainError('hold_expired');
+  if (o.status === 'CANCELLED') throw new DomainError('hold_not_found');
+  if (o.status !== 'PENDING')
+    throw new DomainError('invalid_transition', 'That reservation has already been paid for.');
+}
+
+/**
+ * Records the payment and its audit entry in one statement, only if the order is still PENDING and unchanged
+ * since `o` was read: the order row's `updatedAt` is compared and moved in the same UPDATE, so of two checkouts
+ * that both saw no open payment exactly one records its payment (the other's UPDATE waits for the row, finds it
+ * changed and records nothing) — never two payments under way at once, without holding a transaction open.
+ * Every writer of payments under way (checkout) moves the version; any other change of the order row only makes
+ * the caller read again.
+ * @returns whether the payment was recorded.
+ */
+async function recordPayment(
+  core: OrdersCore,
+  o: CheckoutView,
+  paymentId: string,
+  created: { providerRef: string; next: CheckoutNext },
+  actor: string,
+): Promise<boolean> {
+  const provider = core.provider.name;
+  const checkoutUrl = created.next.kind === 'redirect' ? created.next.url : null;
+  const rows = await core.prisma.$queryRaw<Array<{ id: string }>>`
+    WITH o AS (
+      UPDATE "Order"
+      SET "updatedAt" = greatest(clock_timestamp() AT TIME ZONE 'UTC', "updatedAt" + interval '1 millisecond')
+      WHERE id = ${o.id} AND status = 'PENDING' AND "updatedAt"::text = ${o.version}
+      RETURNING id, "showtimeId"
+    ), p AS (
+      INSERT INTO "Payment" (id, "orderId", provider, "providerRef", status, "amountCents", currency,
+                             "checkoutUrl", "createdAt", "updatedAt")
+      SELECT ${paymentId}, o.id, ${provider}, ${created.providerRef}, 'created', ${o.totalCents}, ${o.currency},
+             ${checkoutUrl}, clock_timestamp() AT TIME ZONE 'UTC', clock_timestamp() AT TIME ZONE 'UTC'
+      FROM o
+      RETURNING id, "orderId"
+    ), a AS (
+      INSERT INTO "AuditEntry" (at, actor, action, "entityType", "entityId", "showtimeId", after)
+      SELECT clock_timestamp() AT TIME ZONE 'UTC', ${actor}, 'payment.created', 'payment', p.id, o."showtimeId",
+             jsonb_build_object('status', 'created', 'orderId', p."orderId", 'amountCents', ${o.totalCents}::int,
+                                'provider', ${provider}::text)
+      FROM p JOIN o ON o.id = p."orderId"
+    )
+    SELECT id FROM p`;
+  return rows.length === 1;
 }

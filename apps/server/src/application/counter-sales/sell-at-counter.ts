@@ -12,7 +12,7 @@ import { isRetryableConflict, newId, persistHolds } from '../../orders/persist.t
 import { findOrder, staffOrderDetail } from '../../orders/views.ts';
 import type { HoldSeats } from '../holds/hold-seats.ts';
 import { showtimeOrThrow } from '../showtime-lookup.ts';
-import { buyerIdFor, ensureBuyer, findBuyer } from '../../auth/buyer.ts';
+import { ensureBuyer, findBuyer, type BuyerIdFor } from '../../auth/buyer.ts';
 
 /** Provider name of payments taken at the counter (cash or card terminal): no online provider is involved. */
 export const COUNTER_PROVIDER = 'counter';
@@ -26,6 +26,8 @@ export interface CounterSaleDeps {
   holdSeats: HoldSeats;
   orders: OrdersCore;
   logger: Logger;
+  /** The id a new buyer's row gets (`BuyerSessions.buyerIdFor`). */
+  buyerIdFor: BuyerIdFor;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function counterSale(
   // the hold names the id the row will get, derived from the e-mail, so a retry and a concurrent session for the
   // same e-mail agree on it.
   const existing = await findBuyer(prisma, email);
-  const buyerId = existing?.id ?? buyerIdFor(email);
+  const buyerId = existing?.id ?? deps.buyerIdFor(email);
 
   // The one hold use case, as a staff sale: exempt from the buyers' admission and rate limits.
   const { hold: held } = await deps.holdSeats.hold({

@@ -1,4 +1,5 @@
 import type { HoldRequest, HoldResponse } from '@seatrush/shared';
+import { holdLimitKey } from '../../auth/limit-keys.ts';
 import type { BuyerPrincipal } from '../../auth/principal.ts';
 import type { SessionHolds } from '../../auth/session-holds.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -118,12 +119,18 @@ export function createHoldSeats(deps: HoldSeatsDeps): HoldSeats {
       const { best, ...ask } = input.request;
       const buyerId = input.buyer.buyerId;
       const requestId = input.idempotencyKey;
+      // A session that has not proved the e-mail spends a per-buyer limit of its own (auth/limit-keys.ts).
+      const limitKey = input.channel === 'counter' ? undefined : holdLimitKey(input.buyer);
       let hold;
       // `place` has asked the gate already: the inventory does not ask it again.
       if (best === undefined)
-        hold = await inventory.hold(input.showtimeId, { buyerId, requestId, ...ask }, { gateChecked: true });
+        hold = await inventory.hold(
+          input.showtimeId,
+          { buyerId, limitKey, requestId, ...ask },
+          { gateChecked: true },
+        );
       else if (bestAvailable)
-        hold = await bestAvailable.hold(input.showtimeId, { buyerId, requestId, ...best });
+        hold = await bestAvailable.hold(input.showtimeId, { buyerId, limitKey, requestId, ...best });
       else throw new DomainError('validation_failed', 'Best available is not offered here; name the seats.');
       countOutcome(hold.replayed ? 'replayed' : 'created');
       if (input.buyer.sessionId && !hold.replayed) sessionHolds?.note(input.buyer.sessionId, hold.holdId);

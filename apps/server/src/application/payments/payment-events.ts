@@ -292,7 +292,14 @@ export async function paymentSucceeded(
   }
   const items = holdItemsOf(order.items);
   try {
-    await core.inventory.reclaim(order.showtimeId, order.holdId, items, order.buyerId, order.id);
+    await core.inventory.reclaim(
+      order.showtimeId,
+      order.holdId,
+      items,
+      order.buyerId,
+      order.id,
+      order.limitKey ?? undefined,
+    );
     return await paid();
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;

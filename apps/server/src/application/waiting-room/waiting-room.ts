@@ -14,6 +14,7 @@ import type { Inventory } from '../../inventory/inventory.ts';
 import type { BuyerStanding, Room, RoomSnapshot, TickResult } from '../../waiting-room/room.ts';
 import type { AdmissionTokens } from '../../waiting-room/tokens.ts';
 import type { BotChallenges } from './bot-challenge.ts';
+import { createRoomOpening } from './opening.ts';
 
 /**
  * The waiting room's use cases (docs/waiting-room.md): joining, where a buyer stands, the admission tick that
@@ -64,6 +65,11 @@ export interface WaitingRoomUseCases {
   tick(showtimeId: string, now?: number): Promise<TickResult | null>;
   /** Ticks every active room this node wins the lock of; publishes progress. */
   tickAll(owner: string, lockMs: number): Promise<void>;
+  /**
+   * The sale of a showtime changed state (sale control's hook, `waitingRoomSaleHooks`): when it opened, its room —
+   * if it has one — opens at once, with nobody in line yet, instead of at the first join's tick.
+   */
+  saleChanged(showtimeId: string, state: string): Promise<void>;
   /** Listeners of progress (the real-time layer pushes it to the room's sockets). */
   onProgress(listener: (p: QueueProgress) => void): () => void;
 }
@@ -248,8 +254,14 @@ export function createWaitingRoom(deps: WaitingRoomDeps): WaitingRoomUseCases {
     return s;
   }
 
+  const opening = createRoomOpening({ room, inventory, frontDoor, publish: (id) => publish(id, 'progress') });
+
   async function standing(showtimeId: string, buyerId: string, settings: FrontDoorSettings) {
-    return toStatus(tokens, showtimeId, buyerId, await room.standing(showtimeId, buyerId, clock()), settings);
+    const now = clock();
+    let s = await room.standing(showtimeId, buyerId, now);
+    if (await opening.openIfSaleOpen(showtimeId, s.state, now))
+      s = await room.standing(showtimeId, buyerId, now);
+    return toStatus(tokens, showtimeId, buyerId, s, settings);
   }
 
   async function progress(showtimeId: string, reason: QueueProgress['reason'] = 'progress') {
@@ -264,7 +276,11 @@ export function createWaitingRoom(deps: WaitingRoomDeps): WaitingRoomUseCases {
 
   async function stats(showtimeId: string): Promise<WaitingRoomStats> {
     const settings = await settingsOf(showtimeId, false);
-    return toStats(showtimeId, await room.snapshot(showtimeId, clock()), settings);
+    const now = clock();
+    let snap = await room.snapshot(showtimeId, now);
+    if (settings.waitingRoom && (await opening.openIfSaleOpen(showtimeId, snap.state, now)))
+      snap = await room.snapshot(showtimeId, now);
+    return toStats(showtimeId, snap, settings);
   }
 
   async function tick(showtimeId: string, now = clock()): Promise<TickResult | null> {
@@ -352,6 +368,7 @@ export function createWaitingRoom(deps: WaitingRoomDeps): WaitingRoomUseCases {
         }
       }
     },
+    saleChanged: (showtimeId, state) => opening.saleChanged(showtimeId, state, clock()),
     onProgress(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -33,7 +33,7 @@ if h.status == 'confirmed' then
 end
 if h.expiresAt <= NOW then return refuse(-10) end
 
-local order = { b = h.buyerId, h = holdId, s = 0, g = {} }
+local order = { b = h.limitKey or h.buyerId, h = holdId, s = 0, g = {} }
 local existing = redis.call('HGET', K.orders, orderRef)
 if existing then order = cjson.decode(existing) end
 for _, it in ipairs(h.items) do

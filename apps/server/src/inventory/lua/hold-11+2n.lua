@@ -16,7 +16,9 @@ KEYS  1 meta  2 seats  3 seatinfo  4 states  5 counts  6 holds  7 expiry  8 buye
 ARGV  1 now (ms)  2 showtimeId  3 channel  4 requests: JSON array of
         { h = new holdId, t = tokenHash, b = buyerId, r = requestId, f = fingerprint,
           m = 'seats' | 'ga', z = zone, q = quantity, s = seat labels, k = request tag (published in `rk`),
-          o = 1: replay only — answer an earlier request with this id as below, else { 0 }; holds nothing }
+          o = 1: replay only — answer an earlier request with this id as below, else { 0 }; holds nothing,
+          l = limit key: the `buyers` field the per-buyer limit counts this hold under, when it is not the buyer
+              (a session that has not proved the e-mail counts on its own); kept in the hold as `limitKey` }
       5 idempotency TTL (ms)
 Returns { version, reply_1, ..., reply_n }, reply_i one of
   { 1, holdId, holdJson, replayed (0|1) }
@@ -103,7 +105,7 @@ local function holdOne(r, idemKey, indexKey)
   local seated = r.m == 'seats'
   local n = seated and #r.s or r.q
   if limit > 0 then
-    local current = ticketsOf(r.b)
+    local current = ticketsOf(r.l or r.b)
     if current + n > limit then return fail(-6, { limit = limit, current = current, requested = n }) end
   end
 
@@ -163,7 +165,7 @@ local function holdOne(r, idemKey, indexKey)
     total = price * quantity
   end
 
-  adjustBuyer(r.b, n)
+  adjustBuyer(r.l or r.b, n)
   local expiresAt = NOW + holdTtl * 1000
   if not dueAt or expiresAt < dueAt then
     dueAt = expiresAt
@@ -172,7 +174,7 @@ local function holdOne(r, idemKey, indexKey)
   local rec = cjson.encode({
     id = r.h, showtimeId = SHOWTIME, tokenHash = r.t, buyerId = r.b, requestId = r.r, items = items,
     totalCents = total, currency = currency, expiresAt = expiresAt, extended = false, createdAt = NOW,
-    status = 'held',
+    status = 'held', limitKey = r.l,
   })
   made[r.h] = rec
   madeOrder[#madeOrder + 1] = r.h

@@ -8,6 +8,7 @@ no-op success.
 KEYS  1 meta  2 seats  3 seatinfo  4 states  5 counts  6 holds  7 expiry  8 buyers  9 ended  10 orders  11 log
       12 outbox
 ARGV  1 now (ms)  2 showtimeId  3 channel  4 holdId  5 buyerId  6 orderRef  7 items JSON (HoldItem[])
+      8 limit key ('' or absent: the buyer) — the hold's `limitKey`, which the sold tickets keep counting under
 Returns
   { 1, version } sold               { 2, version } already sold to this order
   { code, detailJson, version } with code -1 not loaded · -3 unknown seats {seats} · -4 seats taken {seats}
@@ -23,6 +24,8 @@ local NOW, SHOWTIME, CHANNEL = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 
 local holdId, buyerId, orderRef = ARGV[4], ARGV[5], ARGV[6]
 local items = cjson.decode(ARGV[7])
+local limitKey = ARGV[8]
+if limitKey == '' then limitKey = nil end
 
 if redis.call('EXISTS', K.meta) == 0 then return refuse(-1) end
 if redis.call('HEXISTS', K.orders, orderRef) == 1 then
@@ -66,7 +69,7 @@ for zone, q in pairs(wanted) do
   if available < q then return refuse(-5, { zone = zone, available = available }) end
 end
 
-local order = { b = buyerId, h = holdId, s = 0, g = {} }
+local order = { b = limitKey or buyerId, h = holdId, s = 0, g = {} }
 local sold, total = {}, 0
 for i, it in ipairs(items) do
   local cat = plan[i][2]
@@ -88,13 +91,13 @@ for i, it in ipairs(items) do
     total = total + it.priceCents * it.quantity
   end
 end
-adjustBuyer(buyerId, tickets(items))
+adjustBuyer(limitKey or buyerId, tickets(items))
 redis.call('HSET', K.orders, orderRef, cjson.encode(order))
 local currency = redis.call('HGET', K.meta, 'currency')
 redis.call('HSET', K.holds, holdId, cjson.encode({
   id = holdId, showtimeId = SHOWTIME, tokenHash = old and old.tokenHash or '', buyerId = buyerId,
   requestId = old and old.requestId or '', items = sold, totalCents = total, currency = currency,
   expiresAt = old and old.expiresAt or NOW, extended = old and old.extended or false,
-  createdAt = old and old.createdAt or NOW, status = 'confirmed', orderRef = orderRef,
+  createdAt = old and old.createdAt or NOW, status = 'confirmed', orderRef = orderRef, limitKey = limitKey,
 }))
 return { 1, emit('reclaim') }

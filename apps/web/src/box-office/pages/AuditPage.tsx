@@ -5,6 +5,7 @@ import type { AuditEntryDto } from '@seatrush/shared';
 import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
 import { ErrorNote, Field, PageHeader, StaffQuery, When } from '../ui.tsx';
+import { ListTable } from '../ListTable.tsx';
 
 const COMMON_ACTIONS = [
   'seat.',
@@ -150,45 +151,35 @@ function AuditTable({
   showtimeName: (id: string | null) => string;
 }) {
   return (
-    <table className="bo-table" aria-label="Audit entries" data-testid="audit-table">
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Who</th>
-          <th scope="col">Action</th>
-          <th scope="col">What</th>
-          <th scope="col">Showtime</th>
-          <th scope="col">Details</th>
+    <ListTable
+      label="Audit entries"
+      columns={['When', 'Who', 'Action', 'What', 'Showtime', 'Details']}
+      testId="audit-table"
+    >
+      {entries.map((a) => (
+        <tr key={a.id}>
+          <td className="bo-small">
+            <When iso={a.at} />
+          </td>
+          <td className="bo-small">{who(a.actor)}</td>
+          <td>
+            <code>{a.action}</code>
+          </td>
+          <td className="bo-small">
+            {a.entityType} <code>{a.entityId}</code>
+          </td>
+          <td className="bo-small">{showtimeName(a.showtimeId)}</td>
+          <td>
+            {(a.before !== null || a.after !== null) && (
+              <details>
+                <summary>Before / after</summary>
+                <pre className="bo-pre">{JSON.stringify({ before: a.before, after: a.after }, null, 2)}</pre>
+              </details>
+            )}
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {entries.map((a) => (
-          <tr key={a.id}>
-            <td className="bo-small">
-              <When iso={a.at} />
-            </td>
-            <td className="bo-small">{who(a.actor)}</td>
-            <td>
-              <code>{a.action}</code>
-            </td>
-            <td className="bo-small">
-              {a.entityType} <code>{a.entityId}</code>
-            </td>
-            <td className="bo-small">{showtimeName(a.showtimeId)}</td>
-            <td>
-              {(a.before !== null || a.after !== null) && (
-                <details>
-                  <summary>Before / after</summary>
-                  <pre className="bo-pre">
-                    {JSON.stringify({ before: a.before, after: a.after }, null, 2)}
-                  </pre>
-                </details>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </ListTable>
   );
 }
 

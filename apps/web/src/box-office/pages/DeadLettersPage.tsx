@@ -2,6 +2,7 @@ import { deadLetterListSchema } from '@seatrush/shared';
 import { request } from '../../api/client.ts';
 import { useLoad } from '../../lib/hooks.ts';
 import { ErrorNote, PageHeader, Spinner, When } from '../ui.tsx';
+import { ListTable } from '../ListTable.tsx';
 
 /**
  * Order persistence's dead-letter list: holds whose order could not be written after their retries (a buyer row
@@ -27,35 +28,27 @@ export default function DeadLettersPage() {
         </p>
       )}
       {result.status === 'ok' && result.data.deadLetters.length > 0 && (
-        <table className="bo-table" aria-label="Holds without an order" data-testid="dead-letters">
-          <thead>
-            <tr>
-              <th scope="col">Parked</th>
-              <th scope="col">Hold</th>
-              <th scope="col">Showtime</th>
-              <th scope="col">Buyer</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Error</th>
+        <ListTable
+          label="Holds without an order"
+          columns={['Parked', 'Hold', 'Showtime', 'Buyer', 'Attempts', 'Error']}
+          testId="dead-letters"
+        >
+          {result.data.deadLetters.map((d) => (
+            <tr key={d.holdId}>
+              <td className="bo-small">
+                <When iso={d.at} />
+              </td>
+              <td className="bo-small">{d.holdId}</td>
+              <td className="bo-small">{d.showtimeId}</td>
+              <td className="bo-small">{d.buyerId}</td>
+              <td className="bo-num">{d.attempts}</td>
+              <td className="bo-small">
+                {d.code ? `${d.code}: ` : ''}
+                {d.error}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {result.data.deadLetters.map((d) => (
-              <tr key={d.holdId}>
-                <td className="bo-small">
-                  <When iso={d.at} />
-                </td>
-                <td className="bo-small">{d.holdId}</td>
-                <td className="bo-small">{d.showtimeId}</td>
-                <td className="bo-small">{d.buyerId}</td>
-                <td className="bo-num">{d.attempts}</td>
-                <td className="bo-small">
-                  {d.code ? `${d.code}: ` : ''}
-                  {d.error}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       )}
     </section>
   );

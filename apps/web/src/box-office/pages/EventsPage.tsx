@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
 import { ErrorNote, Field, PageHeader, StaffQuery, SuccessNote, useAction } from '../ui.tsx';
+import { ListTable } from '../ListTable.tsx';
 
 type EventFormValues = z.input<typeof eventCreateSchema>;
 
@@ -89,33 +90,22 @@ export function EventsPage() {
       {saved && <SuccessNote>{saved}</SuccessNote>}
       <StaffQuery query={events}>
         {(data) => (
-          <table className="bo-table" aria-label="Events">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Slug</th>
-                <th scope="col">
-                  <span className="bo-sr-only">Actions</span>
-                </th>
+          <ListTable label="Events" columns={['Name', 'Slug']} actions>
+            {data.events.map((e) => (
+              <tr key={e.id}>
+                <td>{e.name}</td>
+                <td>
+                  <code>{e.slug}</code>
+                </td>
+                <td className="bo-actions">
+                  <button type="button" className="bo-btn bo-btn-small" onClick={() => setEditing(e)}>
+                    Edit
+                  </button>
+                  <Link to={`/box-office/catalog/showtimes/new?eventId=${e.id}`}>Add showtime</Link>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {data.events.map((e) => (
-                <tr key={e.id}>
-                  <td>{e.name}</td>
-                  <td>
-                    <code>{e.slug}</code>
-                  </td>
-                  <td className="bo-actions">
-                    <button type="button" className="bo-btn bo-btn-small" onClick={() => setEditing(e)}>
-                      Edit
-                    </button>
-                    <Link to={`/box-office/catalog/showtimes/new?eventId=${e.id}`}>Add showtime</Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </ListTable>
         )}
       </StaffQuery>
       <EventForm key={editing?.id ?? 'new'} event={editing} onSaved={onSaved} />

@@ -6,6 +6,7 @@ import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
 import { useStaffSession } from '../session.tsx';
 import { Badge, Field, PageHeader, StaffQuery, When } from '../ui.tsx';
+import { ListTable } from '../ListTable.tsx';
 
 const STATES: Array<SaleStateName | 'all'> = ['all', 'on_sale', 'paused', 'scheduled', 'closed'];
 
@@ -79,53 +80,39 @@ export function HomePage() {
         empty={<p className="bo-muted">No showtimes match.</p>}
       >
         {() => (
-          <table className="bo-table" aria-label="Showtimes">
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Venue</th>
-                <th scope="col">Starts</th>
-                <th scope="col">Sale window</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span className="bo-sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(({ s, event, venue }) => (
-                <tr key={s.id} data-showtime-id={s.id}>
-                  <td>{event?.name ?? s.eventId}</td>
-                  <td>{venue?.name ?? s.venueId}</td>
-                  <td>
-                    <When iso={s.startsAt} />
-                  </td>
-                  <td className="bo-small">
-                    <When iso={s.saleOpensAt} /> – <When iso={s.saleClosesAt} />
-                  </td>
-                  <td>
-                    <Badge value={s.saleState} />
-                  </td>
-                  <td className="bo-actions">
+          <ListTable label="Showtimes" columns={['Event', 'Venue', 'Starts', 'Sale window', 'State']} actions>
+            {rows.map(({ s, event, venue }) => (
+              <tr key={s.id} data-showtime-id={s.id}>
+                <td>{event?.name ?? s.eventId}</td>
+                <td>{venue?.name ?? s.venueId}</td>
+                <td>
+                  <When iso={s.startsAt} />
+                </td>
+                <td className="bo-small">
+                  <When iso={s.saleOpensAt} /> – <When iso={s.saleClosesAt} />
+                </td>
+                <td>
+                  <Badge value={s.saleState} />
+                </td>
+                <td className="bo-actions">
+                  <Link
+                    to={`/box-office/showtimes/${s.id}`}
+                    aria-label={`Live operations: ${event?.name ?? s.id}`}
+                  >
+                    Live operations
+                  </Link>
+                  {isAdmin && (
                     <Link
-                      to={`/box-office/showtimes/${s.id}`}
-                      aria-label={`Live operations: ${event?.name ?? s.id}`}
+                      to={`/box-office/catalog/showtimes/${s.id}/edit`}
+                      aria-label={`Edit ${event?.name ?? s.id}`}
                     >
-                      Live operations
+                      Edit
                     </Link>
-                    {isAdmin && (
-                      <Link
-                        to={`/box-office/catalog/showtimes/${s.id}/edit`}
-                        aria-label={`Edit ${event?.name ?? s.id}`}
-                      >
-                        Edit
-                      </Link>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </ListTable>
         )}
       </StaffQuery>
     </section>

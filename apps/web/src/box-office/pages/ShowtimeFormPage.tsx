@@ -31,6 +31,8 @@ interface FormState {
   saleClosesAt: string;
   holdTtlSeconds: string;
   perBuyerLimit: string;
+  /** GA buckets: chosen at creation, shown (read-only) afterwards. */
+  gaBuckets: string;
   currency: string;
   buyerRefunds: boolean;
   /** Major units as typed ("45.50"), per category key. */
@@ -50,6 +52,7 @@ function initial(showtime: ShowtimeDto | null, eventId: string, venues: VenueDto
       saleClosesAt: toLocalInput(showtime.saleClosesAt),
       holdTtlSeconds: String(showtime.holdTtlSeconds),
       perBuyerLimit: showtime.perBuyerLimit === null ? '' : String(showtime.perBuyerLimit),
+      gaBuckets: String(showtime.gaBuckets),
       currency: showtime.currency,
       buyerRefunds: showtime.buyerRefunds,
       prices: Object.fromEntries(
@@ -67,6 +70,7 @@ function initial(showtime: ShowtimeDto | null, eventId: string, venues: VenueDto
     saleClosesAt: toLocalInput(round(now + 14 * 24 * hour - 2 * hour)),
     holdTtlSeconds: '600',
     perBuyerLimit: '8',
+    gaBuckets: '1',
     currency: 'EUR',
     buyerRefunds: true,
     prices: {},
@@ -119,7 +123,9 @@ function check(
     prices,
     ...frontDoorBody(f.frontDoor),
   };
-  const body = showtime ? common : { eventId: f.eventId, venueId: f.venueId, ...common };
+  // Sent only at creation (the field is disabled afterwards, and a disabled field may come back empty).
+  const gaBuckets = (f.gaBuckets ?? '').trim() === '' ? NaN : Number(f.gaBuckets);
+  const body = showtime ? common : { eventId: f.eventId, venueId: f.venueId, gaBuckets, ...common };
   const parsed = (showtime ? showtimeUpdateSchema : showtimeCreateSchema).safeParse(body);
   if (!parsed.success)
     for (const issue of parsed.error.issues) {
@@ -138,6 +144,7 @@ const FIELD_KEYS = new Set([
   'saleClosesAt',
   'holdTtlSeconds',
   'perBuyerLimit',
+  'gaBuckets',
   'currency',
 ]);
 
@@ -285,6 +292,21 @@ function ShowtimeForm({
             max={1000}
             aria-invalid={invalid('perBuyerLimit')}
             {...form.register('perBuyerLimit')}
+          />
+        </Field>
+        <Field
+          label="GA buckets"
+          hint="Splits standing stock over Redis slots for the hottest on-sales: 1 unless it is a GA-only showtime with no per-buyer limit. Fixed once created."
+          error={errorOf('gaBuckets')}
+        >
+          <input
+            type="number"
+            min={1}
+            max={16}
+            required
+            disabled={showtime !== null}
+            aria-invalid={invalid('gaBuckets')}
+            {...form.register('gaBuckets')}
           />
         </Field>
         <Field label="Currency" error={errorOf('currency')}>

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
 import { Badge, PageHeader, StaffQuery, When } from '../ui.tsx';
+import { ListTable } from '../ListTable.tsx';
 
 /** The schedule: every showtime with its settings, grouped by event. */
 export function ShowtimesPage() {
@@ -37,43 +38,33 @@ export function ShowtimesPage() {
                     <Link to={`/box-office/catalog/showtimes/new?eventId=${ev.id}`}>Add one</Link>
                   </p>
                 ) : (
-                  <table className="bo-table bo-table-compact" aria-label={`Showtimes of ${ev.name}`}>
-                    <thead>
-                      <tr>
-                        <th scope="col">Starts</th>
-                        <th scope="col">Venue</th>
-                        <th scope="col">Sale opens</th>
-                        <th scope="col">Hold</th>
-                        <th scope="col">Limit</th>
-                        <th scope="col">State</th>
-                        <th scope="col">
-                          <span className="bo-sr-only">Actions</span>
-                        </th>
+                  <ListTable
+                    label={`Showtimes of ${ev.name}`}
+                    columns={['Starts', 'Venue', 'Sale opens', 'Hold', 'Limit', 'State']}
+                    actions
+                    compact
+                  >
+                    {list.map((s) => (
+                      <tr key={s.id}>
+                        <td>
+                          <When iso={s.startsAt} />
+                        </td>
+                        <td>{data.venues.get(s.venueId)?.name ?? s.venueId}</td>
+                        <td className="bo-small">
+                          <When iso={s.saleOpensAt} />
+                        </td>
+                        <td>{s.holdTtlSeconds} s</td>
+                        <td>{s.perBuyerLimit ?? 'none'}</td>
+                        <td>
+                          <Badge value={s.saleState} />
+                        </td>
+                        <td className="bo-actions">
+                          <Link to={`/box-office/catalog/showtimes/${s.id}/edit`}>Edit</Link>
+                          <Link to={`/box-office/showtimes/${s.id}`}>Live</Link>
+                        </td>
                       </tr>
-                    </thead>
-                    <tbody>
-                      {list.map((s) => (
-                        <tr key={s.id}>
-                          <td>
-                            <When iso={s.startsAt} />
-                          </td>
-                          <td>{data.venues.get(s.venueId)?.name ?? s.venueId}</td>
-                          <td className="bo-small">
-                            <When iso={s.saleOpensAt} />
-                          </td>
-                          <td>{s.holdTtlSeconds} s</td>
-                          <td>{s.perBuyerLimit ?? 'none'}</td>
-                          <td>
-                            <Badge value={s.saleState} />
-                          </td>
-                          <td className="bo-actions">
-                            <Link to={`/box-office/catalog/showtimes/${s.id}/edit`}>Edit</Link>
-                            <Link to={`/box-office/showtimes/${s.id}`}>Live</Link>
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                    ))}
+                  </ListTable>
                 )}
               </div>
             );

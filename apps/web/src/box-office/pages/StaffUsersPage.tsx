@@ -5,6 +5,7 @@ import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
 import { useStaffSession } from '../session.tsx';
 import { Badge, ErrorNote, Field, PageHeader, StaffQuery, SuccessNote, When, useAction } from '../ui.tsx';
+import { ListTable } from '../ListTable.tsx';
 
 /** Who is staff also decides the token owners and the signed-in member's own record. */
 const usersChanged = { invalidate: [queryKeys.staff.users, queryKeys.staff.tokens, queryKeys.staff.me] };
@@ -152,25 +153,11 @@ export function StaffUsersPage() {
       {saved && <SuccessNote>{saved}</SuccessNote>}
       <StaffQuery query={users}>
         {(data) => (
-          <table className="bo-table" aria-label="Staff accounts">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col">Since</th>
-                <th scope="col">
-                  <span className="bo-sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.users.map((u) => (
-                <UserRow key={u.id} user={u} self={u.id === me?.id} onSaved={onSaved} />
-              ))}
-            </tbody>
-          </table>
+          <ListTable label="Staff accounts" columns={['Name', 'Email', 'Role', 'Status', 'Since']} actions>
+            {data.users.map((u) => (
+              <UserRow key={u.id} user={u} self={u.id === me?.id} onSaved={onSaved} />
+            ))}
+          </ListTable>
         )}
       </StaffQuery>
       <NewUser onSaved={onSaved} />

@@ -4,6 +4,7 @@ import { queryKeys } from '../../api/query.ts';
 import { staffApi } from '../api.ts';
 import { useStaffSession } from '../session.tsx';
 import { Badge, ErrorNote, Field, PageHeader, StaffQuery, When, useAction } from '../ui.tsx';
+import { ListTable } from '../ListTable.tsx';
 
 /** API tokens for automation (admin). The secret is shown once, right after creation, and never again. */
 export function TokensPage() {
@@ -87,56 +88,43 @@ export function TokensPage() {
       {revoke.error !== null && <ErrorNote error={revoke.error} />}
       <StaffQuery query={query}>
         {(data) => (
-          <table className="bo-table" aria-label="API tokens">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Starts with</th>
-                <th scope="col">Acts as</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="bo-sr-only">Actions</span>
-                </th>
+          <ListTable
+            label="API tokens"
+            columns={['Name', 'Starts with', 'Acts as', 'Created', 'Last used', 'Status']}
+            actions
+          >
+            {data.tokens.map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td>
+                  <code>{t.prefix}…</code>
+                </td>
+                <td>
+                  {t.staffEmail} <Badge value={t.role} />
+                </td>
+                <td className="bo-small">
+                  <When iso={t.createdAt} />
+                </td>
+                <td className="bo-small">
+                  <When iso={t.lastUsedAt} />
+                </td>
+                <td>{t.revokedAt ? <Badge value="released" label="revoked" /> : <Badge value="active" />}</td>
+                <td>
+                  {!t.revokedAt && (
+                    <button
+                      type="button"
+                      className="bo-btn bo-btn-small bo-btn-danger"
+                      disabled={revoke.pending}
+                      onClick={() => void revoke.run(t.id)}
+                      aria-label={`Revoke ${t.name}`}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {data.tokens.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td>
-                    <code>{t.prefix}…</code>
-                  </td>
-                  <td>
-                    {t.staffEmail} <Badge value={t.role} />
-                  </td>
-                  <td className="bo-small">
-                    <When iso={t.createdAt} />
-                  </td>
-                  <td className="bo-small">
-                    <When iso={t.lastUsedAt} />
-                  </td>
-                  <td>
-                    {t.revokedAt ? <Badge value="released" label="revoked" /> : <Badge value="active" />}
-                  </td>
-                  <td>
-                    {!t.revokedAt && (
-                      <button
-                        type="button"
-                        className="bo-btn bo-btn-small bo-btn-danger"
-                        disabled={revoke.pending}
-                        onClick={() => void revoke.run(t.id)}
-                        aria-label={`Revoke ${t.name}`}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </ListTable>
         )}
       </StaffQuery>
     </section>

@@ -26,6 +26,7 @@ import { SeatMapView } from '../../seatmap/SeatMapView.tsx';
 import { FREE } from '../../seatmap/states.ts';
 import { staffApi } from '../api.ts';
 import { ErrorNote, Field, PageHeader, StaffQuery, SuccessNote, formatCount, useAction } from '../ui.tsx';
+import { ListTable } from '../ListTable.tsx';
 
 /** A read-only drawing of a document that passed validation: what buyers will see, all seats available. */
 function Preview({ doc }: { doc: SeatMapDocument }) {
@@ -512,53 +513,43 @@ export function VenuesPage() {
       )}
       <StaffQuery query={venues}>
         {(data) => (
-          <table className="bo-table" aria-label="Venues">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Slug</th>
-                <th scope="col" className="bo-num">
-                  Seats
-                </th>
-                <th scope="col" className="bo-num">
-                  Standing
-                </th>
-                <th scope="col">Categories</th>
-                <th scope="col" className="bo-num">
-                  Layout
-                </th>
-                <th scope="col">
-                  <span className="bo-sr-only">Actions</span>
-                </th>
+          <ListTable
+            label="Venues"
+            columns={[
+              'Name',
+              'Slug',
+              { label: 'Seats', num: true },
+              { label: 'Standing', num: true },
+              'Categories',
+              { label: 'Layout', num: true },
+            ]}
+            actions
+          >
+            {data.venues.map((v) => (
+              <tr key={v.id}>
+                <td>{v.name}</td>
+                <td>
+                  <code>{v.slug}</code>
+                </td>
+                <td className="bo-num">{formatCount(v.stats.seats)}</td>
+                <td className="bo-num">{formatCount(v.stats.gaCapacity)}</td>
+                <td>
+                  {v.categories.map((c) => (
+                    <span key={c.key} className="bo-cat">
+                      <span className="bo-swatch" style={{ background: c.color }} aria-hidden="true" />{' '}
+                      {c.name}
+                    </span>
+                  ))}
+                </td>
+                <td className="bo-num">v{v.layoutVersion}</td>
+                <td>
+                  <button type="button" className="bo-btn bo-btn-small" onClick={() => setTarget(v)}>
+                    Replace layout
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {data.venues.map((v) => (
-                <tr key={v.id}>
-                  <td>{v.name}</td>
-                  <td>
-                    <code>{v.slug}</code>
-                  </td>
-                  <td className="bo-num">{formatCount(v.stats.seats)}</td>
-                  <td className="bo-num">{formatCount(v.stats.gaCapacity)}</td>
-                  <td>
-                    {v.categories.map((c) => (
-                      <span key={c.key} className="bo-cat">
-                        <span className="bo-swatch" style={{ background: c.color }} aria-hidden="true" />{' '}
-                        {c.name}
-                      </span>
-                    ))}
-                  </td>
-                  <td className="bo-num">v{v.layoutVersion}</td>
-                  <td>
-                    <button type="button" className="bo-btn bo-btn-small" onClick={() => setTarget(v)}>
-                      Replace layout
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </ListTable>
         )}
       </StaffQuery>
       {target && (

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { outgoingEventTypes, type OutgoingEventType } from '@seatrush/shared';
 import { webhookKeys, webhooksApi } from '../webhooks-api.ts';
 import { Badge, ErrorNote, Field, PageHeader, StaffQuery, When, useAction } from '../ui.tsx';
+import { ListTable } from '../ListTable.tsx';
 
 /**
  * Outgoing webhooks (admin, docs/webhooks.md): register endpoints, see the delivery log (one row per event and
@@ -74,57 +75,46 @@ export function WebhooksPage() {
       )}
       <StaffQuery query={endpoints}>
         {(data) => (
-          <table className="bo-table" aria-label="Webhook endpoints">
-            <thead>
-              <tr>
-                <th scope="col">URL</th>
-                <th scope="col">Events</th>
-                <th scope="col">Signing secret</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="bo-sr-only">Actions</span>
-                </th>
+          <ListTable
+            label="Webhook endpoints"
+            columns={['URL', 'Events', 'Signing secret', 'Status']}
+            actions
+          >
+            {data.endpoints.map((e) => (
+              <tr key={e.id}>
+                <td>
+                  <code>{e.url}</code>
+                </td>
+                <td className="bo-small">{e.events.join(', ')}</td>
+                <td>
+                  <details>
+                    <summary>Show</summary>
+                    <code data-testid="webhook-secret">{e.secret}</code>
+                  </details>
+                </td>
+                <td>{e.enabled ? <Badge value="active" /> : <Badge value="released" label="disabled" />}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="bo-btn bo-btn-small"
+                    disabled={toggle.pending}
+                    onClick={() => void toggle.run(e.id, !e.enabled)}
+                  >
+                    {e.enabled ? 'Disable' : 'Enable'}
+                  </button>{' '}
+                  <button
+                    type="button"
+                    className="bo-btn bo-btn-small bo-btn-danger"
+                    disabled={remove.pending}
+                    onClick={() => void remove.run(e.id)}
+                    aria-label={`Delete ${e.url}`}
+                  >
+                    Delete
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {data.endpoints.map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    <code>{e.url}</code>
-                  </td>
-                  <td className="bo-small">{e.events.join(', ')}</td>
-                  <td>
-                    <details>
-                      <summary>Show</summary>
-                      <code data-testid="webhook-secret">{e.secret}</code>
-                    </details>
-                  </td>
-                  <td>
-                    {e.enabled ? <Badge value="active" /> : <Badge value="released" label="disabled" />}
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="bo-btn bo-btn-small"
-                      disabled={toggle.pending}
-                      onClick={() => void toggle.run(e.id, !e.enabled)}
-                    >
-                      {e.enabled ? 'Disable' : 'Enable'}
-                    </button>{' '}
-                    <button
-                      type="button"
-                      className="bo-btn bo-btn-small bo-btn-danger"
-                      disabled={remove.pending}
-                      onClick={() => void remove.run(e.id)}
-                      aria-label={`Delete ${e.url}`}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </ListTable>
         )}
       </StaffQuery>
 
@@ -139,54 +129,43 @@ export function WebhooksPage() {
       </Field>
       <StaffQuery query={deliveries}>
         {(data) => (
-          <table className="bo-table" aria-label="Webhook deliveries">
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Endpoint</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last answer</th>
-                <th scope="col">Last attempt</th>
-                <th scope="col">
-                  <span className="bo-sr-only">Actions</span>
-                </th>
+          <ListTable
+            label="Webhook deliveries"
+            columns={['Event', 'Endpoint', 'Status', 'Attempts', 'Last answer', 'Last attempt']}
+            actions
+          >
+            {data.deliveries.map((d) => (
+              <tr key={d.id}>
+                <td>
+                  <code>{d.eventType}</code>
+                  <div className="bo-small">{d.eventId}</div>
+                </td>
+                <td className="bo-small">{d.endpointUrl}</td>
+                <td>
+                  <Badge
+                    value={d.status === 'delivered' ? 'done' : d.status === 'failed' ? 'failed' : 'PENDING'}
+                    label={d.status}
+                  />
+                </td>
+                <td>{d.attempts}</td>
+                <td className="bo-small">{d.lastStatusCode ?? d.lastError ?? '–'}</td>
+                <td className="bo-small">
+                  <When iso={d.lastAttemptAt} />
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    className="bo-btn bo-btn-small"
+                    disabled={retry.pending}
+                    onClick={() => void retry.run(d.id)}
+                    aria-label={`Send ${d.eventType} to ${d.endpointUrl} again`}
+                  >
+                    Send again
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {data.deliveries.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <code>{d.eventType}</code>
-                    <div className="bo-small">{d.eventId}</div>
-                  </td>
-                  <td className="bo-small">{d.endpointUrl}</td>
-                  <td>
-                    <Badge
-                      value={d.status === 'delivered' ? 'done' : d.status === 'failed' ? 'failed' : 'PENDING'}
-                      label={d.status}
-                    />
-                  </td>
-                  <td>{d.attempts}</td>
-                  <td className="bo-small">{d.lastStatusCode ?? d.lastError ?? '–'}</td>
-                  <td className="bo-small">
-                    <When iso={d.lastAttemptAt} />
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="bo-btn bo-btn-small"
-                      disabled={retry.pending}
-                      onClick={() => void retry.run(d.id)}
-                      aria-label={`Send ${d.eventType} to ${d.endpointUrl} again`}
-                    >
-                      Send again
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </ListTable>
         )}
       </StaffQuery>
     </section>

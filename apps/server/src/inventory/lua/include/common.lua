@@ -12,7 +12,10 @@ bumps meta.version, appends the change to the log stream with id `<version>-1` a
 (sharded pub/sub: on a cluster the showtime's slot's master alone delivers it, to the nodes that follow the
 showtime; a single Redis 7 has SPUBLISH too). The change JSON (also the pub/sub message):
   { s = showtime, v = version, t = kind, seats = {{label, index, state}...}, z = {zone = {a, h, s, cap}},
-    c = {category = {a, h, s, b}}, sa = free seats, x = {{holdId, buyerId, reason}...}, state = sale state }
+    c = {category = {a, h, s, b}}, sa = free seats, x = {{holdId, buyerId, reason, limitKey?}...},
+    state = sale state }
+A hold's tickets count against the per-buyer limit under `h.limitKey or h.buyerId` (the `buyers` hash; an order
+record's `b` is that key).
 Fields without content are left out.
 ]]
 
@@ -200,12 +203,12 @@ local function endHold(h, reason)
       countCat(it.category, 'h', -it.quantity)
     end
   end
-  adjustBuyer(h.buyerId, -tickets(h.items))
+  adjustBuyer(h.limitKey or h.buyerId, -tickets(h.items))
   redis.call('HDEL', K.holds, h.id)
   redis.call('ZREM', K.expiry, h.id)
   redis.call('ZADD', K.ended, NOW, h.id .. '|' .. reason)
   local why = (reason == 'e') and 'expired' or 'released'
-  endedHolds[#endedHolds + 1] = { holdId = h.id, buyerId = h.buyerId, reason = why }
+  endedHolds[#endedHolds + 1] = { holdId = h.id, buyerId = h.buyerId, reason = why, limitKey = h.limitKey }
   redis.call('XADD', K.outbox, '*', 'type', why, 'holdId', h.id, 'buyerId', h.buyerId)
 end
 

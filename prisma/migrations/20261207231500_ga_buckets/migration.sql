@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Showtime" ADD COLUMN     "gaBuckets" INTEGER NOT NULL DEFAULT 1;
