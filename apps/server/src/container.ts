@@ -20,7 +20,7 @@ export interface Container {
 
 export function createContainer(config: Config, logger: Logger = createLogger(config)): Container {
   const metrics = createMetrics();
-  const prisma = createPrisma(config.databaseUrl);
+  const prisma = createPrisma(config.databaseUrl, config.databasePoolSize);
   const redis = connectRedis(config.redis);
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   return {

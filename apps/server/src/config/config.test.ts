@@ -27,6 +27,13 @@ describe('loadConfig', () => {
     expect(loadConfig(production()).adminPassword).toBeUndefined();
   });
 
+  it('gives each process 10 PostgreSQL connections unless DATABASE_POOL_SIZE says otherwise', () => {
+    expect(loadConfig({}).databasePoolSize).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '40' }).databasePoolSize).toBe(40);
+    for (const bad of ['0', '2.5', 'many'])
+      expect(() => loadConfig({ DATABASE_POOL_SIZE: bad })).toThrow(ConfigError);
+  });
+
   it('explains a bad value in one sentence', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/Invalid configuration: PORT/);
     expect(() => loadConfig({ ROLE: 'both' })).toThrow(/ROLE/);

@@ -31,6 +31,8 @@ const envSchema = z.object({
   DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   ...redisEnv,
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/seatrush'),
+  /** PostgreSQL connections per process (checkouts, payment webhooks and order reads all queue for them). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   /** Prefix for every Redis key and BullMQ queue; tests use a random one each. */
   REDIS_PREFIX: z
     .string()
@@ -171,6 +173,7 @@ export interface Config {
   /** Where Redis is: one server (REDIS_URL), a Redis Cluster, or a Sentinel-guarded master. */
   redis: RedisTarget;
   databaseUrl: string;
+  databasePoolSize: number;
   redisPrefix: string;
   role: Env['ROLE'];
   logLevel: Env['LOG_LEVEL'];
@@ -300,6 +303,7 @@ export function loadConfig(source: EnvSource = process.env): Config {
     redisUrl: e.REDIS_URL,
     redis,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     redisPrefix: e.REDIS_PREFIX,
     role: e.ROLE,
     logLevel: e.LOG_LEVEL,

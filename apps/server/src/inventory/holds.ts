@@ -127,21 +127,7 @@ export function createHolds(
     if (k > 1) return holdInBucket(showtimeId, k, req, ask, tag);
     const holdId = makeHoldId(showtimeId, randomPart(12));
     const token = ctx.tokenFor(holdId);
-    const wire: WireHoldRequest = {
-      h: holdId,
-      t: sha256(token),
-      b: req.buyerId,
-      r: req.requestId,
-      f: holdFingerprint(ask),
-      k: tag,
-      l: req.limitKey,
-      ...('seats' in ask ? { m: 'seats', s: ask.seats } : { m: 'ga', z: ask.zone, q: ask.quantity }),
-    };
-    const job = {
-      wire,
-      idemKey: idempotencyKey(prefix, showtimeId, req.limitKey ?? req.buyerId, req.requestId),
-      indexKey: buyerHoldsKey(prefix, showtimeId, req.buyerId),
-    };
+    const job = holdJob(prefix, showtimeId, { holdId, token, req, ask, tag });
     let { reply, version } = await submitHold(showtimeId, job);
     if (codeOf(reply) === ScriptCode.NotLoaded) {
       await ensureLoaded(showtimeId);
@@ -226,20 +212,7 @@ function bucketHolder(deps: {
     const homeIndex = buckets.indexOf(showtimeId, k, home);
     const holdId = makeHoldId(showtimeId, buckets.holdIdPart(home, randomPart(12)));
     const token = ctx.tokenFor(holdId);
-    const job: HoldJob = {
-      wire: {
-        h: holdId,
-        t: sha256(token),
-        b: req.buyerId,
-        r: req.requestId,
-        f: holdFingerprint(ask),
-        k: tag,
-        l: req.limitKey,
-        ...('seats' in ask ? { m: 'seats', s: ask.seats } : { m: 'ga', z: ask.zone, q: ask.quantity }),
-      },
-      idemKey: idempotencyKey(ctx.prefix, home, idemOwner, req.requestId),
-      indexKey: buyerHoldsKey(ctx.prefix, home, req.buyerId),
-    };
+    const job = holdJob(ctx.prefix, home, { holdId, token, req, ask, tag });
     let reply: Reply = [];
     for (let round = 0; round <= REFILL_ROUNDS; round++) {
       ({ reply } = await submitHold(home, job));
@@ -260,6 +233,32 @@ function bucketHolder(deps: {
     ctx.gate?.noteHeld(showtimeId, tag);
     const record = parseHold(String(reply[2]));
     return deps.result(showtimeId, record, Number(reply[3]) === 1, record.id === holdId ? token : undefined);
+  };
+}
+
+/**
+ * The script's request for one new hold on a slot (the showtime's own, or one of its GA buckets'). Idempotency is
+ * scoped by the limit key (a claim never replays the e-mail's holds); the buyer's hold index by the buyer.
+ */
+function holdJob(
+  prefix: string,
+  slotId: string,
+  h: { holdId: string; token: string; req: HoldRequest; ask: HoldAsk; tag: number },
+): HoldJob {
+  const { req, ask } = h;
+  return {
+    wire: {
+      h: h.holdId,
+      t: sha256(h.token),
+      b: req.buyerId,
+      r: req.requestId,
+      f: holdFingerprint(ask),
+      k: h.tag,
+      l: req.limitKey,
+      ...('seats' in ask ? { m: 'seats', s: ask.seats } : { m: 'ga', z: ask.zone, q: ask.quantity }),
+    },
+    idemKey: idempotencyKey(prefix, slotId, req.limitKey ?? req.buyerId, req.requestId),
+    indexKey: buyerHoldsKey(prefix, slotId, req.buyerId),
   };
 }
 
