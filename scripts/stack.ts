@@ -363,7 +363,7 @@ async function test(): Promise<void> {
   if (want('chaos'))
     await step('chaos (short): faults under load, invariants', bin('tsx'), ['bench/chaos/run.ts', '--short']);
   const e2e = want('e2e');
-  // The buyer suites again through nginx against `npm run cluster`'s topology on a local Redis Cluster (issue 18).
+  // Every Playwright suite again through nginx against `npm run cluster`'s topology on a local Redis Cluster (issue 18).
   const e2eCluster = want('e2e-cluster');
   if (e2e || e2eCluster) {
     const noBrowser = chromiumProblem(process.env);
@@ -392,11 +392,11 @@ async function test(): Promise<void> {
     // nginx on E2E_CLUSTER_PORT (default 3150), the two web nodes and the worker on the ports after it.
     const port = process.env.E2E_CLUSTER_PORT ?? '3150';
     await endToEnd({
-      title: 'end-to-end buyer suites through nginx on 2 web nodes, a worker and a 3-master Redis Cluster',
+      title: 'end-to-end suites through nginx on 2 web nodes, a worker and a 3-master Redis Cluster',
       db: `${e2eDbName}_cluster`,
       topology: parseTopology(['--web', '2', '--workers', '1', '--redis-cluster', '3', '--port', port], port),
       port: Number(port),
-      args: ['tests/buyer-purchase.spec.ts', 'tests/buyer-realtime.spec.ts'],
+      args: [],
     });
   }
 
